@@ -6,7 +6,7 @@ namespace Engine.Kernels;
 
 /// <summary>
 /// General matrix multiply on row-major float spans: <c>c = op(a) · op(b)</c>, or <c>c += op(a) · op(b)</c>
-/// when <paramref name="accumulate"/> is set.
+/// when accumulating.
 /// </summary>
 public static class Gemm
 {
