@@ -1,0 +1,37 @@
+using Engine.Autodiff.Ops;
+using Engine.Tensors;
+
+namespace Engine.Layers;
+
+/// <summary>The activation functions a layer stack can name.</summary>
+public enum ActivationKind
+{
+    /// <summary>The identity.</summary>
+    Identity,
+    /// <summary>max(x, 0).</summary>
+    Relu,
+    /// <summary>1 / (1 + exp(-x)).</summary>
+    Sigmoid,
+    /// <summary>tanh(x).</summary>
+    Tanh,
+}
+
+/// <summary>A parameter-free module applying an elementwise activation.</summary>
+public sealed class Activation(ActivationKind kind) : Module
+{
+    /// <summary>Which function this module applies.</summary>
+    public ActivationKind Kind { get; } = kind;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Apply(Kind, input);
+
+    /// <summary>Applies an activation by kind.</summary>
+    public static Tensor Apply(ActivationKind kind, Tensor x) => kind switch
+    {
+        ActivationKind.Identity => x,
+        ActivationKind.Relu => Ops.Relu(x),
+        ActivationKind.Sigmoid => Ops.Sigmoid(x),
+        ActivationKind.Tanh => Ops.Tanh(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
+    };
+}

@@ -1,0 +1,44 @@
+using Engine.Autodiff.Ops;
+using Engine.Tensors;
+
+namespace Engine.Layers;
+
+/// <summary>
+/// A dense layer y = x·Wᵀ + b with weight (out, in) and bias (out), initialised as PyTorch's nn.Linear does:
+/// uniform in ±1/√in for both.
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>Creates the layer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A feature count is less than 1.</exception>
+    public Linear(int inFeatures, int outFeatures, Random random, bool bias = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        float bound = 1f / MathF.Sqrt(inFeatures);
+        Weight = RegisterParameter("weight", Tensor.Zeros(outFeatures, inFeatures));
+        Init.Uniform(Weight, bound, random);
+        if (bias)
+        {
+            Bias = RegisterParameter("bias", Tensor.Zeros(outFeatures));
+            Init.Uniform(Bias, bound, random);
+        }
+    }
+
+    /// <summary>Input features.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Output features.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>The weight, (out, in).</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>The bias, (out), or null.</summary>
+    public Tensor? Bias { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias);
+}

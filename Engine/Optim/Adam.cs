@@ -1,0 +1,91 @@
+using Engine.Tensors;
+
+namespace Engine.Optim;
+
+/// <summary>
+/// Adam (Kingma &amp; Ba, 2015, Algorithm 1) and AdamW (Loshchilov &amp; Hutter, 2019) when
+/// <see cref="DecoupledWeightDecay"/> is set.
+/// </summary>
+/// <remarks>
+/// Per parameter element, with gradient g at step t:
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m / (1−β₁ᵗ);  v̂ = v / (1−β₂ᵗ);  θ ← θ − lr·m̂ / (√v̂ + ε).
+/// Adam's weight decay adds λθ to g (L2); AdamW instead shrinks θ ← θ − lr·λ·θ before the update.
+/// This is PyTorch's torch.optim.Adam / AdamW arithmetic.
+/// </remarks>
+public sealed class Adam : Optimizer
+{
+    private readonly float[][] _m, _v;
+
+    /// <summary>Creates the optimizer.</summary>
+    public Adam(IEnumerable<Tensor> parameters, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
+        float epsilon = 1e-8f, float weightDecay = 0f, bool decoupledWeightDecay = false)
+        : base(parameters, learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
+        if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), "Adam: beta1 must be in [0, 1).");
+        if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), "Adam: beta2 must be in [0, 1).");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+        DecoupledWeightDecay = decoupledWeightDecay;
+        _m = Parameters.Select(p => new float[p.Size]).ToArray();
+        _v = Parameters.Select(p => new float[p.Size]).ToArray();
+    }
+
+    /// <summary>Decay of the first moment.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>Decay of the second moment.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>Added to √v̂ to avoid division by zero.</summary>
+    public float Epsilon { get; }
+
+    /// <summary>Weight decay λ (L2 for Adam, decoupled for AdamW).</summary>
+    public float WeightDecay { get; }
+
+    /// <summary>True for AdamW.</summary>
+    public bool DecoupledWeightDecay { get; }
+
+    /// <summary>The first-moment estimates, one array per parameter (for checkpoints).</summary>
+    public IReadOnlyList<float[]> FirstMoments => _m;
+
+    /// <summary>The second-moment estimates, one array per parameter (for checkpoints).</summary>
+    public IReadOnlyList<float[]> SecondMoments => _v;
+
+    /// <inheritdoc/>
+    public override void Step()
+    {
+        StepCount++;
+        float lr = LearningRate;
+        float correction1 = 1f - MathF.Pow(Beta1, StepCount);
+        float correction2 = 1f - MathF.Pow(Beta2, StepCount);
+        for (int pi = 0; pi < Parameters.Count; pi++)
+        {
+            var p = Parameters[pi];
+            if (p.Grad is null) continue;
+            var theta = p.Span;
+            var g = p.Grad.ReadOnlySpan;
+            var m = _m[pi].AsSpan();
+            var v = _v[pi].AsSpan();
+            float b1 = Beta1, b2 = Beta2, eps = Epsilon, wd = WeightDecay;
+            bool decoupled = DecoupledWeightDecay;
+            // One fused pass per parameter: moments, bias correction and update without temporaries.
+            for (int i = 0; i < theta.Length; i++)
+            {
+                float gi = g[i];
+                if (wd != 0)
+                {
+                    if (decoupled) theta[i] -= lr * wd * theta[i];
+                    else gi += wd * theta[i];
+                }
+                m[i] = b1 * m[i] + (1f - b1) * gi;
+                v[i] = b2 * v[i] + (1f - b2) * gi * gi;
+                float mHat = m[i] / correction1;
+                float vHat = v[i] / correction2;
+                theta[i] -= lr * mHat / (MathF.Sqrt(vHat) + eps);
+            }
+        }
+    }
+}
