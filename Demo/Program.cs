@@ -1,1 +1,4 @@
-Console.WriteLine("Engine demo");
+using Demo;
+
+// The console demo: `dotnet run -c Release --project Demo -- <command> [options]`; no command runs the tour.
+return DemoCli.Build().Parse(args).Invoke();

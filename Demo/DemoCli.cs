@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Demo.Commands;
+
+namespace Demo;
+
+/// <summary>Builds the command line: common options shared by every command, and one subcommand per idea.</summary>
+internal static class DemoCli
+{
+    public static RootCommand Build()
+    {
+        var options = new CommonOptions();
+        var root = new RootCommand("Autoencoders from scratch in C#: every idea of the project on real data.");
+        options.AddTo(root);
+        var tour = TourCommand.Create(options);
+        root.Add(tour);
+        root.Add(AutoencoderCommand.Create(options));
+        // With no subcommand the root runs the guided tour.
+        root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
+        return root;
+    }
+}
