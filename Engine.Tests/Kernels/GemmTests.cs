@@ -1,0 +1,192 @@
+using Engine.Kernels;
+using Engine.Tests.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Engine.Tests.Kernels;
+
+/// <summary>One random GEMM problem: sizes, flags, micro-kernel and the seed of its data.</summary>
+public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool TransposeB, bool Accumulate,
+    GemmActivation Activation, int Kernel, int Seed);
+
+/// <summary>Generators: sizes mix 1, primes, the vector width, the tiles (6, 8, 16, 32) and the blocks.</summary>
+public static class GemmArbitraries
+{
+    private static readonly int[] Interesting =
+        [1, 2, 3, 5, 6, 7, 8, 9, 13, 15, 16, 17, 23, 31, 32, 33, 47, 63, 64, 65, 97, 127, 191, 192, 193, 257, 300];
+
+    private static readonly int[] InterestingK = [.. Interesting, 383, 384, 385, 769];
+
+    /// <summary>Random GEMM cases with at most ~2.5 M multiply-adds each, so the double reference stays quick.</summary>
+    public static Arbitrary<GemmCase> Cases()
+    {
+        var size = Gen.OneOf(Gen.Elements(Interesting), Gen.Choose(1, 300));
+        var kSize = Gen.OneOf(Gen.Elements(InterestingK), Gen.Choose(1, 300));
+        var gen =
+            from m in size
+            from k in kSize
+            from n in size
+            from ta in Gen.Elements(false, true)
+            from tb in Gen.Elements(false, true)
+            from acc in Gen.Elements(false, true)
+            from act in Gen.Elements(Enum.GetValues<GemmActivation>())
+            from kernel in Gen.Choose(0, 2)
+            from seed in Gen.Choose(0, int.MaxValue)
+            where (long)m * k * n <= 2_500_000
+            select new GemmCase(m, k, n, ta, tb, acc, act, kernel, seed);
+        return gen.ToArbitrary();
+    }
+}
+
+[Trait("Chapter", "02-Kernels")]
+[Collection(ParallelismCollection.Name)]
+public sealed class GemmTests
+{
+    private static readonly GemmKernelKind[] Kernels =
+    [
+        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
+        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
+        GemmKernelKind.Scalar,
+    ];
+
+    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 60)]
+    public void Multiply_RandomShapes_MatchesReference(GemmCase t)
+    {
+        var (a, b, c0) = Data(t);
+        var expected = (float[])c0.Clone();
+        var actual = (float[])c0.Clone();
+        Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate);
+        Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
+            GemmActivation.None, Kernels[t.Kernel]);
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, t.ToString());
+    }
+
+    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 40)]
+    public void MultiplyBiasActivation_RandomShapes_MatchesReference(GemmCase t)
+    {
+        var (a, b, c0) = Data(t);
+        var bias = Random(new Random(t.Seed + 1), t.N);
+        var expected = (float[])c0.Clone();
+        var actual = (float[])c0.Clone();
+        Gemm.MultiplyBiasActivationReference(a, b, bias, t.M, t.K, t.N, expected, t.Activation, t.TransposeA,
+            t.TransposeB);
+        Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation,
+            Kernels[t.Kernel]);
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1), t.ToString());
+    }
+
+    [Fact]
+    public void Multiply_PublicEntry_MatchesReferenceForAllTransposes()
+    {
+        foreach (bool ta in new[] { false, true })
+        {
+            foreach (bool tb in new[] { false, true })
+            {
+                var t = new GemmCase(70, 130, 90, ta, tb, true, GemmActivation.None, 0, Seeds.Default);
+                var (a, b, c0) = Data(t);
+                var expected = (float[])c0.Clone();
+                Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, ta, tb, accumulate: true);
+                Gemm.Multiply(a, b, t.M, t.K, t.N, c0, ta, tb, accumulate: true);
+                TensorAssert.AllClose(expected, c0, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, t.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Multiply_EmptyInnerDimension_ZeroesOrKeepsC()
+    {
+        float[] c = [1, 2, 3, 4, 5, 6];
+        Gemm.Multiply([], [], 2, 0, 3, c, accumulate: true);
+        Assert.Equal([1f, 2, 3, 4, 5, 6], c);
+        Gemm.Multiply([], [], 2, 0, 3, c);
+        Assert.All(c, v => Assert.Equal(0f, v));
+        Gemm.MultiplyBiasActivation([], [], [-1f, 0.5f, 2], 2, 0, 3, c, GemmActivation.Relu);
+        Assert.Equal([0f, 0.5f, 2, 0, 0.5f, 2], c);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Multiply_AnyThreadCount_BitwiseIdentical(bool transposeA, bool transposeB)
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold.
+            foreach (var (m, k, n) in new[] { (97, 300, 517), (37, 800, 260), (301, 130, 70) })
+            {
+                var t = new GemmCase(m, k, n, transposeA, transposeB, true, GemmActivation.Tanh, 0, Seeds.Default);
+                var (a, b, c0) = Data(t);
+                var bias = Random(new Random(Seeds.Default), n);
+                float[]? first = null, firstFused = null;
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    Parallelism.MaxThreads = threads;
+                    var c = (float[])c0.Clone();
+                    Gemm.Multiply(a, b, m, k, n, c, transposeA, transposeB, accumulate: true);
+                    var fused = new float[m * n];
+                    Gemm.MultiplyBiasActivation(a, b, bias, m, k, n, fused, GemmActivation.Tanh, transposeA,
+                        transposeB);
+                    first ??= c;
+                    firstFused ??= fused;
+                    TensorAssert.BitwiseEqual(first, c, $"{t} threads={threads}");
+                    TensorAssert.BitwiseEqual(firstFused, fused, $"{t} fused threads={threads}");
+                }
+            }
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void Multiply_NegativeSize_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply([], [], -1, 0, 0, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply([], [], 0, -1, 0, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply([], [], 0, 0, -1, []));
+    }
+
+    [Theory]
+    [InlineData(5, 6, 6, "a")]
+    [InlineData(6, 5, 6, "b")]
+    [InlineData(6, 6, 3, "c")]
+    public void Multiply_ShortSpan_ThrowsNamingIt(int aLength, int bLength, int cLength, string name)
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(new float[aLength], new float[bLength], 2, 3, 2, new float[cLength]));
+        Assert.Equal(name, e.ParamName);
+        Assert.Contains("Gemm", e.Message);
+    }
+
+    [Fact]
+    public void MultiplyBiasActivation_BadBiasOrActivation_Throws()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            Gemm.MultiplyBiasActivation(new float[6], new float[6], new float[3], 2, 3, 2, new float[4],
+                GemmActivation.Relu));
+        Assert.Equal("bias", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() =>
+            Gemm.MultiplyBiasActivation(new float[6], new float[6], new float[2], 2, 3, 2, new float[4],
+                (GemmActivation)42));
+        Assert.Equal("activation", e.ParamName);
+    }
+
+    private static (float[] A, float[] B, float[] C) Data(GemmCase t)
+    {
+        var random = new Random(t.Seed);
+        return (Random(random, t.M * t.K), Random(random, t.K * t.N), Random(random, t.M * t.N));
+    }
+
+    private static float[] Random(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+            values[i] = random.NextSingle() * 2 - 1;
+        return values;
+    }
+}

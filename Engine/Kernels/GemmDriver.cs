@@ -1,0 +1,208 @@
+namespace Engine.Kernels;
+
+// Legend: m, k, n = the GEMM sizes; MR × NR = register tile; KC, MC, NC = cache blocks of k, m and n.
+// Loop nest (BLIS): jc over NC columns → pc over k blocks (pack op(b) block, KC × NC, stays in L2/L3)
+// → ic over MC rows (pack op(a) block, MC × KC, stays in L2) → jr over NR panels (one b panel, in L1)
+// → ir over MR panels → micro-kernel.
+
+/// <summary>The micro-kernels the driver can run (tests force each one; <see cref="Best"/> is the default).</summary>
+internal enum GemmKernelKind
+{
+    /// <summary>The fastest kernel the hardware supports.</summary>
+    Best,
+
+    /// <summary><see cref="GemmMicroKernel512"/>.</summary>
+    Avx512,
+
+    /// <summary><see cref="GemmMicroKernel256"/>.</summary>
+    Avx256,
+
+    /// <summary><see cref="GemmMicroKernelScalar"/>.</summary>
+    Scalar,
+}
+
+/// <summary>One GEMM call, as raw pointers into spans the caller keeps pinned for the duration of the call.</summary>
+internal unsafe struct GemmProblem
+{
+    public float* A;
+    public float* B;
+    public float* C;
+    public float* Bias;
+    public int M;
+    public int K;
+    public int N;
+    public bool TransposeA;
+    public bool TransposeB;
+    public bool Accumulate;
+    public GemmActivation Activation;
+
+    /// <summary>Whether tiles need an output pass after their last k block.</summary>
+    public readonly bool HasEpilogue => Bias != null || Activation != GemmActivation.None;
+}
+
+/// <summary>
+/// The blocked, packed, multi-threaded GEMM driver behind <see cref="Gemm"/>.
+/// </summary>
+/// <remarks>
+/// Determinism: an element's value depends only on its k blocks, which depend only on k and KC (a constant,
+/// never tuned per machine), and on the fixed summation order inside the micro-kernel. Threads own disjoint
+/// sets of whole MR-row or NR-column panels, so results are bitwise identical for any thread count.
+/// </remarks>
+internal static unsafe class GemmDriver
+{
+    public const int KC = 384;
+    public const int MC = 192;
+    public const int NC = 4096;
+
+    // Below this many multiply-adds a call runs on the calling thread: waking a worker costs more than it saves.
+    public const long ParallelThreshold = 1L << 18;
+
+    public static GemmKernelKind Resolve(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Best when GemmMicroKernel512.IsSupported => GemmKernelKind.Avx512,
+        GemmKernelKind.Best when GemmMicroKernel256.IsSupported => GemmKernelKind.Avx256,
+        GemmKernelKind.Best => GemmKernelKind.Scalar,
+        _ => kind,
+    };
+
+    /// <summary>Runs the whole problem, splitting it over up to <see cref="Parallelism.MaxThreads"/> threads.</summary>
+    public static void Run(in GemmProblem problem, GemmKernelKind kind)
+    {
+        kind = Resolve(kind);
+        var (mr, nr) = kind switch
+        {
+            GemmKernelKind.Avx512 => (GemmMicroKernel512.MR, GemmMicroKernel512.NR),
+            GemmKernelKind.Avx256 => (GemmMicroKernel256.MR, GemmMicroKernel256.NR),
+            _ => (GemmMicroKernelScalar.MR, GemmMicroKernelScalar.NR),
+        };
+        // Split the longer side into whole panels, so every output element has exactly one owner.
+        bool splitRows = problem.M > problem.N;
+        int panels = splitRows ? (problem.M + mr - 1) / mr : (problem.N + nr - 1) / nr;
+        long work = (long)problem.M * problem.N * problem.K;
+        int tasks = work < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, panels);
+        if (tasks <= 1)
+        {
+            RunRegion(problem, kind, 0, problem.M, 0, problem.N);
+            return;
+        }
+        var job = GemmJob.Current;
+        job.Problem = problem;
+        job.Kind = kind;
+        job.Tasks = tasks;
+        job.Panels = panels;
+        job.PanelSize = splitRows ? mr : nr;
+        job.SplitRows = splitRows;
+        WorkerPool.Run(tasks, job);
+    }
+
+    /// <summary>Computes rows [i0, i1) × columns [j0, j1) of c with the chosen kernel.</summary>
+    public static void RunRegion(in GemmProblem problem, GemmKernelKind kind, int i0, int i1, int j0, int j1)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Avx512:
+                RunRegion<GemmMicroKernel512>(problem, i0, i1, j0, j1);
+                break;
+            case GemmKernelKind.Avx256:
+                RunRegion<GemmMicroKernel256>(problem, i0, i1, j0, j1);
+                break;
+            default:
+                RunRegion<GemmMicroKernelScalar>(problem, i0, i1, j0, j1);
+                break;
+        }
+    }
+
+    private static void RunRegion<TKernel>(in GemmProblem p, int i0, int i1, int j0, int j1)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        var buffers = GemmBuffers.Current;
+        // Equal k blocks (784 → 3 × 262, not 384 + 384 + 16), so no block is a sliver that wastes a C pass.
+        int kBlocks = (p.K + KC - 1) / KC;
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            int ncPadded = (nc + nr - 1) / nr * nr;
+            int pc = 0;
+            for (int kb = 0; kb < kBlocks; kb++)
+            {
+                int kc = p.K / kBlocks + (kb < p.K % kBlocks ? 1 : 0);
+                float* packedB = buffers.B((nint)kc * ncPadded);
+                GemmPacking.PackB(p.B, p.K, p.N, p.TransposeB, jc, nc, pc, kc, nr, packedB);
+                bool add = kb > 0 || p.Accumulate;
+                bool last = kb == kBlocks - 1;
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mc = Math.Min(MC, i1 - ic);
+                    int mcPadded = (mc + mr - 1) / mr * mr;
+                    float* packedA = buffers.A((nint)kc * mcPadded);
+                    GemmPacking.PackA(p.A, p.M, p.K, p.TransposeA, ic, mc, pc, kc, mr, packedA);
+                    MacroKernel<TKernel>(p, buffers.Tile, packedA, packedB, kc, ic, mc, jc, nc, add, last);
+                }
+                pc += kc;
+            }
+        }
+    }
+
+    // Multiplies a packed (mc × kc) block of op(a) by a packed (kc × nc) block of op(b) into c.
+    private static void MacroKernel<TKernel>(in GemmProblem p, float* tile, float* packedA, float* packedB,
+        int kc, int ic, int mc, int jc, int nc, bool add, bool last)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int mr = TKernel.MR, nr = TKernel.NR;
+        nint ldc = p.N;
+        bool epilogue = last && p.HasEpilogue;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nrValid = Math.Min(nr, nc - jr);
+            float* panelB = packedB + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int mrValid = Math.Min(mr, mc - ir);
+                float* panelA = packedA + (nint)ir * kc;
+                float* c = p.C + (nint)(ic + ir) * ldc + jc + jr;
+                if (mrValid == mr && nrValid == nr)
+                {
+                    TKernel.Run(kc, panelA, panelB, c, ldc, add);
+                }
+                else
+                {
+                    // Edge tile: the same kernel into a scratch tile, then only the valid corner is merged.
+                    TKernel.Run(kc, panelA, panelB, tile, nr, false);
+                    GemmEpilogue.MergeEdge(tile, nr, c, ldc, mrValid, nrValid, add);
+                }
+                if (epilogue)
+                {
+                    float* bias = p.Bias == null ? null : p.Bias + jc + jr;
+                    GemmEpilogue.BiasActivation(c, ldc, mrValid, nrValid, bias, p.Activation);
+                }
+            }
+        }
+    }
+
+    // The parallel job: task t computes panels [panels·t/tasks, panels·(t+1)/tasks) of the split dimension.
+    private sealed class GemmJob : IWorkerTask
+    {
+        [ThreadStatic]
+        private static GemmJob? _current;
+
+        public GemmProblem Problem;
+        public GemmKernelKind Kind;
+        public int Tasks;
+        public int Panels;
+        public int PanelSize;
+        public bool SplitRows;
+
+        public static GemmJob Current => _current ??= new GemmJob();
+
+        public void Execute(int index)
+        {
+            int start = (int)((long)Panels * index / Tasks) * PanelSize;
+            int end = (int)((long)Panels * (index + 1) / Tasks) * PanelSize;
+            if (SplitRows)
+                RunRegion(Problem, Kind, start, Math.Min(end, Problem.M), 0, Problem.N);
+            else
+                RunRegion(Problem, Kind, 0, Problem.M, start, Math.Min(end, Problem.N));
+        }
+    }
+}

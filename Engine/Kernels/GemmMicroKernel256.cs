@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Kernels;
+
+/// <summary>
+/// The AVX2 micro-kernel: a 6 × 16 tile in 12 ymm accumulators (the classic Haswell shape). Machines without
+/// AVX-512 have only 16 vector registers, so the 8 × 24 tile that wins when 32 are available would spill here.
+/// </summary>
+internal readonly unsafe struct GemmMicroKernel256 : IGemmMicroKernel
+{
+    public static int MR => 6;
+
+    public static int NR => 16;
+
+    public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(nint kc, float* a, float* b, float* c, nint ldc, bool add)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (nint p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.LoadAligned(b);
+            var b1 = Vector256.LoadAligned(b + 8);
+            var ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Store(c, add, c00, c01);
+        Store(c + ldc, add, c10, c11);
+        Store(c + 2 * ldc, add, c20, c21);
+        Store(c + 3 * ldc, add, c30, c31);
+        Store(c + 4 * ldc, add, c40, c41);
+        Store(c + 5 * ldc, add, c50, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* row, bool add, Vector256<float> v0, Vector256<float> v1)
+    {
+        if (add)
+        {
+            v0 += Vector256.Load(row);
+            v1 += Vector256.Load(row + 8);
+        }
+        v0.Store(row);
+        v1.Store(row + 8);
+    }
+}
