@@ -1,0 +1,92 @@
+namespace Engine.IO.Onnx;
+
+/// <summary>Node helpers (opset 17 semantics); each returns the name of the node's output.</summary>
+public sealed partial class OnnxModelBuilder
+{
+    /// <summary>Gemm: Y = alpha·A·op(B) + beta·C, with op(B) = Bᵀ when <paramref name="transB"/> (a Linear layer's (out, in) weight).</summary>
+    public string Gemm(string a, string b, string c, bool transB = true, float alpha = 1f, float beta = 1f,
+        string? output = null) =>
+        AddNode("Gemm", [a, b, c], output, OnnxAttribute.Float("alpha", alpha), OnnxAttribute.Float("beta", beta),
+            OnnxAttribute.Int("transA", 0), OnnxAttribute.Int("transB", transB ? 1 : 0));
+
+    /// <summary>MatMul: numpy-style matrix product.</summary>
+    public string MatMul(string a, string b, string? output = null) => AddNode("MatMul", [a, b], output);
+
+    /// <summary>Add with numpy broadcasting.</summary>
+    public string Add(string a, string b, string? output = null) => AddNode("Add", [a, b], output);
+
+    /// <summary>Mul with numpy broadcasting.</summary>
+    public string Mul(string a, string b, string? output = null) => AddNode("Mul", [a, b], output);
+
+    /// <summary>Relu: max(0, x).</summary>
+    public string Relu(string x, string? output = null) => AddNode("Relu", [x], output);
+
+    /// <summary>Sigmoid: 1 / (1 + exp(−x)).</summary>
+    public string Sigmoid(string x, string? output = null) => AddNode("Sigmoid", [x], output);
+
+    /// <summary>Tanh.</summary>
+    public string Tanh(string x, string? output = null) => AddNode("Tanh", [x], output);
+
+    /// <summary>Exp.</summary>
+    public string Exp(string x, string? output = null) => AddNode("Exp", [x], output);
+
+    /// <summary>LeakyRelu: x if x ≥ 0, else alpha·x.</summary>
+    public string LeakyRelu(string x, float alpha = 0.01f, string? output = null) =>
+        AddNode("LeakyRelu", [x], output, OnnxAttribute.Float("alpha", alpha));
+
+    /// <summary>
+    /// Conv over NCHW with weight (outC, inC, kH, kW), symmetric zero padding, no dilation, one group;
+    /// pass null as <c>bias</c> for none.
+    /// </summary>
+    public string Conv(string x, string weight, string? bias, int kernelH, int kernelW, int stride = 1,
+        int padding = 0, string? output = null) =>
+        AddNode("Conv", bias is null ? [x, weight] : [x, weight, bias], output,
+            OnnxAttribute.Ints("kernel_shape", kernelH, kernelW), OnnxAttribute.Ints("pads", padding, padding, padding, padding),
+            OnnxAttribute.Ints("strides", stride, stride), OnnxAttribute.Ints("dilations", 1, 1), OnnxAttribute.Int("group", 1));
+
+    /// <summary>
+    /// ConvTranspose over NCHW with weight (inC, outC, kH, kW): output size (in − 1)·stride − 2·padding + kernel + outputPadding.
+    /// </summary>
+    public string ConvTranspose(string x, string weight, string? bias, int kernelH, int kernelW, int stride = 1,
+        int padding = 0, int outputPadding = 0, string? output = null) =>
+        AddNode("ConvTranspose", bias is null ? [x, weight] : [x, weight, bias], output,
+            OnnxAttribute.Ints("kernel_shape", kernelH, kernelW), OnnxAttribute.Ints("pads", padding, padding, padding, padding),
+            OnnxAttribute.Ints("strides", stride, stride), OnnxAttribute.Ints("output_padding", outputPadding, outputPadding),
+            OnnxAttribute.Ints("dilations", 1, 1), OnnxAttribute.Int("group", 1));
+
+    /// <summary>MaxPool over NCHW with a square window.</summary>
+    public string MaxPool(string x, int kernel, int stride, int padding = 0, string? output = null) =>
+        AddNode("MaxPool", [x], output, OnnxAttribute.Ints("kernel_shape", kernel, kernel),
+            OnnxAttribute.Ints("pads", padding, padding, padding, padding), OnnxAttribute.Ints("strides", stride, stride));
+
+    /// <summary>
+    /// Nearest-neighbour upsampling of NCHW by integer factors (Resize with scales [1, 1, sH, sW],
+    /// coordinate_transformation_mode "asymmetric", nearest_mode "floor": out[i] = in[⌊i / s⌋]).
+    /// </summary>
+    public string UpsampleNearest(string x, int scaleH, int scaleW, string? output = null)
+    {
+        output ??= $"Resize_{_nodeCount}";
+        string scales = AddInitializer($"{output}_scales", [4], [1f, 1f, scaleH, scaleW]);
+        return AddNode("Resize", [x, "", scales], output, OnnxAttribute.String("mode", "nearest"),
+            OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),
+            OnnxAttribute.String("nearest_mode", "floor"));
+    }
+
+    /// <summary>Reshape to <paramref name="shape"/> (stored as an int64 initializer; −1 infers one dimension, 0 copies it).</summary>
+    public string Reshape(string x, long[] shape, string? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        output ??= $"Reshape_{_nodeCount}";
+        string target = AddInt64Initializer($"{output}_shape", [shape.Length], shape);
+        return AddNode("Reshape", [x, target], output, OnnxAttribute.Int("allowzero", 0));
+    }
+
+    /// <summary>Flatten to 2-D: dimensions before <paramref name="axis"/> become rows, the rest columns.</summary>
+    public string Flatten(string x, int axis = 1, string? output = null) =>
+        AddNode("Flatten", [x], output, OnnxAttribute.Int("axis", axis));
+
+    /// <summary>BatchNormalization in inference mode: scale·(x − mean)/√(var + epsilon) + bias, per channel (axis 1).</summary>
+    public string BatchNormalization(string x, string scale, string bias, string mean, string variance,
+        float epsilon = 1e-5f, string? output = null) =>
+        AddNode("BatchNormalization", [x, scale, bias, mean, variance], output, OnnxAttribute.Float("epsilon", epsilon));
+}
