@@ -83,9 +83,8 @@ public static partial class Ops
                 float kw = weights is null ? k : k * weights.ReadOnlySpan[r];
                 var row = z.Slice(r * c, c);
                 var g = gz.Slice(r * c, c);
-                // dz += kw·(softmax − onehot), softmax = exp(z − lse).
-                for (int j = 0; j < c; j++) g[j] += kw * MathF.Exp(row[j] - lse[r]);
-                g[targets[r]] -= kw;
+                // dz += kw·(softmax − onehot), softmax = exp(z − lse); one += per element.
+                for (int j = 0; j < c; j++) g[j] += kw * (MathF.Exp(row[j] - lse[r]) - (j == targets[r] ? 1f : 0f));
             }
         }
     }
