@@ -87,7 +87,7 @@ public sealed class Vocabulary
     /// <paramref name="minCount"/> and at most <paramref name="maxWords"/> of them. Shared with Word2Vec.
     /// </summary>
     internal static List<(string Token, long Count)> CountAndRank(IEnumerable<IReadOnlyList<string>> sentences,
-        int minCount, int maxWords)
+        int minCount, int maxWords, bool rejectSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(sentences);
         ArgumentOutOfRangeException.ThrowIfLessThan(minCount, 1);
@@ -98,7 +98,7 @@ public sealed class Vocabulary
             foreach (string token in sentence)
             {
                 ValidateToken(token, nameof(sentences));
-                if (SpecialTokens.Contains(token))
+                if (rejectSpecialTokens && SpecialTokens.Contains(token))
                     throw new ArgumentException($"Vocabulary.Build: the corpus contains the special token '{token}'.",
                         nameof(sentences));
                 counts[token] = counts.GetValueOrDefault(token) + 1;
