@@ -7,7 +7,7 @@ namespace Engine.Bench;
 
 /// <summary>
 /// Side-by-side speed check of <see cref="Word2VecTrainer"/> against gensim (peers/word2vec_peer.py).
-/// Usage: <c>word2vec [file] [--threads 1,2] [--epochs 5] [--min-count 5] [--repeat 1] [--runs 1]</c>.
+/// Usage: <c>word2vec [file] [--threads 1,2] [--epochs 5] [--min-count 5] [--repeat 1] [--runs 1] [--table 0 (automatic)]</c>.
 /// The file is a TREC label file (Latin-1, "COARSE:fine question", label stripped) or any text; both tools lower-case
 /// it and split on white space, one sentence per line, so they train on identical tokens.
 /// Without a file it uses /work/shared/data/trec/train_5500.label, or the synthetic corpus if that is absent.
@@ -24,6 +24,7 @@ public static partial class Word2VecCheck
         int minCount = int.Parse(Option(args, "--min-count", "5"), CultureInfo.InvariantCulture);
         int repeat = int.Parse(Option(args, "--repeat", "1"), CultureInfo.InvariantCulture);
         int runs = int.Parse(Option(args, "--runs", "1"), CultureInfo.InvariantCulture);
+        int table = int.Parse(Option(args, "--table", "0"), CultureInfo.InvariantCulture);
 
         var sentences = LoadSentences(file ?? "/work/shared/data/trec/train_5500.label", out string source);
         var corpus = Enumerable.Repeat(sentences, repeat).SelectMany(s => s).ToList();
@@ -36,7 +37,7 @@ public static partial class Word2VecCheck
                 var options = new Word2VecOptions
                 {
                     Dimensions = 100, Window = 5, Negative = 5, MinCount = minCount, Sample = 1e-3,
-                    Epochs = epochs, Threads = threads, Seed = 1,
+                    Epochs = epochs, Threads = threads, Seed = 1, UnigramTableSize = table,
                 };
                 var result = Word2VecTrainer.Train(corpus, options);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -56,6 +56,7 @@ public sealed class Word2VecTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public void Train_SameSeedAndThreads_IsBitwiseIdentical(int threads)
     {
         var corpus = TwoTopicCorpus(600, 2);
@@ -88,6 +89,16 @@ public sealed class Word2VecTests
         Assert.Equal("queen", answer[0].Word);
         Assert.True(answer[0].Cosine >= answer[1].Cosine);
         Assert.Throws<ArgumentException>(() => vectors.MostSimilar(["nope"], [], 1));
+    }
+
+    [Fact]
+    public void UnigramTableSize_Automatic_Is64PerWordWithinBounds()
+    {
+        var automatic = new Word2VecOptions();
+        Assert.Equal(1 << 16, automatic.TableSizeFor(10));
+        Assert.Equal(64 * 5000, automatic.TableSizeFor(5000));
+        Assert.Equal(100_000_000, automatic.TableSizeFor(10_000_000));
+        Assert.Equal(1234, (automatic with { UnigramTableSize = 1234 }).TableSizeFor(5000));
     }
 
     [Fact]

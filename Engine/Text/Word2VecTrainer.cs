@@ -56,7 +56,7 @@ public static class Word2VecTrainer
             state = Word2VecWorker.Next(state);
             syn0[i] = ((state & 0xFFFF) / 65536f - 0.5f) / d;
         }
-        var table = new UnigramTable(corpus.Counts, options.UnigramTableSize);
+        var table = new UnigramTable(corpus.Counts, options.TableSizeFor(v));
 
         int threads = options.Threads;
         int[] slices = corpus.Slices(threads);
