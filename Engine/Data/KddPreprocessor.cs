@@ -21,8 +21,8 @@ public sealed class KddPreprocessor
     private readonly string[][] _categories;
     private readonly int[] _featureOfColumn;
     private readonly bool[] _isLog;
-    private readonly float[] _shift;
-    private readonly float[] _scale;
+    private readonly double[] _shift;
+    private readonly double[] _scale;
 
     /// <summary>The numeric columns that get log1p before scaling (17 count-like columns).</summary>
     public static IReadOnlyList<string> LogScaledColumns { get; } =
@@ -32,7 +32,7 @@ public sealed class KddPreprocessor
         "count", "srv_count", "dst_host_count", "dst_host_srv_count",
     ];
 
-    private KddPreprocessor(string[][] categories, bool[] isLog, float[] shift, float[] scale, KddScaling scaling,
+    private KddPreprocessor(string[][] categories, bool[] isLog, double[] shift, double[] scale, KddScaling scaling,
         int normalCount)
     {
         _categories = categories;
@@ -126,17 +126,17 @@ public sealed class KddPreprocessor
                 $"KddPreprocessor.Fit: none of the {trainRows.Length} training rows of {data.Source} is normal; "
                 + "scaling is fitted on normal records only.", nameof(trainRows));
 
-        var shift = new float[m];
-        var scale = new float[m];
+        var shift = new double[m];
+        var scale = new double[m];
         for (int j = 0; j < m; j++)
         {
             double mean = sum[j] / normals;
             double spread = scaling == KddScaling.MinMax
                 ? max[j] - min[j]
                 : Math.Sqrt(Math.Max(0, sumSquares[j] / normals - mean * mean));
-            shift[j] = (float)(scaling == KddScaling.MinMax ? min[j] : mean);
+            shift[j] = scaling == KddScaling.MinMax ? min[j] : mean;
             // a constant feature is only shifted: dividing by ~0 would turn attack values into huge numbers
-            scale[j] = (float)(spread > 1e-12 ? 1 / spread : 1);
+            scale[j] = spread > 1e-12 ? 1 / spread : 1;
         }
         // categories in sorted order, so the layout does not depend on the order of lines in the file
         var categories = codeTables
