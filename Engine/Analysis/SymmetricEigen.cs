@@ -13,7 +13,7 @@ namespace Engine.Analysis;
 /// </summary>
 /// <remarks>
 /// Eigenvalues are sorted in descending order. Each eigenvector has unit length and the sign convention that its
-/// largest-magnitude component is positive (the first such component when several tie), so results are
+/// largest-magnitude component is positive (the first such component when several tie to a relative 1e-9), so results are
 /// reproducible and comparable across implementations.
 /// </remarks>
 public sealed class SymmetricEigen
@@ -284,13 +284,16 @@ public sealed class SymmetricEigen
             var target = vectors.AsSpan(r * n, n);
 
             // Renormalise (QL keeps rows orthonormal to rounding) and fix the sign.
-            double norm = 0;
-            int largestAt = 0;
+            // The sign follows the first component within a relative 1e-9 of the largest magnitude, so that
+            // components equal in exact arithmetic (e.g. ±0.5 everywhere) do not pick a side by rounding.
+            double norm = 0, largest = 0;
             for (int k = 0; k < n; k++)
             {
                 norm += source[k] * source[k];
-                if (Math.Abs(source[k]) > Math.Abs(source[largestAt])) largestAt = k;
+                largest = Math.Max(largest, Math.Abs(source[k]));
             }
+            int largestAt = 0;
+            while (Math.Abs(source[largestAt]) < largest * (1 - 1e-9)) largestAt++;
             double scale = (source[largestAt] < 0 ? -1 : 1) / Math.Sqrt(norm);
             for (int k = 0; k < n; k++) target[k] = source[k] * scale;
         }
