@@ -1,3 +1,5 @@
+using Engine.Kernels;
+
 namespace Engine.Analysis;
 
 // Legend: n = matrix order, u = the working n×n matrix, d = diagonal / eigenvalues, e = off-diagonal.
@@ -125,11 +127,9 @@ public sealed class SymmetricEigen
                     u[i * n + j] = f;
                     g = e[j] + u[j * n + j] * f;
                     int rowJ = j * n;
-                    for (int k = j + 1; k <= i - 1; k++)
-                    {
-                        g += u[rowJ + k] * d[k];
-                        e[k] += u[rowJ + k] * f;
-                    }
+                    if (i - 1 > j)
+                        g += DoubleSpans.DotAndAxpy(u.AsSpan(rowJ + j + 1, i - 1 - j), d.AsSpan(j + 1, i - 1 - j), f,
+                            e.AsSpan(j + 1, i - 1 - j));
                     e[j] = g;
                 }
                 f = 0;
@@ -145,7 +145,7 @@ public sealed class SymmetricEigen
                     f = d[j];
                     g = e[j];
                     int rowJ = j * n;
-                    for (int k = j; k <= i - 1; k++) u[rowJ + k] -= f * e[k] + g * d[k];
+                    DoubleSpans.RankTwoUpdate(u.AsSpan(rowJ + j, i - j), f, e.AsSpan(j, i - j), g, d.AsSpan(j, i - j));
                     d[j] = u[rowJ + i - 1];
                     u[rowJ + i] = 0;
                 }
@@ -166,9 +166,8 @@ public sealed class SymmetricEigen
                 for (int j = 0; j <= i; j++)
                 {
                     int rowJ = j * n;
-                    double g = 0;
-                    for (int k = 0; k <= i; k++) g += u[rowNext + k] * u[rowJ + k];
-                    for (int k = 0; k <= i; k++) u[rowJ + k] -= g * d[k];
+                    double g = DoubleSpans.Dot(u.AsSpan(rowNext, i + 1), u.AsSpan(rowJ, i + 1));
+                    DoubleSpans.Axpy(-g, d.AsSpan(0, i + 1), u.AsSpan(rowJ, i + 1));
                 }
             }
             for (int k = 0; k <= i; k++) u[rowNext + k] = 0;
@@ -189,6 +188,8 @@ public sealed class SymmetricEigen
         e[n - 1] = 0;
         double f = 0, tst1 = 0;
         double eps = Math.Pow(2, -52);
+        var cosines = new double[n];
+        var sines = new double[n];
         for (int l = 0; l < n; l++)
         {
             // Find a small sub-diagonal element: the matrix splits there.
@@ -234,8 +235,10 @@ public sealed class SymmetricEigen
                         c = p / r;
                         p = c * d[i] - s * g;
                         d[i + 1] = h + s * (c * g + s * d[i]);
-                        Rotate(u.AsSpan(i * n, n), u.AsSpan((i + 1) * n, n), c, s);
+                        cosines[i] = c;
+                        sines[i] = s;
                     }
+                    ApplyRotations(u, n, l, m, cosines, sines);
                     p = -s * s2 * c3 * el1 * e[l] / dl1;
                     e[l] = s * p;
                     d[l] = c * p;
@@ -247,15 +250,26 @@ public sealed class SymmetricEigen
         }
     }
 
-    // (rowI, rowNext) <- (c·rowI − s·rowNext, s·rowI + c·rowNext)
-    private static void Rotate(Span<double> rowI, Span<double> rowNext, double c, double s)
+    // Applies the sweep's rotations, i = m − 1 down to l, to rows (i, i + 1) of u. Rotations act on each column
+    // independently, so the columns are cut into blocks that each take the whole sweep while their rows stay in
+    // cache, and blocks run in parallel. Every element sees the same rotations in the same order for any split,
+    // so the result does not depend on the thread count.
+    private static void ApplyRotations(double[] u, int n, int l, int m, double[] cosines, double[] sines)
     {
-        for (int k = 0; k < rowI.Length; k++)
+        const int blockColumns = 64;
+        int blocks = (n + blockColumns - 1) / blockColumns;
+        void Block(int b)
         {
-            double h = rowNext[k];
-            rowNext[k] = s * rowI[k] + c * h;
-            rowI[k] = c * rowI[k] - s * h;
+            int k0 = b * blockColumns, width = Math.Min(blockColumns, n - k0);
+            for (int i = m - 1; i >= l; i--)
+                DoubleSpans.Rotate(u.AsSpan(i * n + k0, width), u.AsSpan((i + 1) * n + k0, width), cosines[i], sines[i]);
         }
+        if ((long)(m - l) * n < 32768 || Parallelism.MaxThreads == 1 || blocks == 1)
+        {
+            for (int b = 0; b < blocks; b++) Block(b);
+            return;
+        }
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.MaxThreads }, Block);
     }
 
     private static double Hypot(double a, double b)
