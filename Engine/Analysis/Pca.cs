@@ -14,6 +14,9 @@ namespace Engine.Analysis;
 /// </remarks>
 public sealed class Pca
 {
+    // Rows per covariance block: about 8 MB of floats, large enough for GEMM to run at full speed.
+    private const int CovarianceBlockElements = 1 << 21;
+
     private Pca(int features, int count, float[] mean, float[] components, double[] variance, double totalVariance)
     {
         Features = features;
@@ -58,26 +61,36 @@ public sealed class Pca
     {
         const string op = "Pca.Fit";
         Checks.Matrix(op, data, rows, cols, nameof(data));
-        Checks.Finite(op, data, nameof(data));
         if (rows < 2)
             throw new ArgumentException($"{op}: needs at least 2 rows to estimate a covariance, got {rows}.", nameof(rows));
         if (components < 1 || components > cols)
             throw new ArgumentException($"{op}: components must be in [1, {cols}], got {components}.", nameof(components));
 
-        // Mean in double, per column, rows in fixed order.
+        // Mean in double, per column, rows in fixed order. A float input cannot overflow a double sum, so a
+        // non-finite sum means a NaN or infinity in the data: only then scan for it, to name the element.
         var sum = new double[cols];
         for (int r = 0; r < rows; r++)
         {
             var row = data.Slice(r * cols, cols);
             for (int c = 0; c < cols; c++) sum[c] += row[c];
         }
+        if (!sum.All(double.IsFinite)) Checks.Finite(op, data, nameof(data));
         var mean = new float[cols];
         for (int c = 0; c < cols; c++) mean[c] = (float)(sum[c] / rows);
 
-        // C = X̃ᵀ X̃ / (n − 1): X̃ is (n, d), read transposed as (d, n).
-        var centred = Center(data, rows, cols, mean);
+        // C = X̃ᵀ X̃ / (n − 1), accumulated over blocks of rows so that the centred copy X̃ never exists in full
+        // (60k × 784 floats would be 188 MB). Each block (b, d) is read transposed as (d, b). The block size is a
+        // constant, so the summation order, and the result, is the same on every run.
         var covariance = new float[cols * cols];
-        Gemm.Multiply(centred, centred, cols, rows, cols, covariance, transposeA: true);
+        int blockRows = Math.Max(1, Math.Min(rows, CovarianceBlockElements / cols));
+        var block = new float[blockRows * cols];
+        for (int start = 0; start < rows; start += blockRows)
+        {
+            int count = Math.Min(blockRows, rows - start);
+            var centred = block.AsSpan(0, count * cols);
+            Center(data.Slice(start * cols, count * cols), count, cols, mean, centred);
+            Gemm.Multiply(centred, centred, cols, count, cols, covariance, transposeA: true, accumulate: start > 0);
+        }
         var cov = new double[cols * cols];
         for (int i = 0; i < cols; i++)
         {
@@ -105,7 +118,8 @@ public sealed class Pca
     public float[] Transform(ReadOnlySpan<float> data, int rows)
     {
         Checks.Matrix("Pca.Transform", data, rows, Features, nameof(data));
-        var centred = Center(data, rows, Features, Mean);
+        var centred = new float[rows * Features];
+        Center(data, rows, Features, Mean, centred);
         var codes = new float[rows * ComponentCount];
         Gemm.Multiply(centred, Components, rows, Features, ComponentCount, codes, transposeB: true);
         return codes;
@@ -139,15 +153,13 @@ public sealed class Pca
         return sum / reconstruction.Length;
     }
 
-    private static float[] Center(ReadOnlySpan<float> data, int rows, int cols, float[] mean)
+    private static void Center(ReadOnlySpan<float> data, int rows, int cols, float[] mean, Span<float> centred)
     {
-        var centred = new float[rows * cols];
         for (int r = 0; r < rows; r++)
         {
             var source = data.Slice(r * cols, cols);
-            var target = centred.AsSpan(r * cols, cols);
+            var target = centred.Slice(r * cols, cols);
             for (int c = 0; c < cols; c++) target[c] = source[c] - mean[c];
         }
-        return centred;
     }
 }
