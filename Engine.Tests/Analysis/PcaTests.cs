@@ -95,6 +95,8 @@ public sealed class PcaTests
         Assert.Throws<ArgumentException>(() => Pca.Fit(data, 4, 3, 4));
         Assert.Throws<ArgumentException>(() => Pca.Fit(data, 4, 3, 0));
         Assert.Throws<ArgumentException>(() => Pca.Fit(new float[3], 1, 3, 1));
+        var nan = Assert.Throws<ArgumentException>(() => Pca.Fit(new float[] { 1, 2, 3, float.NaN, 5, 6 }, 3, 2, 1));
+        Assert.Contains("data[3]", nan.Message);
         var pca = Pca.Fit(new float[] { 1, 2, 3, 4, 0, 1 }, 3, 2, 1);
         var error = Assert.Throws<ArgumentException>(() => pca.Transform(new float[5], 2));
         Assert.Contains("Pca.Transform", error.Message);

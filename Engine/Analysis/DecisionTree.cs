@@ -23,8 +23,7 @@ internal sealed class DecisionTree
         int maxFeatures, int maxDepth, Random random)
     {
         var tree = new DecisionTree(classes);
-        var keys = new float[samples.Length];
-        var keyLabels = new int[samples.Length];
+        var keys = new ulong[samples.Length];
         var counts = new int[classes];
         var leftCounts = new int[classes];
         var featureOrder = new int[d];
@@ -56,14 +55,11 @@ internal sealed class DecisionTree
                     int f = featureOrder[i];
                     int column = f * n;
                     for (int s = 0; s < m; s++)
-                    {
-                        keys[s] = columns[column + samples[start + s]];
-                        keyLabels[s] = labels[samples[start + s]];
-                    }
-                    Array.Sort(keys, keyLabels, 0, m);
-                    if (keys[0] == keys[m - 1]) continue;
+                        keys[s] = Pack(columns[column + samples[start + s]], labels[samples[start + s]]);
+                    Array.Sort(keys, 0, m);
+                    if (keys[0] >> 32 == keys[m - 1] >> 32) continue;
                     tried++;
-                    var (score, threshold) = BestSplit(keys, keyLabels, m, counts, leftCounts);
+                    var (score, threshold) = BestSplit(keys, m, counts, leftCounts);
                     if (score > bestScore)
                     {
                         bestScore = score;
@@ -89,6 +85,13 @@ internal sealed class DecisionTree
                     mid++;
                 }
             }
+            if (mid == start || mid == end)
+            {
+                // Cannot happen with finite keys (the threshold lies between two distinct values); guard anyway
+                // so that a rounding surprise ends in a leaf rather than an endless split of the same node.
+                tree.MakeLeaf(node, counts, m);
+                continue;
+            }
             int left = tree.AddNode(), right = tree.AddNode();
             tree._feature[node] = bestFeature;
             tree._threshold[node] = bestThreshold;
@@ -102,8 +105,7 @@ internal sealed class DecisionTree
 
     // Scans the sorted values once. Minimising the weighted Gini impurity mL·(1 − Σ pL²) + mR·(1 − Σ pR²) is the
     // same as maximising ΣcL²/mL + ΣcR²/mR, whose sums of squares update in O(1) as one sample moves left.
-    private static (double Score, float Threshold) BestSplit(float[] keys, int[] keyLabels, int m, int[] counts,
-        int[] leftCounts)
+    private static (double Score, float Threshold) BestSplit(ulong[] keys, int m, int[] counts, int[] leftCounts)
     {
         Array.Clear(leftCounts);
         double squaresLeft = 0, squaresRight = 0;
@@ -112,12 +114,12 @@ internal sealed class DecisionTree
         int bestAt = -1;
         for (int t = 0; t < m - 1; t++)
         {
-            int c = keyLabels[t];
+            int c = (int)(uint)keys[t];
             int rightCount = counts[c] - leftCounts[c];
             squaresLeft += 2.0 * leftCounts[c] + 1;
             squaresRight -= 2.0 * rightCount - 1;
             leftCounts[c]++;
-            if (keys[t] == keys[t + 1]) continue;
+            if (keys[t] >> 32 == keys[t + 1] >> 32) continue;
             double score = squaresLeft / (t + 1) + squaresRight / (m - t - 1);
             if (score > best)
             {
@@ -128,10 +130,28 @@ internal sealed class DecisionTree
 
         // Midpoint between neighbours; if rounding lands on the upper value, use the lower one so that
         // "≤ threshold" still separates them.
-        float lo = keys[bestAt], hi = keys[bestAt + 1];
+        float lo = Unpack(keys[bestAt]), hi = Unpack(keys[bestAt + 1]);
         float threshold = lo + (hi - lo) * 0.5f;
         if (!(threshold < hi) || !float.IsFinite(threshold)) threshold = lo;
         return (best, threshold);
+    }
+
+    // One sortable 64-bit key per sample: the float's bits mapped to an order-preserving unsigned integer in the
+    // high half, the label in the low half. Sorting one primitive array is much faster than sorting keys with a
+    // parallel items array, and equal values stay grouped. −0 is folded into +0 so that values equal under ≤
+    // are also equal as keys.
+    private static ulong Pack(float value, int label)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value == 0 ? 0f : value);
+        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return (ulong)ordered << 32 | (uint)label;
+    }
+
+    private static float Unpack(ulong key)
+    {
+        uint ordered = (uint)(key >> 32);
+        uint bits = (ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered;
+        return BitConverter.UInt32BitsToSingle(bits);
     }
 
     private int AddNode()
