@@ -43,11 +43,13 @@ public static class AnalysisCheck
         train = Math.Clamp(train, 1, allRows);
         var x = allImages.AsSpan(0, train * cols).ToArray();
         var y = allLabels.AsSpan(0, train).ToArray();
-        Console.WriteLine($"Engine.Analysis, {train} train / {testRows} test, {Engine.Kernels.Parallelism.MaxThreads} threads: test accuracy");
+        Console.WriteLine($"Engine.Analysis, {train} train / {testRows} test, " +
+                          $"{Engine.Kernels.Parallelism.MaxThreads} threads: test accuracy");
 
         if (only.Contains("lr"))
         {
-            Report("logistic regression (raw)", () => Fit(new LogisticRegression(), x, train, cols, y, test, testRows, testLabels));
+            Report("logistic regression (raw)",
+                () => Fit(new LogisticRegression(), x, train, cols, y, test, testRows, testLabels));
             var scaler = new StandardScaler().Fit(x, train, cols);
             var xs = scaler.Transform(x, train);
             var testScaled = scaler.Transform(test, testRows);
@@ -103,7 +105,8 @@ public static class AnalysisCheck
         int width = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(12));
         long expected = 16 + (long)rows * height * width;
         if (rows < 0 || height < 0 || width < 0 || bytes.Length != expected)
-            throw new InvalidDataException($"{path}: header says ({rows}, {height}, {width}), needs {expected} bytes, file has {bytes.Length}.");
+            throw new InvalidDataException(
+                $"{path}: header says ({rows}, {height}, {width}), needs {expected} bytes, file has {bytes.Length}.");
         var pixels = new float[rows * height * width];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = bytes[16 + i] / 255f;
         return (pixels, rows, height * width);

@@ -48,7 +48,7 @@ public sealed class ClassifierTests
     [Fact]
     public void LogisticRegression_Converged_SatisfiesTheOptimalityCondition()
     {
-        // At the minimum of (1/n)Σ CE + ‖W‖²/(2Cn): (1/n)·Σᵢ (pᵢ − onehotᵢ)·xᵢᵀ + W/(Cn) = 0 for every class,
+        // At the minimum of (1/n)Σ CE + ‖W‖²/(2Cn): (1/n)·Σᵢ (pᵢ − onehotᵢ)·xᵢᵀ + W/(Cn) = 0 per class,
         // and Σᵢ (pᵢ − onehotᵢ) = 0 for the (unpenalised) bias. Checked from PredictProba, not from the solver.
         var (x, y) = SyntheticData.Blobs(120, 4, 3, 1.5, 1, Seeds.Default + 4);
         var model = new LogisticRegression { C = 0.5, MaxIterations = 500, Tolerance = 1e-7 };

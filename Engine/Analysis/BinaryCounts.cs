@@ -26,7 +26,9 @@ public readonly record struct BinaryCounts(long TruePositives, long FalsePositiv
     public double Accuracy =>
         Ratio(TruePositives + TrueNegatives, TruePositives + FalsePositives + TrueNegatives + FalseNegatives);
 
-    /// <summary>Counts at a threshold: a sample is predicted positive when its score is ≥ <paramref name="threshold"/>.</summary>
+    /// <summary>
+    /// Counts at a threshold: a sample is predicted positive when its score is ≥ <paramref name="threshold"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">Lengths differ or a score is NaN.</exception>
     public static BinaryCounts AtThreshold(ReadOnlySpan<float> scores, ReadOnlySpan<bool> isPositive, float threshold)
     {

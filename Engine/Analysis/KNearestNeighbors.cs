@@ -9,9 +9,9 @@ namespace Engine.Analysis;
 /// </summary>
 /// <remarks>
 /// Squared distances come in blocks from one <see cref="Gemm.Multiply"/> per block of queries:
-/// <c>‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x</c>. Ties are broken deterministically: among equally distant training rows
-/// the lower row index is nearer, and among classes with equal votes the lowest class index wins (as scikit-learn's
-/// mode-based vote does).
+/// <c>‖q − x‖² = ‖q‖² + ‖x‖² − 2·q·x</c>. Ties are broken deterministically: among equally distant
+/// training rows the lower row index is nearer, and among classes with equal votes the lowest class index
+/// wins (as scikit-learn's mode-based vote does).
 /// </remarks>
 public sealed class KNearestNeighbors : IProbabilisticClassifier
 {

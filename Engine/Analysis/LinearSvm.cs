@@ -77,7 +77,8 @@ public sealed class LinearSvm : IClassifier
     // Dual coordinate descent for one class against the rest; writes w and returns the bias weight.
     private float SolveBinary(float[] x, int n, int d, int[] labels, int positive, Span<float> w, Random random)
     {
-        // L1-loss: 0 ≤ αᵢ ≤ C, Qᵢᵢ = xᵢ·xᵢ. L2-loss: 0 ≤ αᵢ, Qᵢᵢ = xᵢ·xᵢ + 1/(2C). Both + 1 for the bias feature.
+        // L1-loss: 0 ≤ αᵢ ≤ C, Qᵢᵢ = xᵢ·xᵢ. L2-loss: 0 ≤ αᵢ, Qᵢᵢ = xᵢ·xᵢ + 1/(2C).
+        // Both add 1 to Qᵢᵢ for the constant bias feature.
         double upper = Loss == SvmLoss.Hinge ? C : double.PositiveInfinity;
         double diagonal = Loss == SvmLoss.Hinge ? 0 : 0.5 / C;
         var alpha = new double[n];

@@ -56,7 +56,9 @@ public sealed class Pca
     /// <param name="rows">Number of samples n (at least 2).</param>
     /// <param name="cols">Number of features d.</param>
     /// <param name="components">Number of axes to keep, 1 ≤ k ≤ d.</param>
-    /// <exception cref="ArgumentException">Shapes do not match, n &lt; 2, k is out of range, or data is not finite.</exception>
+    /// <exception cref="ArgumentException">
+    /// Shapes do not match, n &lt; 2, k is out of range, or data is not finite.
+    /// </exception>
     public static Pca Fit(ReadOnlySpan<float> data, int rows, int cols, int components)
     {
         const string op = "Pca.Fit";

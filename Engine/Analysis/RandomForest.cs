@@ -44,8 +44,10 @@ public sealed class RandomForest : IProbabilisticClassifier
         Checks.Finite(op, features, nameof(features));
         if (Trees < 1) throw new ArgumentException($"{op}: Trees must be at least 1, got {Trees}.", nameof(Trees));
         if (MaxFeatures < 0 || MaxFeatures > cols)
-            throw new ArgumentException($"{op}: MaxFeatures must be in [0, {cols}], got {MaxFeatures}.", nameof(MaxFeatures));
-        if (MaxDepth < 1) throw new ArgumentException($"{op}: MaxDepth must be at least 1, got {MaxDepth}.", nameof(MaxDepth));
+            throw new ArgumentException($"{op}: MaxFeatures must be in [0, {cols}], got {MaxFeatures}.",
+                nameof(MaxFeatures));
+        if (MaxDepth < 1)
+            throw new ArgumentException($"{op}: MaxDepth must be at least 1, got {MaxDepth}.", nameof(MaxDepth));
 
         // Column-major copy: a split scans one feature over many rows.
         var columns = new float[rows * cols];

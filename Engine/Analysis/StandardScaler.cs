@@ -54,7 +54,8 @@ public sealed class StandardScaler
     /// <exception cref="ArgumentException">The column count differs from the fitted one.</exception>
     public float[] Transform(ReadOnlySpan<float> data, int rows)
     {
-        if (_mean is null || _scale is null) throw new InvalidOperationException("StandardScaler.Transform: call Fit first.");
+        if (_mean is null || _scale is null)
+            throw new InvalidOperationException("StandardScaler.Transform: call Fit first.");
         int cols = _mean.Length;
         Checks.Matrix("StandardScaler.Transform", data, rows, cols, nameof(data));
         var result = new float[data.Length];

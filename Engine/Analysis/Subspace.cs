@@ -17,7 +17,9 @@ public static class Subspace
     /// <param name="basisB">Row-major (kb, dim).</param>
     /// <param name="rowsB">kb, the number of vectors in B.</param>
     /// <param name="dim">The ambient dimension.</param>
-    /// <exception cref="ArgumentException">Shapes do not match, a basis has more vectors than dim, or is rank-deficient.</exception>
+    /// <exception cref="ArgumentException">
+    /// Shapes do not match, a basis has more vectors than dim, or is rank-deficient.
+    /// </exception>
     public static double[] PrincipalAngles(ReadOnlySpan<float> basisA, int rowsA, ReadOnlySpan<float> basisB, int rowsB,
         int dim)
     {

@@ -68,7 +68,8 @@ public sealed class SymmetricEigen
             {
                 if (Math.Abs(matrix[i * n + j] - matrix[j * n + i]) > 1e-6 * largest)
                     throw new ArgumentException(
-                        $"{op}: matrix is not symmetric: [{i}, {j}] = {matrix[i * n + j]} but [{j}, {i}] = {matrix[j * n + i]}.",
+                        $"{op}: matrix is not symmetric: [{i}, {j}] = {matrix[i * n + j]} " +
+                        $"but [{j}, {i}] = {matrix[j * n + i]}.",
                         nameof(matrix));
             }
         }
