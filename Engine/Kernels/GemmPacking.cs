@@ -19,34 +19,32 @@ internal static unsafe class GemmPacking
     public static void PackA(float* a, int m, int k, bool transposeA, int i0, int mc, int p0, int kc, int mr,
         float* dst)
     {
-        for (int ir = 0; ir < mc; ir += mr)
+        if (transposeA)
         {
-            int w = Math.Min(mr, mc - ir);
-            float* panel = dst + (nint)ir * kc;
-            if (transposeA)
-                PackCopy(a + (nint)p0 * m + i0 + ir, m, kc, w, mr, panel);
-            else
-                PackTranspose(a + (nint)(i0 + ir) * k + p0, k, kc, w, mr, panel);
+            PackCopy(a + (nint)p0 * m + i0, m, kc, mc, mr, dst);
+            return;
         }
+        for (int ir = 0; ir < mc; ir += mr)
+            PackTranspose(a + (nint)(i0 + ir) * k + p0, k, kc, Math.Min(mr, mc - ir), mr, dst + (nint)ir * kc);
     }
 
-    /// <summary>Packs op(b) k [p0, p0+kc) × columns [j0, j0+nc) into NR-column panels.</summary>
-    public static void PackB(float* b, int k, int n, bool transposeB, int j0, int nc, int p0, int kc, int nr,
+    /// <summary>Packs op(b) k [p0, p0+kc) × columns [j0, j0+w) into one NR-column panel (w ≤ NR).</summary>
+    /// <remarks>
+    /// The driver packs each b panel right before its first use, so the packed panel is still in L1 when the
+    /// micro-kernel reads it and the packing loads overlap with the FMAs of the neighbouring tiles.
+    /// </remarks>
+    public static void PackBPanel(float* b, int k, int n, bool transposeB, int j0, int w, int p0, int kc, int nr,
         float* dst)
     {
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int w = Math.Min(nr, nc - jr);
-            float* panel = dst + (nint)jr * kc;
-            if (transposeB)
-                PackTranspose(b + (nint)(j0 + jr) * k + p0, k, kc, w, nr, panel);
-            else
-                PackCopy(b + (nint)p0 * n + j0 + jr, n, kc, w, nr, panel);
-        }
+        if (transposeB)
+            PackTranspose(b + (nint)j0 * k + p0, k, kc, w, nr, dst);
+        else
+            PackCopyPanel(b + (nint)p0 * n + j0, n, kc, w, nr, dst);
     }
 
-    // dst[p * W + r] = src[p * ld + r]: each panel row is a contiguous run of the source.
-    private static void PackCopy(float* src, nint ld, int kc, int w, int width, float* dst)
+    // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackCopyPanel(float* src, nint ld, int kc, int w, int width, float* dst)
     {
         if (w == width && width == 32 && Vector512.IsHardwareAccelerated)
         {
@@ -55,12 +53,6 @@ internal static unsafe class GemmPacking
                 Vector512.Load(src).StoreAligned(dst);
                 Vector512.Load(src + 16).StoreAligned(dst + 16);
             }
-            return;
-        }
-        if (w == width && width == 8 && Vector256.IsHardwareAccelerated)
-        {
-            for (nint p = 0; p < kc; p++, src += ld, dst += 8)
-                Vector256.Load(src).StoreAligned(dst);
             return;
         }
         for (nint p = 0; p < kc; p++, src += ld, dst += width)
@@ -73,8 +65,49 @@ internal static unsafe class GemmPacking
         }
     }
 
+    // Panel q gets columns [q·W, q·W + W) of every source row: dst[q·W·kc + p·W + r] = src[p·ld + q·W + r].
+    // Walking the source row by row reads it sequentially (one stream for the prefetcher) and scatters into
+    // the panels, which sit in L2.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackCopy(float* src, nint ld, int kc, int total, int width, float* dst)
+    {
+        int full = total / width;
+        int tail = total - full * width;
+        nint panelStride = (nint)width * kc;
+        for (nint p = 0; p < kc; p++, src += ld)
+        {
+            float* row = src;
+            float* to = dst + p * width;
+            int q = 0;
+            if (width == 32 && Vector512.IsHardwareAccelerated)
+            {
+                for (; q < full; q++, row += 32, to += panelStride)
+                {
+                    Vector512.Load(row).StoreAligned(to);
+                    Vector512.Load(row + 16).StoreAligned(to + 16);
+                }
+            }
+            else if (width == 8 && Vector256.IsHardwareAccelerated)
+            {
+                for (; q < full; q++, row += 8, to += panelStride)
+                    Vector256.Load(row).StoreAligned(to);
+            }
+            for (; q < full; q++, row += width, to += panelStride)
+                new ReadOnlySpan<float>(row, width).CopyTo(new Span<float>(to, width));
+            if (tail > 0)
+            {
+                int r = 0;
+                for (; r < tail; r++)
+                    to[r] = row[r];
+                for (; r < width; r++)
+                    to[r] = 0;
+            }
+        }
+    }
+
     // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Full 8 × 8 blocks go through a
     // register transpose; the ragged edges are copied one element at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
         int r0 = 0;
