@@ -128,6 +128,7 @@ def main():
     print(f"peer BLAS: OpenBLAS {info.get('version')} ({info.get('architecture')}, {info.get('filepath')}), "
           f"sgemm 512 on 1 thread: {sanity:.1f} GFLOP/s; torch {torch.__version__}, numpy {np.__version__}",
           flush=True)
+    print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     samples = {}  # (library, threads) -> name -> [ms per round]
     for r in range(args.rounds):
         for threads in args.threads:
@@ -137,6 +138,7 @@ def main():
                     samples.setdefault((library, threads), {}).setdefault(name, []).append(ms)
             print(f"round {r + 1}/{args.rounds}, {threads} thread(s) done", file=sys.stderr, flush=True)
 
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print()
     print("| workload | threads | ours GFLOP/s | torch GFLOP/s | numpy GFLOP/s | ours/torch | ours/numpy |")
     print("|---|---:|---:|---:|---:|---:|---:|")
