@@ -57,7 +57,7 @@ internal static unsafe class GemmDriver
     public const int NC = 4096;
 
     // Below this many multiply-adds a call runs on the calling thread: waking a worker costs more than it saves.
-    public const long ParallelThreshold = 1L << 18;
+    public const long ParallelThreshold = 1L << 19;
 
     public static GemmKernelKind Resolve(GemmKernelKind kind) => kind switch
     {
