@@ -21,7 +21,17 @@ internal static unsafe class GemmPacking
     {
         if (transposeA)
         {
-            PackCopy(a + (nint)p0 * m + i0, m, kc, mc, mr, dst);
+            // Rows of aᵀ are read 16 at a time for all panels, so each source line is used up while in L1
+            // (one 8-float panel takes half a line; row strides of 2 KiB would evict the other half).
+            for (int pp = 0; pp < kc; pp += 16)
+            {
+                int rows = Math.Min(16, kc - pp);
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    PackCopyPanel(a + (nint)(p0 + pp) * m + i0 + ir, m, rows, Math.Min(mr, mc - ir), mr,
+                        dst + (nint)ir * kc + (nint)pp * mr);
+                }
+            }
             return;
         }
         for (int ir = 0; ir < mc; ir += mr)
@@ -42,7 +52,9 @@ internal static unsafe class GemmPacking
             PackCopyPanel(b + (nint)p0 * n + j0, n, kc, w, nr, dst);
     }
 
-    // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source.
+    // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source. Writes
+    // stay sequential; scattering one source row over all panels instead would hit one L1 set whenever the
+    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackCopyPanel(float* src, nint ld, int kc, int w, int width, float* dst)
     {
@@ -55,6 +67,12 @@ internal static unsafe class GemmPacking
             }
             return;
         }
+        if (w == width && width == 8 && Vector256.IsHardwareAccelerated)
+        {
+            for (nint p = 0; p < kc; p++, src += ld, dst += 8)
+                Vector256.Load(src).StoreAligned(dst);
+            return;
+        }
         for (nint p = 0; p < kc; p++, src += ld, dst += width)
         {
             int r = 0;
@@ -62,46 +80,6 @@ internal static unsafe class GemmPacking
                 dst[r] = src[r];
             for (; r < width; r++)
                 dst[r] = 0;
-        }
-    }
-
-    // Panel q gets columns [q·W, q·W + W) of every source row: dst[q·W·kc + p·W + r] = src[p·ld + q·W + r].
-    // Walking the source row by row reads it sequentially (one stream for the prefetcher) and scatters into
-    // the panels, which sit in L2.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackCopy(float* src, nint ld, int kc, int total, int width, float* dst)
-    {
-        int full = total / width;
-        int tail = total - full * width;
-        nint panelStride = (nint)width * kc;
-        for (nint p = 0; p < kc; p++, src += ld)
-        {
-            float* row = src;
-            float* to = dst + p * width;
-            int q = 0;
-            if (width == 32 && Vector512.IsHardwareAccelerated)
-            {
-                for (; q < full; q++, row += 32, to += panelStride)
-                {
-                    Vector512.Load(row).StoreAligned(to);
-                    Vector512.Load(row + 16).StoreAligned(to + 16);
-                }
-            }
-            else if (width == 8 && Vector256.IsHardwareAccelerated)
-            {
-                for (; q < full; q++, row += 8, to += panelStride)
-                    Vector256.Load(row).StoreAligned(to);
-            }
-            for (; q < full; q++, row += width, to += panelStride)
-                new ReadOnlySpan<float>(row, width).CopyTo(new Span<float>(to, width));
-            if (tail > 0)
-            {
-                int r = 0;
-                for (; r < tail; r++)
-                    to[r] = row[r];
-                for (; r < width; r++)
-                    to[r] = 0;
-            }
         }
     }
 
