@@ -18,9 +18,10 @@ namespace Engine.Kernels;
 /// </summary>
 public static class Conv2D
 {
-    // Columns per GEMM call: wide enough for the GEMM to run at full speed, small enough that the column
-    // buffer of a 32-channel 3×3 layer (288 rows) stays within a few megabytes.
+    // Columns per GEMM call: at least ColumnTarget, so the GEMM runs at full speed, and more when the columns
+    // are short (few channels), so that the chunk's column and product buffers hold about ChunkFloats floats.
     private const int ColumnTarget = 1024;
+    private const int ChunkFloats = 1 << 18;
 
     /// <summary>Computes <c>output = conv(input, weight) + bias</c> (overwrites output).</summary>
     /// <param name="input">(N, C, H, W).</param>
@@ -190,7 +191,8 @@ public static class Conv2D
 
     // Images per chunk: a function of the shape only, so chunk boundaries (and with them the order in which
     // BackwardWeight adds partial products) never depend on the thread count.
-    private static int ImagesPerChunk(in Conv2DShape s) => Math.Clamp(ColumnTarget / (s.OH * s.OW), 1, s.N);
+    private static int ImagesPerChunk(in Conv2DShape s) =>
+        Math.Clamp(Math.Max(ColumnTarget, ChunkFloats / (s.ColumnRows + s.OC)) / (s.OH * s.OW), 1, s.N);
 
     // output (N, OC, OH, OW) = or += weight · im2col(input) [+ bias]
     internal static unsafe void ForwardCore(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Engine.Kernels;
 
 // Legend: C = channels, H/W = image size, KH/KW = kernel size, OH/OW = output size, s = stride, p = padding.
@@ -20,44 +22,43 @@ public static class Im2Col
     /// <param name="rowStride">Columns of the whole matrix (at least <c>offset + OH·OW</c>).</param>
     /// <param name="offset">First column written.</param>
     /// <param name="columns">The matrix, at least <c>C·KH·KW·rowStride</c> elements.</param>
-    public static void ImageToColumns(ReadOnlySpan<float> image, in Conv2DShape shape, int rowStride, int offset,
-        Span<float> columns)
+    public static unsafe void ImageToColumns(ReadOnlySpan<float> image, in Conv2DShape shape, int rowStride,
+        int offset, Span<float> columns)
     {
         // image (C, H, W) -> columns (C·KH·KW, rowStride), block [offset, offset + OH·OW)
-        int oh = shape.OH, ow = shape.OW, sh = shape.StrideH, sw = shape.StrideW;
-        int row = 0;
-        for (int c = 0; c < shape.C; c++)
+        Conv2DShape s = shape;
+        CheckSpans(image.Length, columns.Length, s, rowStride, offset);
+        int oh = s.OH, ow = s.OW, sh = s.StrideH, sw = s.StrideW;
+        fixed (float* imagePtr = image, columnsPtr = columns)
         {
-            for (int kh = 0; kh < shape.KH; kh++)
+            float* dst = columnsPtr + offset;
+            if (Im2ColNarrow.Applies(s))
             {
-                for (int kw = 0; kw < shape.KW; kw++, row++)
+                Im2ColNarrow.ImageToColumns(imagePtr, s, rowStride, dst);
+                return;
+            }
+            for (int c = 0; c < s.C; c++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++, dst += rowStride)
+            {
+                // Output columns whose input column iw = x·sw − p + kw lies inside [0, W); the rest is padding.
+                (int x0, int x1) = ValidRange(kw - s.PadW, sw, s.W, ow);
+                int iw0 = x0 * sw - s.PadW + kw;
+                for (int y = 0; y < oh; y++)
                 {
-                    // Output columns whose input column iw = x·sw − p + kw lies inside [0, W).
-                    (int x0, int x1) = ValidRange(kw - shape.PadW, sw, shape.W, ow);
-                    Span<float> dst = columns.Slice(row * rowStride + offset, oh * ow);
-                    for (int y = 0; y < oh; y++)
+                    float* d = dst + y * ow;
+                    int ih = y * sh - s.PadH + kh;
+                    if ((uint)ih >= (uint)s.H)
                     {
-                        Span<float> d = dst.Slice(y * ow, ow);
-                        int ih = y * sh - shape.PadH + kh;
-                        if ((uint)ih >= (uint)shape.H)
-                        {
-                            d.Clear();
-                            continue;
-                        }
-                        ReadOnlySpan<float> src = image.Slice((c * shape.H + ih) * shape.W, shape.W);
-                        d[..x0].Clear();
-                        d[x1..].Clear();
-                        int iw = x0 * sw - shape.PadW + kw;
-                        if (sw == 1)
-                        {
-                            src.Slice(iw, x1 - x0).CopyTo(d[x0..x1]);
-                        }
-                        else
-                        {
-                            for (int x = x0; x < x1; x++, iw += sw)
-                                d[x] = src[iw];
-                        }
+                        new Span<float>(d, ow).Clear();
+                        continue;
                     }
+                    float* src = imagePtr + (c * s.H + ih) * s.W + iw0;
+                    for (int x = 0; x < x0; x++)
+                        d[x] = 0;
+                    Copy(src, sw, d + x0, x1 - x0);
+                    for (int x = x1; x < ow; x++)
+                        d[x] = 0;
                 }
             }
         }
@@ -73,42 +74,81 @@ public static class Im2Col
     /// <param name="rowStride">Columns of the whole matrix.</param>
     /// <param name="offset">First column read.</param>
     /// <param name="image">One image, (C, H, W); accumulated into.</param>
-    public static void ColumnsToImage(ReadOnlySpan<float> columns, in Conv2DShape shape, int rowStride, int offset,
-        Span<float> image)
+    public static unsafe void ColumnsToImage(ReadOnlySpan<float> columns, in Conv2DShape shape, int rowStride,
+        int offset, Span<float> image)
     {
         // columns (C·KH·KW, rowStride), block [offset, offset + OH·OW) -> image (C, H, W) +=
-        int oh = shape.OH, ow = shape.OW, sh = shape.StrideH, sw = shape.StrideW;
-        int row = 0;
-        for (int c = 0; c < shape.C; c++)
+        Conv2DShape s = shape;
+        CheckSpans(image.Length, columns.Length, s, rowStride, offset);
+        int oh = s.OH, ow = s.OW, sh = s.StrideH, sw = s.StrideW;
+        fixed (float* imagePtr = image, columnsPtr = columns)
         {
-            for (int kh = 0; kh < shape.KH; kh++)
+            float* src = columnsPtr + offset;
+            if (Im2ColNarrow.Applies(s))
             {
-                for (int kw = 0; kw < shape.KW; kw++, row++)
+                Im2ColNarrow.ColumnsToImage(src, s, rowStride, imagePtr);
+                return;
+            }
+            for (int c = 0; c < s.C; c++)
+            for (int kh = 0; kh < s.KH; kh++)
+            for (int kw = 0; kw < s.KW; kw++, src += rowStride)
+            {
+                (int x0, int x1) = ValidRange(kw - s.PadW, sw, s.W, ow);
+                int iw0 = x0 * sw - s.PadW + kw, length = x1 - x0;
+                for (int y = 0; y < oh; y++)
                 {
-                    (int x0, int x1) = ValidRange(kw - shape.PadW, sw, shape.W, ow);
-                    ReadOnlySpan<float> srcRows = columns.Slice(row * rowStride + offset, oh * ow);
-                    for (int y = 0; y < oh; y++)
+                    int ih = y * sh - s.PadH + kh;
+                    if ((uint)ih >= (uint)s.H)
+                        continue;
+                    float* srcRow = src + y * ow + x0;
+                    float* d = imagePtr + (c * s.H + ih) * s.W + iw0;
+                    if (sw == 1)
                     {
-                        int ih = y * sh - shape.PadH + kh;
-                        if ((uint)ih >= (uint)shape.H)
-                            continue;
-                        ReadOnlySpan<float> s = srcRows.Slice(y * ow, ow);
-                        Span<float> dst = image.Slice((c * shape.H + ih) * shape.W, shape.W);
-                        int iw = x0 * sw - shape.PadW + kw;
-                        if (sw == 1)
-                        {
-                            Span<float> d = dst.Slice(iw, x1 - x0);
-                            System.Numerics.Tensors.TensorPrimitives.Add(d, s[x0..x1], d);
-                        }
-                        else
-                        {
-                            for (int x = x0; x < x1; x++, iw += sw)
-                                dst[iw] += s[x];
-                        }
+                        var dst = new Span<float>(d, length);
+                        TensorPrimitives.Add(dst, new ReadOnlySpan<float>(srcRow, length), dst);
+                    }
+                    else
+                    {
+                        for (int x = 0; x < length; x++)
+                            d[x * sw] += srcRow[x];
                     }
                 }
             }
         }
+    }
+
+    // d[i] = s[i·stride] for i < length; stride 1 is a block copy, stride 2 (the usual downsampling) is unrolled.
+    private static unsafe void Copy(float* s, int stride, float* d, int length)
+    {
+        if (stride == 1)
+        {
+            new ReadOnlySpan<float>(s, length).CopyTo(new Span<float>(d, length));
+            return;
+        }
+        int i = 0;
+        if (stride == 2)
+        {
+            for (; i + 4 <= length; i += 4)
+            {
+                d[i] = s[2 * i];
+                d[i + 1] = s[2 * i + 2];
+                d[i + 2] = s[2 * i + 4];
+                d[i + 3] = s[2 * i + 6];
+            }
+        }
+        for (; i < length; i++)
+            d[i] = s[i * stride];
+    }
+
+    // Guards the pointer loops: the spans must cover the image and the addressed block of columns.
+    private static void CheckSpans(int imageLength, int columnsLength, in Conv2DShape s, int rowStride, int offset)
+    {
+        long p = (long)s.OH * s.OW;
+        if (imageLength < (long)s.C * s.H * s.W || offset < 0 || rowStride < offset + p ||
+            columnsLength < (long)(s.ColumnRows - 1) * rowStride + offset + p)
+            throw new ArgumentException(
+                $"Im2Col: image of {imageLength} or columns of {columnsLength} elements (row stride {rowStride}, " +
+                $"offset {offset}) do not fit {s}.");
     }
 
     // The output positions x in [0, count) with 0 <= x·stride + shift < size, as a half-open range [x0, x1).
