@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace Engine.Kernels;
 
 // Legend: N = batch, C = input channels, H/W = input size, OC = output channels, KH/KW = kernel size,
@@ -7,10 +5,7 @@ namespace Engine.Kernels;
 // output[n, oc, y, x] = bias[oc] + Σ_{c, kh, kw} weight[oc, c, kh, kw] · input[n, c, y·s − p + kh, x·s − p + kw]
 // (terms that fall in the zero padding are skipped).
 //
-// The fast path works on chunks of G whole images (G depends only on the shape, never on the thread count):
-// im2col unfolds the chunk into columns (K, G·P), one GEMM does the arithmetic, and a scatter/gather moves
-// between the GEMM's (OC, G·P) layout and NCHW. Every output element has one owner and a fixed summation order,
-// so results are bitwise identical for any Parallelism.MaxThreads.
+// The fast path (ConvGemm) is im2col + GEMM; the References are direct loops and the tests' oracle.
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as in PyTorch) on NCHW float tensors, forward and backward.
@@ -18,11 +13,6 @@ namespace Engine.Kernels;
 /// </summary>
 public static class Conv2D
 {
-    // Columns per GEMM call: at least ColumnTarget, so the GEMM runs at full speed, and more when the columns
-    // are short (few channels), so that the chunk's column and product buffers hold about ChunkFloats floats.
-    private const int ColumnTarget = 1024;
-    private const int ChunkFloats = 1 << 18;
-
     /// <summary>Computes <c>output = conv(input, weight) + bias</c> (overwrites output).</summary>
     /// <param name="input">(N, C, H, W).</param>
     /// <param name="weight">(OC, C, KH, KW).</param>
@@ -34,7 +24,7 @@ public static class Conv2D
         in Conv2DShape shape, Span<float> output)
     {
         ValidateForward("Conv2D.Forward", input, weight, bias, shape, output);
-        ForwardCore(input, weight, bias, shape, output, accumulate: false);
+        ConvGemm.Forward(input, weight, bias, shape, output, accumulate: false);
     }
 
     /// <summary>The scalar reference of <see cref="Forward"/>: direct loops, summed in double.</summary>
@@ -78,7 +68,7 @@ public static class Conv2D
         in Conv2DShape shape, Span<float> gradInput)
     {
         ValidateBackwardInput("Conv2D.BackwardInput", gradOutput, weight, shape, gradInput);
-        BackwardInputCore(gradOutput, weight, shape, gradInput);
+        ConvGemm.BackwardInput(gradOutput, weight, shape, gradInput);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardInput"/> (gathers per input pixel, in double).</summary>
@@ -126,7 +116,7 @@ public static class Conv2D
         in Conv2DShape shape, Span<float> gradWeight)
     {
         ValidateBackwardWeight("Conv2D.BackwardWeight", input, gradOutput, shape, gradWeight);
-        BackwardWeightCore(input, gradOutput, shape, gradWeight);
+        ConvGemm.BackwardWeight(input, gradOutput, shape, gradWeight);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardWeight"/> (direct loops, in double).</summary>
@@ -167,7 +157,7 @@ public static class Conv2D
     public static void BackwardBias(ReadOnlySpan<float> gradOutput, in Conv2DShape shape, Span<float> gradBias)
     {
         ValidateBackwardBias("Conv2D.BackwardBias", gradOutput, shape, gradBias);
-        SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
+        ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardBias"/> (in double).</summary>
@@ -186,154 +176,6 @@ public static class Conv2D
             gradBias[oc] += (float)sum;
         }
     }
-
-    // ---- Fast path: im2col + GEMM over chunks of whole images. ----
-
-    // Images per chunk: a function of the shape only, so chunk boundaries (and with them the order in which
-    // BackwardWeight adds partial products) never depend on the thread count.
-    private static int ImagesPerChunk(in Conv2DShape s) =>
-        Math.Clamp(Math.Max(ColumnTarget, ChunkFloats / (s.ColumnRows + s.OC)) / (s.OH * s.OW), 1, s.N);
-
-    // output (N, OC, OH, OW) = or += weight · im2col(input) [+ bias]
-    internal static unsafe void ForwardCore(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output, bool accumulate)
-    {
-        Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
-        float[] columns = Scratch.Rent(k * g * p);
-        float[] product = Scratch.Rent(s.OC * g * p);
-        try
-        {
-            fixed (float* inPtr = input, outPtr = output, biasPtr = bias)
-            {
-                nint inAddr = (nint)inPtr, outAddr = (nint)outPtr, biasAddr = (nint)biasPtr;
-                bool hasBias = !bias.IsEmpty;
-                for (int n0 = 0; n0 < s.N; n0 += g)
-                {
-                    int count = Math.Min(g, s.N - n0), width = count * p, first = n0;
-                    ParallelRange.For(count, i => Im2Col.ImageToColumns(
-                        Image(inAddr, first + i, s.C * s.H * s.W), s, width, i * p, columns));
-                    Gemm.Multiply(weight, columns.AsSpan(0, k * width), s.OC, k, width, product.AsSpan(0, s.OC * width));
-
-                    // Scatter the (OC, count·P) product into NCHW, adding the bias on the way.
-                    ParallelRange.For(count, i =>
-                    {
-                        Span<float> dst = Image(outAddr, first + i, s.OC * p);
-                        for (int oc = 0; oc < s.OC; oc++)
-                        {
-                            ReadOnlySpan<float> src = product.AsSpan(oc * width + i * p, p);
-                            Span<float> d = dst.Slice(oc * p, p);
-                            if (accumulate)
-                                TensorPrimitives.Add(d, src, d);
-                            else if (hasBias)
-                                TensorPrimitives.Add(src, ((float*)biasAddr)[oc], d);
-                            else
-                                src.CopyTo(d);
-                        }
-                    });
-                }
-            }
-        }
-        finally
-        {
-            Scratch.Return(product);
-            Scratch.Return(columns);
-        }
-    }
-
-    // gradInput (N, C, H, W) += col2im(weightᵀ · gradOutput)
-    internal static unsafe void BackwardInputCore(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
-        in Conv2DShape shape, Span<float> gradInput)
-    {
-        Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
-        float[] gathered = Scratch.Rent(s.OC * g * p);
-        float[] columns = Scratch.Rent(k * g * p);
-        try
-        {
-            fixed (float* gradOutPtr = gradOutput, gradInPtr = gradInput)
-            {
-                nint gradOutAddr = (nint)gradOutPtr, gradInAddr = (nint)gradInPtr;
-                for (int n0 = 0; n0 < s.N; n0 += g)
-                {
-                    int count = Math.Min(g, s.N - n0), width = count * p, first = n0;
-                    Gather(gradOutAddr, first, count, s.OC, p, gathered);
-                    Gemm.Multiply(weight, gathered.AsSpan(0, s.OC * width), k, s.OC, width,
-                        columns.AsSpan(0, k * width), transposeA: true);
-                    ParallelRange.For(count, i => Im2Col.ColumnsToImage(
-                        columns, s, width, i * p, Image(gradInAddr, first + i, s.C * s.H * s.W)));
-                }
-            }
-        }
-        finally
-        {
-            Scratch.Return(columns);
-            Scratch.Return(gathered);
-        }
-    }
-
-    // gradWeight (OC, K) += gradOutput (OC, N·P) · im2col(input)ᵀ, chunk by chunk in batch order
-    internal static unsafe void BackwardWeightCore(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
-        in Conv2DShape shape, Span<float> gradWeight)
-    {
-        Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
-        float[] gathered = Scratch.Rent(s.OC * g * p);
-        float[] columns = Scratch.Rent(k * g * p);
-        try
-        {
-            fixed (float* inPtr = input, gradOutPtr = gradOutput)
-            {
-                nint inAddr = (nint)inPtr, gradOutAddr = (nint)gradOutPtr;
-                for (int n0 = 0; n0 < s.N; n0 += g)
-                {
-                    int count = Math.Min(g, s.N - n0), width = count * p, first = n0;
-                    ParallelRange.For(count, i => Im2Col.ImageToColumns(
-                        Image(inAddr, first + i, s.C * s.H * s.W), s, width, i * p, columns));
-                    Gather(gradOutAddr, first, count, s.OC, p, gathered);
-                    Gemm.Multiply(gathered.AsSpan(0, s.OC * width), columns.AsSpan(0, k * width), s.OC, width, k,
-                        gradWeight, transposeB: true, accumulate: true);
-                }
-            }
-        }
-        finally
-        {
-            Scratch.Return(columns);
-            Scratch.Return(gathered);
-        }
-    }
-
-    // sums (N, channels, plane) over N and plane into sums (channels) +=; one owner per channel, batch order.
-    internal static unsafe void SumPlanes(ReadOnlySpan<float> values, int n, int channels, int plane,
-        Span<float> sums)
-    {
-        fixed (float* valuesPtr = values, sumsPtr = sums)
-        {
-            nint valuesAddr = (nint)valuesPtr, sumsAddr = (nint)sumsPtr;
-            ParallelRange.For(channels, c =>
-            {
-                float sum = 0;
-                for (int i = 0; i < n; i++)
-                    sum += TensorPrimitives.Sum(new ReadOnlySpan<float>((float*)valuesAddr + ((long)i * channels + c) * plane, plane));
-                ((float*)sumsAddr)[c] += sum;
-            });
-        }
-    }
-
-    // Copies images [first, first + count) of (N, channels, P) into a (channels, count·P) matrix.
-    private static void Gather(nint source, int first, int count, int channels, int p, float[] destination)
-    {
-        int width = count * p;
-        ParallelRange.For(count, i =>
-        {
-            ReadOnlySpan<float> src = Image(source, first + i, channels * p);
-            for (int c = 0; c < channels; c++)
-                src.Slice(c * p, p).CopyTo(destination.AsSpan(c * width + i * p, p));
-        });
-    }
-
-    private static unsafe Span<float> Image(nint address, int index, int length) =>
-        new((float*)address + (long)index * length, length);
 
     // ---- Argument checks, shared with ConvTranspose2D. ----
 

@@ -37,7 +37,7 @@ public static class ConvTranspose2D
         for (int n = 0; n < shape.N; n++)
         for (int oc = 0; oc < shape.OC; oc++)
             output.Slice((n * shape.OC + oc) * plane, plane).Fill(bias.IsEmpty ? 0f : bias[oc]);
-        Conv2D.BackwardInputCore(input, weight, shape.ToConv(), output);
+        ConvGemm.BackwardInput(input, weight, shape.ToConv(), output);
     }
 
     /// <summary>The scalar reference of <see cref="Forward"/>: direct scatter loops, summed in double.</summary>
@@ -86,7 +86,7 @@ public static class ConvTranspose2D
         in ConvTranspose2DShape shape, Span<float> gradInput)
     {
         ValidateBackwardInput("ConvTranspose2D.BackwardInput", gradOutput, weight, shape, gradInput);
-        Conv2D.ForwardCore(gradOutput, weight, [], shape.ToConv(), gradInput, accumulate: true);
+        ConvGemm.Forward(gradOutput, weight, [], shape.ToConv(), gradInput, accumulate: true);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardInput"/> (direct loops, in double).</summary>
@@ -131,7 +131,7 @@ public static class ConvTranspose2D
         in ConvTranspose2DShape shape, Span<float> gradWeight)
     {
         ValidateBackwardWeight("ConvTranspose2D.BackwardWeight", input, gradOutput, shape, gradWeight);
-        Conv2D.BackwardWeightCore(gradOutput, input, shape.ToConv(), gradWeight);
+        ConvGemm.BackwardWeight(gradOutput, input, shape.ToConv(), gradWeight);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardWeight"/> (direct loops, in double).</summary>
@@ -174,7 +174,7 @@ public static class ConvTranspose2D
         Span<float> gradBias)
     {
         ValidateBackwardBias("ConvTranspose2D.BackwardBias", gradOutput, shape, gradBias);
-        Conv2D.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
+        ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
     /// <summary>The scalar reference of <see cref="BackwardBias"/> (in double).</summary>
