@@ -208,29 +208,27 @@ public static partial class Ops
                     Gemm.Multiply(dzStep, weightHh.ReadOnlySpan, a, g, hidden, dh[..ah]);
             }
 
-            // Every weight gradient as one GEMM over all packed rows.
-            if (n > 0)
+            // Every weight gradient as one GEMM over all packed rows. (With no real rows at all, N = 0, the gradients
+            // are still created, as zeros.)
+            if (GradOf(weightIh) is { IsEmpty: false } gwi && n > 0)
+                Gemm.Multiply(dz, t.X, g, n, inF, gwi, transposeA: true, accumulate: true);
+            if (GradOf(weightHh) is { IsEmpty: false } gwh && n > 0)
+                Gemm.Multiply(dz, t.HiddenPrev, g, n, hidden, gwh, transposeA: true, accumulate: true);
+            if (GradOf(biasIh) is { IsEmpty: false } gbi) LstmCell.BackwardBias(dz, n, hidden, gbi);
+            if (GradOf(biasHh) is { IsEmpty: false } gbh) LstmCell.BackwardBias(dz, n, hidden, gbh);
+            if (GradOf(input) is { IsEmpty: false } gx && n > 0)
             {
-                if (GradOf(weightIh) is { IsEmpty: false } gwi)
-                    Gemm.Multiply(dz, t.X, g, n, inF, gwi, transposeA: true, accumulate: true);
-                if (GradOf(weightHh) is { IsEmpty: false } gwh)
-                    Gemm.Multiply(dz, t.HiddenPrev, g, n, hidden, gwh, transposeA: true, accumulate: true);
-                if (GradOf(biasIh) is { IsEmpty: false } gbi) LstmCell.BackwardBias(dz, n, hidden, gbi);
-                if (GradOf(biasHh) is { IsEmpty: false } gbh) LstmCell.BackwardBias(dz, n, hidden, gbh);
-                if (GradOf(input) is { IsEmpty: false } gx)
-                {
-                    // dX = dZ · W_ih in packed rows, then scattered back to the padded positions.
-                    var dxBuffer = ArrayPool<float>.Shared.Rent(n * inF);
-                    var dx = dxBuffer.AsSpan(0, n * inF);
-                    Gemm.Multiply(dz, weightIh.ReadOnlySpan, n, g, inF, dx);
-                    for (int s = 0; s < steps; s++)
-                        for (int j = 0; j < pk.Active[s]; j++)
-                        {
-                            var dst = gx.Slice(pk.PaddedRow(s, j, inF), inF);
-                            TensorPrimitives.Add(dst, dx.Slice((pk.Offset[s] + j) * inF, inF), dst);
-                        }
-                    ArrayPool<float>.Shared.Return(dxBuffer);
-                }
+                // dX = dZ · W_ih in packed rows, then scattered back to the padded positions.
+                var dxBuffer = ArrayPool<float>.Shared.Rent(n * inF);
+                var dx = dxBuffer.AsSpan(0, n * inF);
+                Gemm.Multiply(dz, weightIh.ReadOnlySpan, n, g, inF, dx);
+                for (int s = 0; s < steps; s++)
+                    for (int j = 0; j < pk.Active[s]; j++)
+                    {
+                        var dst = gx.Slice(pk.PaddedRow(s, j, inF), inF);
+                        TensorPrimitives.Add(dst, dx.Slice((pk.Offset[s] + j) * inF, inF), dst);
+                    }
+                ArrayPool<float>.Shared.Return(dxBuffer);
             }
             if (h0 is not null && GradOf(h0) is { IsEmpty: false } gh0) AddUnsorted(dh, gh0);
             if (c0 is not null && GradOf(c0) is { IsEmpty: false } gc0) AddUnsorted(dc, gc0);
