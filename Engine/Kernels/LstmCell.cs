@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -193,12 +194,12 @@ public static class LstmCell
         int g = 4 * hiddenSize;
         Check(nameof(BackwardBias), rows, hiddenSize, (gradGates.Length, (long)rows * g, nameof(gradGates)), (gradBias.Length, g, nameof(gradBias)));
         // Sum the rows first, then add once: the gradient grows by exactly Σ rows, whatever it held before.
-        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(g);
+        var buffer = ArrayPool<float>.Shared.Rent(g);
         var sum = buffer.AsSpan(0, g);
         sum.Clear();
         for (int r = 0; r < rows; r++) TensorPrimitives.Add(sum, gradGates.Slice(r * g, g), sum);
         TensorPrimitives.Add(gradBias[..g], sum, gradBias[..g]);
-        System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        ArrayPool<float>.Shared.Return(buffer);
     }
 
     private static void BackwardElement(ReadOnlySpan<float> gates, ReadOnlySpan<float> cellPrev, ReadOnlySpan<float> cellTanh,
