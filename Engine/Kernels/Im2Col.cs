@@ -22,6 +22,7 @@ public static class Im2Col
     /// <param name="rowStride">Columns of the whole matrix (at least <c>offset + OH·OW</c>).</param>
     /// <param name="offset">First column written.</param>
     /// <param name="columns">The matrix, at least <c>C·KH·KW·rowStride</c> elements.</param>
+    /// <exception cref="ArgumentException">The spans are too short for the shape, row stride and offset.</exception>
     public static unsafe void ImageToColumns(ReadOnlySpan<float> image, in Conv2DShape shape, int rowStride,
         int offset, Span<float> columns)
     {
@@ -74,6 +75,7 @@ public static class Im2Col
     /// <param name="rowStride">Columns of the whole matrix.</param>
     /// <param name="offset">First column read.</param>
     /// <param name="image">One image, (C, H, W); accumulated into.</param>
+    /// <exception cref="ArgumentException">The spans are too short for the shape, row stride and offset.</exception>
     public static unsafe void ColumnsToImage(ReadOnlySpan<float> columns, in Conv2DShape shape, int rowStride,
         int offset, Span<float> image)
     {
@@ -84,11 +86,6 @@ public static class Im2Col
         fixed (float* imagePtr = image, columnsPtr = columns)
         {
             float* src = columnsPtr + offset;
-            if (Im2ColNarrow.Applies(s))
-            {
-                Im2ColNarrow.ColumnsToImage(src, s, rowStride, imagePtr);
-                return;
-            }
             for (int c = 0; c < s.C; c++)
             for (int kh = 0; kh < s.KH; kh++)
             for (int kw = 0; kw < s.KW; kw++, src += rowStride)

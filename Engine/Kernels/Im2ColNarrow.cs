@@ -11,9 +11,10 @@ namespace Engine.Kernels;
 //
 // Each channel is first copied into a zero-padded plane with 32-float rows, so padding needs no tests. Then one
 // output row of one tap (kh, kw) is a single two-register permute: out[x] = paddedRow[kw + s·x], x < 16.
-// The adjoint does the inverse permute (zeros where no x lands) and adds whole padded rows.
+// (The same trick for col2im, an inverse permute added into the plane, measured no faster than the generic
+// scatter loop on the 32-channel layer, so ColumnsToImage keeps the generic path.)
 
-/// <summary>Im2col / col2im for narrow images with AVX-512 permutes (see the file comment).</summary>
+/// <summary>Im2col for narrow images with AVX-512 permutes (see the file comment).</summary>
 internal static class Im2ColNarrow
 {
     private const int RowWidth = 32;
@@ -40,6 +41,7 @@ internal static class Im2ColNarrow
         for (int kw = 0; kw < s.KW; kw++)
             gather[kw] = GatherIndex(kw, s.StrideW);
         Vector512<float> outMask = Mask(ow), lowMask = Mask(copyWidth), highMask = Mask(copyWidth - 16);
+        int p = s.OH * ow, fullRows = p >= 16 ? Math.Min((p - 16) / ow + 1, s.OH) : 0;
         new Span<float>(plane, hp * RowWidth + RowWidth).Clear();
         for (int c = 0; c < s.C; c++)
         {
@@ -48,70 +50,27 @@ internal static class Im2ColNarrow
             {
                 float* from = image + (c * s.H + ih) * s.W, to = plane + (ih + s.PadH) * RowWidth + s.PadW;
                 Avx512F.MaskStore(to, lowMask, Avx512F.MaskLoad(from, lowMask, Vector512<float>.Zero));
-                Avx512F.MaskStore(to + 16, highMask, Avx512F.MaskLoad(from + 16, highMask, Vector512<float>.Zero));
+                if (copyWidth > 16)
+                    Avx512F.MaskStore(to + 16, highMask, Avx512F.MaskLoad(from + 16, highMask, Vector512<float>.Zero));
             }
             for (int kh = 0; kh < s.KH; kh++)
             {
                 for (int kw = 0; kw < s.KW; kw++, dst += rowStride)
                 {
                     Vector512<int> index = gather[kw];
+                    // Full 16-wide stores spill into the following output rows, which their own stores then
+                    // overwrite; rows whose spill would leave the block use masked stores.
                     for (int y = 0; y < s.OH; y++)
                     {
                         float* row = plane + (y * s.StrideH + kh) * RowWidth;
                         Vector512<float> picked = Avx512F.PermuteVar16x32x2(
                             Vector512.Load(row), index, Vector512.Load(row + 16));
-                        Avx512F.MaskStore(dst + y * ow, outMask, picked);
+                        if (y < fullRows)
+                            picked.Store(dst + y * ow);
+                        else
+                            Avx512F.MaskStore(dst + y * ow, outMask, picked);
                     }
                 }
-            }
-        }
-    }
-
-    /// <summary>columns block -> image (C, H, W) += (the adjoint of <see cref="ImageToColumns"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void ColumnsToImage(float* src, in Conv2DShape s, int rowStride, float* image)
-    {
-        int hp = s.H + 2 * s.PadH, ow = s.OW;
-        int copyWidth = Math.Min(s.W, RowWidth - s.PadW);
-        // 64-byte aligned rows: every vector access is one cache line, so stores forward to the next loads.
-        float* raw = stackalloc float[hp * RowWidth + RowWidth + 16];
-        float* plane = Align(raw);
-        Vector512<int>* scatter = stackalloc Vector512<int>[2 * s.KW];
-        for (int kw = 0; kw < s.KW; kw++)
-            (scatter[2 * kw], scatter[2 * kw + 1]) = ScatterIndex(kw, s.StrideW, ow);
-        Vector512<float> inMask = Mask(ow), lowMask = Mask(copyWidth), highMask = Mask(copyWidth - 16);
-        for (int c = 0; c < s.C; c++)
-        {
-            new Span<float>(plane, hp * RowWidth).Clear();
-            // Sum the KW taps of one output row in registers, then add them into the padded row once: the
-            // taps of a row all land in the same plane row, and a store-then-load chain per tap would serialise.
-            float* channel = src + (long)c * s.KH * s.KW * rowStride;
-            for (int kh = 0; kh < s.KH; kh++)
-            {
-                float* taps = channel + (long)kh * s.KW * rowStride;
-                for (int y = 0; y < s.OH; y++)
-                {
-                    Vector512<float> low = Vector512<float>.Zero, high = Vector512<float>.Zero;
-                    for (int kw = 0; kw < s.KW; kw++)
-                    {
-                        Vector512<float> values = Avx512F.MaskLoad(taps + kw * (long)rowStride + y * ow, inMask,
-                            Vector512<float>.Zero);
-                        low += Avx512F.PermuteVar16x32x2(values, scatter[2 * kw], Vector512<float>.Zero);
-                        high += Avx512F.PermuteVar16x32x2(values, scatter[2 * kw + 1], Vector512<float>.Zero);
-                    }
-                    float* row = plane + (y * s.StrideH + kh) * RowWidth;
-                    (Vector512.Load(row) + low).Store(row);
-                    (Vector512.Load(row + 16) + high).Store(row + 16);
-                }
-            }
-            // Add the interior of the plane into channel c; the border collected padding terms and is dropped.
-            for (int ih = 0; ih < s.H; ih++)
-            {
-                float* to = image + (c * s.H + ih) * s.W, from = plane + (ih + s.PadH) * RowWidth + s.PadW;
-                Avx512F.MaskStore(to, lowMask, Avx512F.MaskLoad(to, lowMask, Vector512<float>.Zero) +
-                    Vector512.Load(from));
-                Avx512F.MaskStore(to + 16, highMask, Avx512F.MaskLoad(to + 16, highMask, Vector512<float>.Zero) +
-                    Vector512.Load(from + 16));
             }
         }
     }
@@ -129,18 +88,5 @@ internal static class Im2ColNarrow
         for (int x = 0; x < 16; x++)
             lanes[x] = Math.Min(kw + stride * x, RowWidth - 1);
         return Vector512.Create<int>(lanes);
-    }
-
-    // Padded column j receives lane x = (j − kw) / stride when that is a whole number below OW, else a zero
-    // (index 16 selects lane 0 of the all-zero second source).
-    private static (Vector512<int> Low, Vector512<int> High) ScatterIndex(int kw, int stride, int ow)
-    {
-        Span<int> lanes = stackalloc int[RowWidth];
-        for (int j = 0; j < RowWidth; j++)
-        {
-            int t = j - kw;
-            lanes[j] = t >= 0 && t % stride == 0 && t / stride < ow ? t / stride : 16;
-        }
-        return (Vector512.Create<int>(lanes[..16]), Vector512.Create<int>(lanes[16..]));
     }
 }
