@@ -17,7 +17,15 @@ public static class QuickWorkloads
         .. new[] { 64, 128, 256, 512, 1024, 2048 }.Select(s => Gemm($"gemm-{s}", s, s, s, false, false)),
         .. AutoencoderLayers.SelectMany(Autoencoder),
         .. ConvQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
+        .. LstmQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
+        AutoencoderStepWorkload(),
     ];
+
+    private static QuickWorkload AutoencoderStepWorkload()
+    {
+        var step = new AutoencoderStep();
+        return new QuickWorkload("ae-step", step.Flops, step.Run);
+    }
 
     /// <summary>Forward (x·W), input gradient (gradOut·Wᵀ) and weight gradient (xᵀ·gradOut) of one layer.</summary>
     private static IEnumerable<QuickWorkload> Autoencoder((int Batch, int In, int Out) layer)

@@ -26,12 +26,10 @@ public static partial class Ops
         var dims = x.Shape.ToArray();
         dims[^1] = outF;
         var y = Tensor.Zeros(dims);
-        Gemm.Multiply(x.ReadOnlySpan, weight.ReadOnlySpan, n, inF, outF, y.Span, transposeB: true);
-        if (bias is not null)
-        {
-            var ys = y.Span;
-            for (int r = 0; r < n; r++) TensorPrimitives.Add(ys.Slice(r * outF, outF), bias.ReadOnlySpan, ys.Slice(r * outF, outF));
-        }
+        // The bias is added by the GEMM's epilogue while each output tile is still in cache (no second pass).
+        if (bias is null) Gemm.Multiply(x.ReadOnlySpan, weight.ReadOnlySpan, n, inF, outF, y.Span, transposeB: true);
+        else Gemm.MultiplyBiasActivation(x.ReadOnlySpan, weight.ReadOnlySpan, bias.ReadOnlySpan, n, inF, outF, y.Span,
+            GemmActivation.None, transposeB: true);
         return Autograd.IsRecording(x, weight) || (bias is not null && Autograd.IsRecording(bias))
             ? Autograd.Record(y, new LinearNode(x, weight, bias, n, inF, outF))
             : y;
