@@ -1,3 +1,4 @@
+using Engine.IO;
 using System.Buffers.Binary;
 using System.IO.Compression;
 

@@ -13,6 +13,21 @@ namespace Engine.IO;
 /// </remarks>
 public static class AtomicFile
 {
+    /// <summary>UTF-8 without a byte-order mark that throws on invalid bytes: the encoding of every text file we write.</summary>
+    public static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Creates or replaces <paramref name="path"/> with the text <paramref name="write"/> writes ("\n" line ends).</summary>
+    public static void WriteText(string path, Action<TextWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, Utf8, bufferSize: 1 << 16, leaveOpen: true);
+            writer.NewLine = "\n";
+            write(writer);
+        });
+    }
+
     /// <summary>Creates or replaces <paramref name="path"/> with what <paramref name="write"/> writes to the stream.</summary>
     /// <param name="path">Target file; its directory must exist.</param>
     /// <param name="write">Writes the whole content; it must not close the stream.</param>

@@ -155,7 +155,7 @@ public static class Png
         output.Write(type);
         output.Write(data);
         // The CRC covers the chunk type and data, not the length.
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Append(Crc32.Compute(type), data));
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Update(Crc32.Compute(type), data));
         output.Write(word);
     }
 }

@@ -1,3 +1,4 @@
+using Engine.IO;
 using System.Globalization;
 using System.Text;
 

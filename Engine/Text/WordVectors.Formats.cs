@@ -1,3 +1,4 @@
+using Engine.IO;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -78,7 +79,7 @@ public sealed partial class WordVectors
 
     /// <summary>Writes word2vec.c's binary format atomically.</summary>
     public void SaveBinary(string path) =>
-        AtomicFile.WriteBytes(path, stream =>
+        AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, AtomicFile.Utf8, leaveOpen: true);
             writer.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Count} {Dimensions}\n")));
