@@ -102,7 +102,7 @@ public sealed class Lstm : Module
         {
             var forward = RunDirection(x, l, 0, lengths, initialState, finals);
             x = Bidirectional
-                ? Ops.LstmConcatDirections(forward, RunDirection(x, l, 1, lengths, initialState, finals))
+                ? Ops.Concat([forward, RunDirection(x, l, 1, lengths, initialState, finals)], axis: -1)
                 : forward;
         }
         return new LstmRunResult(x, finals);
