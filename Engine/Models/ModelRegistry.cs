@@ -17,7 +17,7 @@ namespace Engine.Models;
 /// any allocation), and a factory.</item>
 /// <item>Test a save/load round trip (outputs bitwise equal) in Engine.Tests/IO/CheckpointTests.cs.</item>
 /// </list>
-/// ONNX export has its own per-model table in Engine.IO.Onnx.OnnxExport.
+/// ONNX export has its own per-model table in <see cref="Engine.IO.Onnx.OnnxExport"/>.
 /// </remarks>
 public static class ModelRegistry
 {
