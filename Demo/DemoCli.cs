@@ -14,6 +14,8 @@ internal static class DemoCli
         var tour = TourCommand.Create(options);
         root.Add(tour);
         root.Add(AutoencoderCommand.Create(options));
+        foreach (var variant in VariantCommands.Create(options)) root.Add(variant);
+        root.Add(VaeCommand.Create(options));
         root.Add(ExportCommand.Create(options));
         root.Add(CheckpointStressCommand.Create(options));
         // With no subcommand the root runs the guided tour.

@@ -45,3 +45,20 @@ public sealed class ModuleTests
         Assert.Contains("(3, 4)", e.Message);
     }
 }
+
+[Trait("Chapter", "05-Layers")]
+public sealed class DropoutLayerTests
+{
+    [Fact]
+    public void Dropout_ZeroesAboutP_ScalesSurvivors_AndIsIdentityInEval()
+    {
+        var layer = new Dropout(0.25f, new Random(1));
+        var x = Tensor.Ones(100, 100);
+        var y = layer.Forward(x).ToArray();
+        double zeroed = y.Count(v => v == 0f) / 10_000.0;
+        Assert.InRange(zeroed, 0.22, 0.28);
+        Assert.All(y.Where(v => v != 0f), v => Assert.Equal(1f / 0.75f, v, 5));
+        layer.Eval();
+        Assert.All(layer.Forward(x).ToArray(), v => Assert.Equal(1f, v));
+    }
+}

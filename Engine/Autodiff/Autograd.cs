@@ -62,7 +62,7 @@ public static class Autograd
         var order = TopologicalOrder(root);
 
         // Seed d(root)/d(root): a leaf accumulates it like any leaf; a non-leaf starts from it afresh.
-        if (root.IsLeaf) root.Grad ??= Tensor.Zeros(root.Shape);
+        if (root.IsLeaf) root.Grad ??= Tensor.ZerosUnpooled(root.Shape);
         else root.Grad = Tensor.Zeros(root.Shape);
         if (gradient is null) root.Grad.Span[0] += 1f;
         else TensorPrimitives.Add(root.Grad.Span, gradient.ReadOnlySpan, root.Grad.Span);

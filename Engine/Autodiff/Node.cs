@@ -53,7 +53,8 @@ public abstract class Node
     protected static Span<float> GradOf(Tensor input)
     {
         if (!input.RequiresGrad) return [];
-        input.Grad ??= Tensor.Zeros(input.Shape);
+        // Leaf gradients outlive the step (the optimizer reads them), so they never come from a pooled scope.
+        input.Grad ??= input.IsLeaf ? Tensor.ZerosUnpooled(input.Shape) : Tensor.Zeros(input.Shape);
         return input.Grad.Span;
     }
 }

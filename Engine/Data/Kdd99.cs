@@ -111,9 +111,11 @@ public static class Kdd99
         if (got == 2 && lead[0] == 0x1F && lead[1] == 0x8B)
         {
             using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+            // decompress on a second thread while this one parses
+            using var input = Kernels.Parallelism.MaxThreads > 1 ? new ReadAheadStream(gzip) : (Stream)gzip;
             try
             {
-                return parser.Parse(gzip);
+                return parser.Parse(input);
             }
             catch (InvalidDataException e)
             {

@@ -66,56 +66,84 @@ internal sealed class Kdd99Parser
         long lineNumber = ++LineNumber;
         if (line.Length > 0 && line[^1] == (byte)'\r')
             line = line[..^1];
-        int fields = line.Count((byte)',') + 1;
-        if (fields != FieldCount)
-            throw Error(lineNumber, $"expected {FieldCount} comma-separated fields (41 features and a label), found {fields}");
         EnsureCapacity();
 
+        // one pass over the line: each field parser stops at its comma and moves the cursor past it
         var numeric = _numeric.AsSpan(_count * Kdd99.NumericColumnCount, Kdd99.NumericColumnCount);
+        int cursor = 0;
         int numericColumn = 0;
         for (int column = 0; column < Kdd99.FeatureColumnCount; column++)
         {
-            int comma = line.IndexOf((byte)',');
-            var field = line[..comma];
-            line = line[(comma + 1)..];
-            switch (column)
+            if (!Kdd99.IsSymbolic(column))
             {
-                case 1: _protocol[_count] = Lookup(_protocols, field, lineNumber, column); break;
-                case 2: _service[_count] = Lookup(_services, field, lineNumber, column); break;
-                case 3: _flag[_count] = Lookup(_flags, field, lineNumber, column); break;
-                default: numeric[numericColumn++] = ParseNumber(field, lineNumber, column); break;
+                numeric[numericColumn++] = ParseNumber(line, ref cursor, lineNumber, column);
+                continue;
             }
+            var field = NextField(line, ref cursor, lineNumber);
+            var table = column switch { 1 => _protocols, 2 => _services, _ => _flags };
+            int code = Lookup(table, field, lineNumber, column);
+            (column switch { 1 => _protocol, 2 => _service, _ => _flag })[_count] = code;
         }
 
         // the label is the rest of the line; KDD writes it with a trailing period ("normal.")
-        var label = line.Length > 0 && line[^1] == (byte)'.' ? line[..^1] : line;
-        int code = Lookup(_labels, label, lineNumber, Kdd99.FeatureColumnCount);
-        if (code == _labelCategories.Count)
-            _labelCategories.Add(Kdd99.CategoryOf(_labels.Names[code]));
-        _label[_count] = code;
+        var label = line[cursor..];
+        if (label.Contains((byte)','))
+            throw FieldCountError(line, lineNumber);
+        if (label.Length > 0 && label[^1] == (byte)'.')
+            label = label[..^1];
+        int labelCode = Lookup(_labels, label, lineNumber, Kdd99.FeatureColumnCount);
+        if (labelCode == _labelCategories.Count)
+            _labelCategories.Add(Kdd99.CategoryOf(_labels.Names[labelCode]));
+        _label[_count] = labelCode;
         _count++;
     }
 
-    private float ParseNumber(ReadOnlySpan<byte> field, long lineNumber, int column)
+    private ReadOnlySpan<byte> NextField(ReadOnlySpan<byte> line, ref int cursor, long lineNumber)
     {
-        // fast path: digits, optionally '.' and more digits, as every value in the KDD files is written
+        int comma = line[cursor..].IndexOf((byte)',');
+        if (comma < 0)
+            throw FieldCountError(line, lineNumber);
+        var field = line.Slice(cursor, comma);
+        cursor += comma + 1;
+        return field;
+    }
+
+    private FormatException FieldCountError(ReadOnlySpan<byte> line, long lineNumber) =>
+        Error(lineNumber, $"expected {FieldCount} comma-separated fields (41 features and a label), "
+            + $"found {line.Count((byte)',') + 1}");
+
+    private float ParseNumber(ReadOnlySpan<byte> line, ref int cursor, long lineNumber, int column)
+    {
+        // fast path: digits, optionally '.' and more digits, then ',' — how every value in the KDD files is written
+        int start = cursor;
+        int i = start;
         ulong whole = 0;
-        int i = 0;
-        while (i < field.Length && i < 18 && (uint)(field[i] - '0') <= 9)
-            whole = whole * 10 + (uint)(field[i++] - '0');
-        if (i == field.Length && i > 0)
-            return whole;
-        if (i > 0 && i < field.Length && field[i] == (byte)'.' && field.Length - i - 1 is > 0 and <= 18)
+        while (i < line.Length && i - start < 18 && (uint)(line[i] - '0') <= 9)
+            whole = whole * 10 + (uint)(line[i++] - '0');
+        if (i > start && i < line.Length)
         {
-            int fractionStart = ++i;
-            ulong fraction = 0;
-            while (i < field.Length && (uint)(field[i] - '0') <= 9)
-                fraction = fraction * 10 + (uint)(field[i++] - '0');
-            if (i == field.Length)
-                return (float)(whole + fraction / PowersOfTen[i - fractionStart]);
+            if (line[i] == (byte)',')
+            {
+                cursor = i + 1;
+                return whole;
+            }
+            if (line[i] == (byte)'.')
+            {
+                int fractionStart = ++i;
+                ulong fraction = 0;
+                while (i < line.Length && i - fractionStart < 18 && (uint)(line[i] - '0') <= 9)
+                    fraction = fraction * 10 + (uint)(line[i++] - '0');
+                if (i > fractionStart && i < line.Length && line[i] == (byte)',')
+                {
+                    cursor = i + 1;
+                    return (float)(whole + fraction / PowersOfTen[i - fractionStart]);
+                }
+            }
         }
 
-        // anything else (sign, exponent, long digit strings) goes through the framework parser
+        // anything else (sign, exponent, long digit strings, junk) goes through the framework parser
+        cursor = start;
+        var field = NextField(line, ref cursor, lineNumber);
         if (float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
             && float.IsFinite(value))
             return value;

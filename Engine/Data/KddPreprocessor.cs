@@ -21,8 +21,8 @@ public sealed class KddPreprocessor
     private readonly string[][] _categories;
     private readonly int[] _featureOfColumn;
     private readonly bool[] _isLog;
-    private readonly float[] _shift;
-    private readonly float[] _scale;
+    private readonly double[] _shift;
+    private readonly double[] _scale;
 
     /// <summary>The numeric columns that get log1p before scaling (17 count-like columns).</summary>
     public static IReadOnlyList<string> LogScaledColumns { get; } =
@@ -32,7 +32,7 @@ public sealed class KddPreprocessor
         "count", "srv_count", "dst_host_count", "dst_host_srv_count",
     ];
 
-    private KddPreprocessor(string[][] categories, bool[] isLog, float[] shift, float[] scale, KddScaling scaling,
+    private KddPreprocessor(string[][] categories, bool[] isLog, double[] shift, double[] scale, KddScaling scaling,
         int normalCount)
     {
         _categories = categories;
@@ -126,17 +126,17 @@ public sealed class KddPreprocessor
                 $"KddPreprocessor.Fit: none of the {trainRows.Length} training rows of {data.Source} is normal; "
                 + "scaling is fitted on normal records only.", nameof(trainRows));
 
-        var shift = new float[m];
-        var scale = new float[m];
+        var shift = new double[m];
+        var scale = new double[m];
         for (int j = 0; j < m; j++)
         {
             double mean = sum[j] / normals;
             double spread = scaling == KddScaling.MinMax
                 ? max[j] - min[j]
                 : Math.Sqrt(Math.Max(0, sumSquares[j] / normals - mean * mean));
-            shift[j] = (float)(scaling == KddScaling.MinMax ? min[j] : mean);
+            shift[j] = scaling == KddScaling.MinMax ? min[j] : mean;
             // a constant feature is only shifted: dividing by ~0 would turn attack values into huge numbers
-            scale[j] = (float)(spread > 1e-12 ? 1 / spread : 1);
+            scale[j] = spread > 1e-12 ? 1 / spread : 1;
         }
         // categories in sorted order, so the layout does not depend on the order of lines in the file
         var categories = codeTables
@@ -145,14 +145,24 @@ public sealed class KddPreprocessor
         return new KddPreprocessor(categories, isLog, shift, scale, scaling, normals);
     }
 
-    /// <summary>Transforms every record of <paramref name="data"/>.</summary>
+    /// <summary>Transforms every record of <paramref name="data"/>, using up to <see cref="Kernels.Parallelism.MaxThreads"/> threads.</summary>
     /// <param name="data">Records (any file: categories are matched by name).</param>
     /// <returns>data.Count × <see cref="FeatureCount"/> floats, row-major.</returns>
     public float[] Transform(Kdd99Data data)
     {
         ArgumentNullException.ThrowIfNull(data);
         var output = new float[(long)data.Count * FeatureCount];
-        Transform(data, 0, data.Count, output);
+        var slots = Slots(data);
+        // rows are independent, so splitting them over threads cannot change any value
+        const int blockRows = 4096;
+        int blocks = (data.Count + blockRows - 1) / blockRows;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Kernels.Parallelism.MaxThreads };
+        Parallel.For(0, blocks, options, block =>
+        {
+            int first = block * blockRows;
+            int count = Math.Min(blockRows, data.Count - first);
+            TransformRows(data, first, count, slots, output.AsSpan(first * FeatureCount, count * FeatureCount));
+        });
         return output;
     }
 
@@ -173,10 +183,11 @@ public sealed class KddPreprocessor
             throw new ArgumentException($"KddPreprocessor.Transform: destination has {destination.Length} floats; "
                 + $"{rowCount} rows × {FeatureCount} features need {(long)rowCount * FeatureCount}.", nameof(destination));
 
-        // map this file's codes to our one-hot slots once (-1: category unseen at fit)
-        var codeTables = CodeTables(data);
-        var slots = codeTables.Select((names, t) => names.Select(name => Array.IndexOf(_categories[t], name)).ToArray())
-            .ToArray();
+        TransformRows(data, firstRow, rowCount, Slots(data), destination);
+    }
+
+    private void TransformRows(Kdd99Data data, int firstRow, int rowCount, int[][] slots, Span<float> destination)
+    {
         int width = FeatureCount;
         for (int r = 0; r < rowCount; r++)
         {
@@ -200,6 +211,11 @@ public sealed class KddPreprocessor
             }
         }
     }
+
+    // Maps this file's codes to our one-hot slots (-1: category unseen at fit).
+    private int[][] Slots(Kdd99Data data) =>
+        CodeTables(data).Select((names, t) => names.Select(name => Array.IndexOf(_categories[t], name)).ToArray())
+            .ToArray();
 
     private static IReadOnlyList<string>[] CodeTables(Kdd99Data data) =>
         [data.ProtocolNames, data.ServiceNames, data.FlagNames];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Engine.Kernels;
 
 // Legend: m, k, n = the GEMM sizes; MR × NR = register tile; KC, MC, NC = cache blocks of k, m and n.
@@ -55,7 +57,7 @@ internal static unsafe class GemmDriver
     public const int NC = 4096;
 
     // Below this many multiply-adds a call runs on the calling thread: waking a worker costs more than it saves.
-    public const long ParallelThreshold = 1L << 18;
+    public const long ParallelThreshold = 1L << 19;
 
     public static GemmKernelKind Resolve(GemmKernelKind kind) => kind switch
     {
@@ -128,7 +130,6 @@ internal static unsafe class GemmDriver
             {
                 int kc = p.K / kBlocks + (kb < p.K % kBlocks ? 1 : 0);
                 float* packedB = buffers.B((nint)kc * ncPadded);
-                GemmPacking.PackB(p.B, p.K, p.N, p.TransposeB, jc, nc, pc, kc, nr, packedB);
                 bool add = kb > 0 || p.Accumulate;
                 bool last = kb == kBlocks - 1;
                 for (int ic = i0; ic < i1; ic += MC)
@@ -137,16 +138,19 @@ internal static unsafe class GemmDriver
                     int mcPadded = (mc + mr - 1) / mr * mr;
                     float* packedA = buffers.A((nint)kc * mcPadded);
                     GemmPacking.PackA(p.A, p.M, p.K, p.TransposeA, ic, mc, pc, kc, mr, packedA);
-                    MacroKernel<TKernel>(p, buffers.Tile, packedA, packedB, kc, ic, mc, jc, nc, add, last);
+                    bool packB = ic == i0;
+                    MacroKernel<TKernel>(p, buffers.Tile, packedA, packedB, kc, pc, ic, mc, jc, nc, add, last, packB);
                 }
                 pc += kc;
             }
         }
     }
 
-    // Multiplies a packed (mc × kc) block of op(a) by a packed (kc × nc) block of op(b) into c.
+    // Multiplies a packed (mc × kc) block of op(a) by a packed (kc × nc) block of op(b) into c. On the first
+    // row block (packB) each b panel is packed right before its first use; later row blocks reuse it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<TKernel>(in GemmProblem p, float* tile, float* packedA, float* packedB,
-        int kc, int ic, int mc, int jc, int nc, bool add, bool last)
+        int kc, int pc, int ic, int mc, int jc, int nc, bool add, bool last, bool packB)
         where TKernel : struct, IGemmMicroKernel
     {
         int mr = TKernel.MR, nr = TKernel.NR;
@@ -156,6 +160,8 @@ internal static unsafe class GemmDriver
         {
             int nrValid = Math.Min(nr, nc - jr);
             float* panelB = packedB + (nint)jr * kc;
+            if (packB)
+                GemmPacking.PackBPanel(p.B, p.K, p.N, p.TransposeB, jc + jr, nrValid, pc, kc, nr, panelB);
             for (int ir = 0; ir < mc; ir += mr)
             {
                 int mrValid = Math.Min(mr, mc - ir);

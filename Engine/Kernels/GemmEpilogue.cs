@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Engine.Kernels;
 
@@ -15,6 +16,7 @@ internal static unsafe class GemmEpilogue
     /// The tile holds exactly the sums a full-size tile would have produced, and the single add here matches
     /// the micro-kernel's own add, so edge elements are bitwise what an interior tile would give.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MergeEdge(float* tile, int nrFull, float* c, nint ldc, int mr, int nr, bool add)
     {
         for (int r = 0; r < mr; r++, tile += nrFull, c += ldc)

@@ -19,34 +19,44 @@ internal static unsafe class GemmPacking
     public static void PackA(float* a, int m, int k, bool transposeA, int i0, int mc, int p0, int kc, int mr,
         float* dst)
     {
-        for (int ir = 0; ir < mc; ir += mr)
+        if (transposeA)
         {
-            int w = Math.Min(mr, mc - ir);
-            float* panel = dst + (nint)ir * kc;
-            if (transposeA)
-                PackCopy(a + (nint)p0 * m + i0 + ir, m, kc, w, mr, panel);
-            else
-                PackTranspose(a + (nint)(i0 + ir) * k + p0, k, kc, w, mr, panel);
+            // Rows of aᵀ are read 16 at a time for all panels, so each source line is used up while in L1
+            // (one 8-float panel takes half a line; row strides of 2 KiB would evict the other half).
+            for (int pp = 0; pp < kc; pp += 16)
+            {
+                int rows = Math.Min(16, kc - pp);
+                for (int ir = 0; ir < mc; ir += mr)
+                {
+                    PackCopyPanel(a + (nint)(p0 + pp) * m + i0 + ir, m, rows, Math.Min(mr, mc - ir), mr,
+                        dst + (nint)ir * kc + (nint)pp * mr);
+                }
+            }
+            return;
         }
+        for (int ir = 0; ir < mc; ir += mr)
+            PackTranspose(a + (nint)(i0 + ir) * k + p0, k, kc, Math.Min(mr, mc - ir), mr, dst + (nint)ir * kc);
     }
 
-    /// <summary>Packs op(b) k [p0, p0+kc) × columns [j0, j0+nc) into NR-column panels.</summary>
-    public static void PackB(float* b, int k, int n, bool transposeB, int j0, int nc, int p0, int kc, int nr,
+    /// <summary>Packs op(b) k [p0, p0+kc) × columns [j0, j0+w) into one NR-column panel (w ≤ NR).</summary>
+    /// <remarks>
+    /// The driver packs each b panel right before its first use, so the packed panel is still in L1 when the
+    /// micro-kernel reads it and the packing loads overlap with the FMAs of the neighbouring tiles.
+    /// </remarks>
+    public static void PackBPanel(float* b, int k, int n, bool transposeB, int j0, int w, int p0, int kc, int nr,
         float* dst)
     {
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int w = Math.Min(nr, nc - jr);
-            float* panel = dst + (nint)jr * kc;
-            if (transposeB)
-                PackTranspose(b + (nint)(j0 + jr) * k + p0, k, kc, w, nr, panel);
-            else
-                PackCopy(b + (nint)p0 * n + j0 + jr, n, kc, w, nr, panel);
-        }
+        if (transposeB)
+            PackTranspose(b + (nint)j0 * k + p0, k, kc, w, nr, dst);
+        else
+            PackCopyPanel(b + (nint)p0 * n + j0, n, kc, w, nr, dst);
     }
 
-    // dst[p * W + r] = src[p * ld + r]: each panel row is a contiguous run of the source.
-    private static void PackCopy(float* src, nint ld, int kc, int w, int width, float* dst)
+    // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source. Writes
+    // stay sequential; scattering one source row over all panels instead would hit one L1 set whenever the
+    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackCopyPanel(float* src, nint ld, int kc, int w, int width, float* dst)
     {
         if (w == width && width == 32 && Vector512.IsHardwareAccelerated)
         {
@@ -75,6 +85,7 @@ internal static unsafe class GemmPacking
 
     // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Full 8 × 8 blocks go through a
     // register transpose; the ragged edges are copied one element at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
         int r0 = 0;

@@ -12,6 +12,11 @@ namespace Engine.Models;
 /// <param name="Output">Activation of the reconstruction (sigmoid for pixels in [0, 1]).</param>
 /// <param name="Latent">Activation of the code layer (identity: a linear bottleneck).</param>
 /// <param name="TiedWeights">Decoder layers reuse the transposed encoder weights (half the parameters).</param>
+/// <param name="Noise">Corrupt the input before encoding (a denoising autoencoder); null for none.</param>
+/// <param name="Sparsity">A sparsity penalty on the code (a sparse autoencoder); null for none.</param>
+/// <param name="ContractiveWeight">
+/// λ of the contractive penalty λ·‖∂z/∂h‖²_F (a contractive autoencoder); 0 for none. Needs a sigmoid code layer.
+/// </param>
 public sealed record DenseAutoencoderOptions(
     int InputSize,
     int[] HiddenSizes,
@@ -19,10 +24,32 @@ public sealed record DenseAutoencoderOptions(
     ActivationKind Hidden = ActivationKind.Relu,
     ActivationKind Output = ActivationKind.Sigmoid,
     ActivationKind Latent = ActivationKind.Identity,
-    bool TiedWeights = false)
+    bool TiedWeights = false,
+    Corruption? Noise = null,
+    Sparsity? Sparsity = null,
+    float ContractiveWeight = 0f)
 {
     /// <summary>The recipe of the project's reference: 784-512-128-32-128-512-784, ReLU, sigmoid output.</summary>
     public static DenseAutoencoderOptions Reference(int latent = 32) => new(784, [512, 128], latent);
+
+    /// <summary>The reference architecture as a denoising autoencoder (Gaussian noise σ = 0.3, clipped to [0, 1]).</summary>
+    public static DenseAutoencoderOptions Denoising(int latent = 32, Corruption? noise = null) =>
+        Reference(latent) with { Noise = noise ?? new Corruption(NoiseKind.Gaussian, 0.3f) };
+
+    /// <summary>
+    /// A sparse autoencoder: an overcomplete-friendly sigmoid code with a KL sparsity target ρ = 0.05
+    /// (or the given penalty).
+    /// </summary>
+    public static DenseAutoencoderOptions Sparse(int latent = 64, Sparsity? sparsity = null) =>
+        Reference(latent) with
+        {
+            Latent = ActivationKind.Sigmoid,
+            Sparsity = sparsity ?? new Sparsity(SparsityKind.KlTarget, 1e-2f, 0.05f),
+        };
+
+    /// <summary>A contractive autoencoder: sigmoid code layer with the closed-form Jacobian penalty λ = 1e-4.</summary>
+    public static DenseAutoencoderOptions Contractive(int latent = 32, float weight = 1e-4f) =>
+        Reference(latent) with { Latent = ActivationKind.Sigmoid, ContractiveWeight = weight };
 }
 
 /// <summary>
@@ -41,6 +68,12 @@ public sealed class DenseAutoencoder : AutoencoderModel
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
+        if (options.ContractiveWeight > 0 && options.Latent != ActivationKind.Sigmoid)
+            throw new ArgumentException(
+                "DenseAutoencoder: the contractive penalty uses the closed form for a sigmoid code layer; set Latent = Sigmoid.", nameof(options));
+        if (options.Sparsity is { Kind: SparsityKind.KlTarget } && options.Latent != ActivationKind.Sigmoid)
+            throw new ArgumentException(
+                "DenseAutoencoder: the KL sparsity target needs code activations in (0, 1); set Latent = Sigmoid.", nameof(options));
         Options = options;
         int[] widths = [options.InputSize, .. options.HiddenSizes, options.LatentSize];
         Encoder = RegisterModule("encoder", new Sequential());
@@ -90,7 +123,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
     public override int LatentSize => Options.LatentSize;
 
     /// <inheritdoc/>
-    public override Tensor Encode(Tensor input) => Encoder.Forward(input);
+    public override Tensor Encode(Tensor input) => EncodeWithInput(input).Code;
 
     /// <inheritdoc/>
     public override Tensor Decode(Tensor latent)
@@ -106,10 +139,53 @@ public sealed class DenseAutoencoder : AutoencoderModel
         return x;
     }
 
-    /// <summary>Mean squared error between the reconstruction and the input.</summary>
+    /// <summary>
+    /// Mean squared error between the reconstruction and the clean input, plus the penalties the options ask for.
+    /// With <see cref="DenseAutoencoderOptions.Noise"/> the encoder sees a corrupted input (in training and
+    /// evaluation alike, so a validation loss is the denoising error).
+    /// </summary>
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        var loss = Ops.MseLoss(Reconstruct(input), input);
-        return new ModelLoss(loss, new Dictionary<string, float> { ["mse"] = loss.Item() });
+        ArgumentNullException.ThrowIfNull(input);
+        var seen = Options.Noise is { } noise ? noise.Apply(input, random) : input;
+        var (code, hidden) = EncodeWithInput(seen);
+        var mse = Ops.MseLoss(Decode(code), input);
+        var parts = new Dictionary<string, float> { ["mse"] = mse.Item() };
+        var total = mse;
+        if (Options.Sparsity is { } sparsity)
+        {
+            var penalty = sparsity.Penalty(code);
+            parts["sparsity"] = penalty.Item();
+            total += penalty;
+        }
+        if (Options.ContractiveWeight > 0)
+        {
+            var penalty = ContractivePenalty(code, _encoderLayers[^1].Weight) * Options.ContractiveWeight;
+            parts["contractive"] = penalty.Item();
+            total += penalty;
+        }
+        return new ModelLoss(total, parts);
+    }
+
+    // Encodes and also returns the input of the last encoder layer, which the contractive penalty differentiates by.
+    private (Tensor Code, Tensor LastInput) EncodeWithInput(Tensor input)
+    {
+        var x = input;
+        for (int i = 0; i < _encoderLayers.Length - 1; i++) x = Activation.Apply(Options.Hidden, _encoderLayers[i].Forward(x));
+        return (Activation.Apply(Options.Latent, _encoderLayers[^1].Forward(x)), x);
+    }
+
+    /// <summary>
+    /// ‖J‖²_F of the sigmoid code layer z = σ(W·h + b) with respect to its input h, averaged over the batch.
+    /// Closed form (Rifai et al., 2011): ∂zⱼ/∂hᵢ = zⱼ(1 − zⱼ)·Wⱼᵢ, so ‖J‖²_F = Σⱼ (zⱼ(1 − zⱼ))² · Σᵢ Wⱼᵢ².
+    /// For a one-layer encoder h is the input itself; deeper encoders penalise the last layer's Jacobian.
+    /// </summary>
+    public static Tensor ContractivePenalty(Tensor code, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(weight);
+        var slope = code * (1f - code);                      // (N, D): σ'(a) = z(1 − z)
+        var rowNorms = Ops.Sum(weight * weight, 1);          // (D): Σᵢ Wⱼᵢ²
+        return Ops.Sum(slope * slope * rowNorms) * (1f / code.Shape[0]);
     }
 }

@@ -8,6 +8,8 @@ public sealed partial class Tensor
     /// <summary>A tensor of zeros with the given shape.</summary>
     public static Tensor Zeros(Shape shape) => new(shape, TensorStorage.Allocate(shape.Size));
 
+    internal static Tensor ZerosUnpooled(Shape shape) => new(shape, TensorStorage.AllocateUnpooled(shape.Size));
+
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 

@@ -55,4 +55,58 @@ public sealed partial class Tensor
 
     /// <summary>tanh(x).</summary>
     public Tensor Tanh() => Ops.Tanh(this);
+
+    /// <summary>-x; see <see cref="Ops.Neg"/>.</summary>
+    public static Tensor operator -(Tensor a) => Ops.Neg(a);
+
+    /// <summary>The transpose of a matrix (copied); see <see cref="Ops.Transpose(Tensor)"/>.</summary>
+    public Tensor Transpose() => Ops.Transpose(this);
+
+    /// <summary>Swaps two axes (copied); see <see cref="Ops.Transpose(Tensor, int, int)"/>.</summary>
+    public Tensor Transpose(int axis0, int axis1) => Ops.Transpose(this, axis0, axis1);
+
+    /// <summary>A window along one axis (copied); see <see cref="Ops.Slice"/>.</summary>
+    public Tensor Slice(int axis, int start, int length) => Ops.Slice(this, axis, start, length);
+
+    /// <summary>Sum over one axis; see <see cref="Ops.Sum(Tensor, int, bool)"/>.</summary>
+    public Tensor Sum(int axis, bool keepDim = false) => Ops.Sum(this, axis, keepDim);
+
+    /// <summary>Mean over one axis; see <see cref="Ops.Mean(Tensor, int, bool)"/>.</summary>
+    public Tensor Mean(int axis, bool keepDim = false) => Ops.Mean(this, axis, keepDim);
+
+    /// <summary>Maximum over one axis; see <see cref="Ops.Max"/>.</summary>
+    public Tensor Max(int axis, bool keepDim = false) => Ops.Max(this, axis, keepDim);
+
+    /// <summary>exp(x).</summary>
+    public Tensor Exp() => Ops.Exp(this);
+
+    /// <summary>ln(x).</summary>
+    public Tensor Log() => Ops.Log(this);
+
+    /// <summary>√x.</summary>
+    public Tensor Sqrt() => Ops.Sqrt(this);
+
+    /// <summary>x^exponent.</summary>
+    public Tensor Pow(float exponent) => Ops.Pow(this, exponent);
+
+    /// <summary>|x|.</summary>
+    public Tensor Abs() => Ops.Abs(this);
+
+    /// <summary>min(max(x, min), max); see <see cref="Ops.Clamp"/>.</summary>
+    public Tensor Clamp(float min, float max) => Ops.Clamp(this, min, max);
+
+    /// <summary>x for x &gt; 0, slope·x otherwise.</summary>
+    public Tensor LeakyRelu(float slope = 0.01f) => Ops.LeakyRelu(this, slope);
+
+    /// <summary>x for x &gt; 0, alpha·(exp(x) − 1) otherwise.</summary>
+    public Tensor Elu(float alpha = 1f) => Ops.Elu(this, alpha);
+
+    /// <summary>log(1 + exp(x)), computed stably.</summary>
+    public Tensor Softplus() => Ops.Softplus(this);
+
+    /// <summary>Softmax along an axis (default: the last); see <see cref="Ops.Softmax"/>.</summary>
+    public Tensor Softmax(int axis = -1) => Ops.Softmax(this, axis);
+
+    /// <summary>Log-softmax along an axis (default: the last); see <see cref="Ops.LogSoftmax"/>.</summary>
+    public Tensor LogSoftmax(int axis = -1) => Ops.LogSoftmax(this, axis);
 }

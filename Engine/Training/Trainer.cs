@@ -53,6 +53,8 @@ public sealed class Trainer(TrainerOptions options)
             var clock = Stopwatch.StartNew();
             foreach (var batch in batches)
             {
+                // Every temporary tensor of this step borrows pooled storage, returned when the step ends.
+                using var scope = TensorScope.Begin();
                 optimizer.ZeroGrad();
                 var loss = model.Loss(batch.Inputs, noise);
                 float value = loss.Total.Item();
@@ -170,6 +172,7 @@ public sealed class Trainer(TrainerOptions options)
         int seen = 0;
         foreach (var batch in new DataLoader(data, Options.BatchSize).Epoch())
         {
+            using var scope = TensorScope.Begin();
             sum += (double)model.Loss(batch.Inputs, noise).Total.Item() * batch.Count;
             seen += batch.Count;
         }

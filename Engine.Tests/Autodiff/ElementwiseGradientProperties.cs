@@ -1,0 +1,83 @@
+using Engine.Autodiff.Ops;
+using Engine.Tensors;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace Engine.Tests.Autodiff;
+
+/// <summary>Analytic gradients of the elementwise ops match GradCheck on random shapes (rank 1–3) and values.</summary>
+[Trait("Chapter", "03-Autodiff")]
+public sealed class ElementwiseGradientProperties
+{
+    private static void Check(string name, OpCase c, Sampler sampler, Func<Tensor, Tensor> op)
+    {
+        var x = OpGen.Leaf(new Random(c.Seed), sampler, c.Shape);
+        OpGen.AssertGradients(name, () => op(x), x);
+    }
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Neg_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Neg", c, OpGen.Uniform(-2, 2), Ops.Neg));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Scale_MatchesGradCheck() =>
+        Prop.ForAll(OpGen.Cases(), c => Check("Scale", c, OpGen.Uniform(-2, 2), x => Ops.Scale(x, -1.75f)));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Exp_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Exp", c, OpGen.Uniform(-2, 2), Ops.Exp));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Log_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Log", c, OpGen.Uniform(0.2f, 3), Ops.Log));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Sqrt_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sqrt", c, OpGen.Uniform(0.2f, 3), Ops.Sqrt));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Pow_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(-1.5f, -1f, 0.5f, 1.7f, 2f, 3f).ToArbitrary(),
+        (c, p) => Check($"Pow^{p}", c, OpGen.Uniform(0.3f, 2), x => Ops.Pow(x, p)));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Abs_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Abs", c, OpGen.AwayFromZero(0.05f, 2), Ops.Abs));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Clamp_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c =>
+    {
+        // Both sides of each bound, never within 0.05 of one.
+        Sampler sampler = r =>
+        {
+            float v;
+            do v = -1.5f + 3f * r.NextSingle();
+            while (Math.Abs(Math.Abs(v) - 0.5f) < 0.05f);
+            return v;
+        };
+        Check("Clamp", c, sampler, x => Ops.Clamp(x, -0.5f, 0.5f));
+    });
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Relu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Relu", c, OpGen.AwayFromZero(0.05f, 2), Ops.Relu));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Sigmoid_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sigmoid", c, OpGen.Uniform(-4, 4), Ops.Sigmoid));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Tanh_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Tanh", c, OpGen.Uniform(-3, 3), Ops.Tanh));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property LeakyRelu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.01f, 0.2f, 1.5f).ToArbitrary(),
+        (c, slope) => Check("LeakyRelu", c, OpGen.AwayFromZero(0.05f, 2), x => Ops.LeakyRelu(x, slope)));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Elu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.5f, 1f, 2f).ToArbitrary(),
+        (c, alpha) => Check("Elu", c, OpGen.AwayFromZero(0.05f, 3), x => Ops.Elu(x, alpha)));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Softplus_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Softplus", c, OpGen.Uniform(-6, 6), Ops.Softplus));
+
+    [Property(MaxTest = OpGen.Runs)]
+    public Property Dropout_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.1f, 0.5f, 0.9f).ToArbitrary(),
+        (c, p) =>
+        {
+            // A fresh Random with the same seed per call: every forward pass of the check draws the same mask.
+            Check("Dropout", c, OpGen.Uniform(-2, 2), x => Ops.Dropout(x, p, new Random(c.Seed ^ 0x5EED), training: true));
+        });
+}

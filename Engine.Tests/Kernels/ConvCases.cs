@@ -1,0 +1,132 @@
+using Engine.Kernels;
+using Engine.Tests.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Engine.Tests.Kernels;
+
+/// <summary>A random convolution shape plus the seed for its data.</summary>
+public sealed record ConvCase(Conv2DShape Shape, int Seed)
+{
+    public override string ToString() => $"{Shape}, seed {Seed}";
+}
+
+/// <summary>A random transposed-convolution shape plus the seed for its data.</summary>
+public sealed record ConvTransposeCase(ConvTranspose2DShape Shape, int Seed)
+{
+    public override string ToString() => $"{Shape}, seed {Seed}";
+}
+
+/// <summary>A random pooling / upsampling shape plus the seed for its data.</summary>
+public sealed record PoolCase(int N, int C, int H, int W, int Kernel, int Stride, int Padding, int Seed);
+
+/// <summary>FsCheck generators for the small random shapes the convolution-family properties run on.</summary>
+public static class ConvArbitraries
+{
+    public static Arbitrary<ConvCase> Conv() =>
+        (from n in Gen.Choose(1, 3)
+         from c in Gen.Choose(1, 4)
+         from h in Gen.Choose(1, 9)
+         from w in Gen.Choose(1, 9)
+         from oc in Gen.Choose(1, 4)
+         from kh in Gen.Choose(1, 3)
+         from kw in Gen.Choose(1, 3)
+         from sh in Gen.Choose(1, 3)
+         from sw in Gen.Choose(1, 3)
+         from ph in Gen.Choose(0, 2)
+         from pw in Gen.Choose(0, 2)
+         from seed in Gen.Choose(0, int.MaxValue)
+         where h + 2 * ph >= kh && w + 2 * pw >= kw
+         select new ConvCase(new Conv2DShape(n, c, h, w, oc, kh, kw, sh, sw, ph, pw), seed)).ToArbitrary();
+
+    public static Arbitrary<ConvTransposeCase> ConvTranspose() =>
+        (from n in Gen.Choose(1, 3)
+         from c in Gen.Choose(1, 4)
+         from h in Gen.Choose(1, 9)
+         from w in Gen.Choose(1, 9)
+         from oc in Gen.Choose(1, 4)
+         from kh in Gen.Choose(1, 3)
+         from kw in Gen.Choose(1, 3)
+         from s in Gen.Choose(1, 3)
+         from p in Gen.Choose(0, 2)
+         from op in Gen.Choose(0, s - 1)
+         from seed in Gen.Choose(0, int.MaxValue)
+         let shape = new ConvTranspose2DShape(n, c, h, w, oc, kh, kw, s, p, op)
+         where shape.OH >= 1 && shape.OW >= 1
+         select new ConvTransposeCase(shape, seed)).ToArbitrary();
+
+    public static Arbitrary<PoolCase> Pool() =>
+        (from n in Gen.Choose(1, 3)
+         from c in Gen.Choose(1, 4)
+         from h in Gen.Choose(1, 9)
+         from w in Gen.Choose(1, 9)
+         from k in Gen.Choose(1, 3)
+         from s in Gen.Choose(1, 3)
+         from p in Gen.Choose(0, k / 2)
+         from seed in Gen.Choose(0, int.MaxValue)
+         where h + 2 * p >= k && w + 2 * p >= k
+         select new PoolCase(n, c, h, w, k, s, p, seed)).ToArbitrary();
+}
+
+/// <summary>Random data and the inner products the adjoint and finite-difference checks need.</summary>
+public static class ConvData
+{
+    public static float[] Uniform(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+            values[i] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+
+    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+            sum += (double)a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>Σ |a_i·b_i|: the scale against which rounding in <see cref="Dot"/> is judged.</summary>
+    public static double AbsDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+            sum += Math.Abs((double)a[i] * b[i]);
+        return sum;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="analytic"/> against central differences of <c>loss</c> at up to
+    /// <paramref name="samples"/> random indices of <paramref name="x"/> (perturbed in place and restored).
+    /// </summary>
+    public static void CheckGradient(Func<double> loss, float[] x, ReadOnlySpan<float> analytic, float step,
+        Random random, int samples, string what)
+    {
+        for (int s = 0; s < Math.Min(samples, x.Length); s++)
+        {
+            int i = samples >= x.Length ? s : random.Next(x.Length);
+            float saved = x[i];
+            x[i] = saved + step;
+            double plus = loss();
+            x[i] = saved - step;
+            double minus = loss();
+            x[i] = saved;
+            double numeric = (plus - minus) / ((double)(saved + step) - (saved - step));
+            double diff = Math.Abs(numeric - analytic[i]);
+            Assert.True(diff <= Tolerance.GradCheck * (1 + Math.Abs(numeric)),
+                $"{what}[{i}]: analytic {analytic[i]:R}, numeric {numeric:R}, diff {diff:E3} " +
+                $"(tolerance {Tolerance.GradCheck} relative + absolute).");
+        }
+    }
+
+    /// <summary>Asserts an adjoint identity &lt;a, b&gt; = &lt;c, d&gt; up to float rounding.</summary>
+    public static void AssertAdjoint(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c,
+        ReadOnlySpan<float> d, string what)
+    {
+        double left = Dot(a, b), right = Dot(c, d);
+        double scale = Math.Max(AbsDot(a, b), AbsDot(c, d));
+        Assert.True(Math.Abs(left - right) <= 1e-5 * scale + 1e-12,
+            $"{what}: <forward(x), y> = {left:R} but <x, adjoint(y)> = {right:R} (scale {scale:R}).");
+    }
+}

@@ -1,0 +1,46 @@
+using Engine.Tensors;
+
+namespace Engine.Models;
+
+/// <summary>The kinds of input corruption a denoising autoencoder learns to undo.</summary>
+public enum NoiseKind
+{
+    /// <summary>Add N(0, level²) to every pixel, then clip to [0, 1].</summary>
+    Gaussian,
+    /// <summary>Set each pixel to 0 with probability level (masking noise).</summary>
+    Masking,
+    /// <summary>Set each pixel to 0 or 1 (half each) with probability level.</summary>
+    SaltAndPepper,
+}
+
+/// <summary>How a denoising autoencoder corrupts its input; the loss is still measured against the clean input.</summary>
+/// <param name="Kind">The noise model.</param>
+/// <param name="Level">σ for Gaussian noise, the corrupted fraction for masking and salt-and-pepper.</param>
+public sealed record Corruption(NoiseKind Kind, float Level)
+{
+    /// <summary>A corrupted copy of <paramref name="clean"/> (outside any graph); the noise comes from <paramref name="random"/>.</summary>
+    public Tensor Apply(Tensor clean, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(clean);
+        ArgumentNullException.ThrowIfNull(random);
+        var noisy = clean.Clone();
+        var s = noisy.Span;
+        switch (Kind)
+        {
+            case NoiseKind.Gaussian:
+                var noise = new float[s.Length];
+                Tensor.FillNormal(random, noise, 0f, Level);
+                for (int i = 0; i < s.Length; i++) s[i] = Math.Clamp(s[i] + noise[i], 0f, 1f);
+                break;
+            case NoiseKind.Masking:
+                for (int i = 0; i < s.Length; i++)
+                    if (random.NextSingle() < Level) s[i] = 0f;
+                break;
+            default:
+                for (int i = 0; i < s.Length; i++)
+                    if (random.NextSingle() < Level) s[i] = random.Next(2);
+                break;
+        }
+        return noisy;
+    }
+}
