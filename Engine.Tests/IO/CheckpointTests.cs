@@ -57,6 +57,24 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void SaveLoad_Variants_KeepTheirPenaltiesAndNoise()
+    {
+        DenseAutoencoderOptions[] variants =
+        [
+            new(12, [6], 3, Latent: ActivationKind.Sigmoid, Sparsity: new Sparsity(SparsityKind.KlTarget, 0.5f, 0.1f)),
+            new(12, [6], 3, Noise: new Corruption(NoiseKind.Gaussian, 0.25f)),
+            new(12, [6], 3, Latent: ActivationKind.Sigmoid, ContractiveWeight: 0.01f),
+        ];
+        foreach (var options in variants)
+        {
+            string path = PathOf("variant.safetensors");
+            Checkpoint.Save(new DenseAutoencoder(options, new Random(1)), path);
+            var loaded = Assert.IsType<DenseAutoencoder>(Checkpoint.Load(path)).Options;
+            Assert.Equal(options with { HiddenSizes = [] }, loaded with { HiddenSizes = [] });
+        }
+    }
+
+    [Fact]
     public void Save_WritesStateDictNames_AndTheHeader()
     {
         var model = TrainedDense(tied: false);
