@@ -55,6 +55,14 @@ public sealed class Adam : Optimizer
     public IReadOnlyList<float[]> SecondMoments => _v;
 
     /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, IReadOnlyList<float[]?>> StateBuffers =>
+        new Dictionary<string, IReadOnlyList<float[]?>> { ["exp_avg"] = _m, ["exp_avg_sq"] = _v };
+
+    /// <inheritdoc/>
+    protected override void RestoreSlot(string slot, int parameter, float[]? values) =>
+        values!.CopyTo(slot == "exp_avg" ? _m[parameter] : _v[parameter], 0);
+
+    /// <inheritdoc/>
     public override void Step()
     {
         StepCount++;

@@ -41,6 +41,20 @@ public sealed class Sgd : Optimizer
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
+    /// <remarks>SGD without momentum has no state; with momentum, <c>momentum_buffer</c> is null until the first step.</remarks>
+    public override IReadOnlyDictionary<string, IReadOnlyList<float[]?>> StateBuffers =>
+        Momentum == 0
+            ? new Dictionary<string, IReadOnlyList<float[]?>>()
+            : new Dictionary<string, IReadOnlyList<float[]?>> { ["momentum_buffer"] = _velocity };
+
+    /// <inheritdoc/>
+    protected override bool AllowsEmptySlot(string slot) => true;
+
+    /// <inheritdoc/>
+    protected override void RestoreSlot(string slot, int parameter, float[]? values) =>
+        _velocity[parameter] = (float[]?)values?.Clone();
+
+    /// <inheritdoc/>
     public override void Step()
     {
         StepCount++;

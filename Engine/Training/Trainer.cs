@@ -18,29 +18,40 @@ public sealed class Trainer(TrainerOptions options)
     public TrainerOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, validating on <paramref name="validation"/>.</summary>
+    /// <remarks>
+    /// With <see cref="TrainerOptions.ResumeFrom"/>, the model's weights, the optimizer's state and the loop's
+    /// position are first restored from that checkpoint; the returned history then covers the whole run.
+    /// </remarks>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">The checkpoint to resume from was made with another model, optimizer, seed or batch size.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged.</exception>
     public TrainingHistory Fit(AutoencoderModel model, Optimizer optimizer, IDataset train, IDataset? validation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(train);
         var loader = new DataLoader(train, Options.BatchSize, Options.Seed);
-        var noise = new Random(Options.Seed + 1);
-        var reports = new List<EpochReport>();
-        float best = float.PositiveInfinity;
-        int bestEpoch = -1, sinceBest = 0;
-        float[][]? bestWeights = null;
-        bool stoppedEarly = false, cancelled = false;
+        var noise = new Rng(Options.Seed + 1);
+        var run = Options.ResumeFrom is string resume ? Resume(resume, model, optimizer, loader, noise) : new Progress();
+        bool cancelled = false;
+        var every = Options.CheckpointEvery.Count >= 1 ? Options.CheckpointEvery : CheckpointInterval.Epochs(1);
 
-        for (int epoch = 0; epoch < Options.Epochs && !cancelled; epoch++)
+        while (run.Epoch < Options.Epochs && !run.StoppedEarly && !cancelled)
         {
-            Options.Schedule?.Apply(optimizer, epoch);
+            IEnumerable<Batch> batches;
+            if (run.EpochStarted)
+            {
+                batches = loader.ContinueEpoch(run.NextBatch);
+            }
+            else
+            {
+                Options.Schedule?.Apply(optimizer, run.Epoch);
+                batches = loader.Epoch();
+                run.StartEpoch();
+            }
             model.Train();
             var clock = Stopwatch.StartNew();
-            double lossSum = 0;
-            var partSums = new Dictionary<string, double>();
-            int seen = 0;
-            foreach (var batch in loader.Epoch())
+            foreach (var batch in batches)
             {
                 // Every temporary tensor of this step borrows pooled storage, returned when the step ends.
                 using var scope = TensorScope.Begin();
@@ -49,48 +60,100 @@ public sealed class Trainer(TrainerOptions options)
                 float value = loss.Total.Item();
                 if (!float.IsFinite(value))
                     throw new TrainingDivergedException(
-                        $"Training diverged: the loss is {value} at epoch {epoch + 1}, batch {batch.Index + 1}. Lower the learning rate or clip gradients.");
+                        $"Training diverged: the loss is {value} at epoch {run.Epoch + 1}, batch {batch.Index + 1}. Lower the learning rate or clip gradients.");
                 loss.Total.Backward();
                 if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
                 optimizer.Step();
 
-                lossSum += (double)value * batch.Count;
+                run.NextBatch = batch.Index + 1;
+                run.LossSum += (double)value * batch.Count;
                 foreach (var (name, part) in loss.Parts)
-                    partSums[name] = partSums.GetValueOrDefault(name) + (double)part * batch.Count;
-                seen += batch.Count;
-                Options.OnBatch?.Invoke(new BatchReport(epoch, batch.Index, loader.BatchCount, value,
-                    seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                    run.PartSums[name] = run.PartSums.GetValueOrDefault(name) + (double)part * batch.Count;
+                run.Seen += batch.Count;
+                Options.OnBatch?.Invoke(new BatchReport(run.Epoch, batch.Index, loader.BatchCount, value,
+                    run.Seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
                 if (Options.Cancellation.IsCancellationRequested)
                 {
                     cancelled = true;
+                    SaveCheckpoint(model, optimizer, loader, noise, run);
                     break;
                 }
+                long globalBatch = (long)run.Epoch * loader.BatchCount + run.NextBatch;
+                if (every.InBatches && globalBatch % every.Count == 0)
+                    SaveCheckpoint(model, optimizer, loader, noise, run);
             }
-            double seconds = clock.Elapsed.TotalSeconds;
-            float? validationLoss = validation is null ? null : Evaluate(model, validation);
-            var report = new EpochReport(epoch, (float)(lossSum / Math.Max(seen, 1)),
-                partSums.ToDictionary(p => p.Key, p => (float)(p.Value / Math.Max(seen, 1))),
-                validationLoss, seconds, optimizer.LearningRate);
-            reports.Add(report);
-            Options.OnEpoch?.Invoke(report);
-
-            float monitored = validationLoss ?? report.TrainLoss;
-            if (monitored < best)
-            {
-                best = monitored;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                if (Options.Patience is not null) bestWeights = Snapshot(model);
-            }
-            else if (Options.Patience is int patience && ++sinceBest >= patience)
-            {
-                stoppedEarly = true;
-                break;
-            }
+            EndEpoch(model, optimizer, validation, run, clock.Elapsed.TotalSeconds);
+            if (!cancelled && !run.StoppedEarly && !every.InBatches && run.Epoch % every.Count == 0)
+                SaveCheckpoint(model, optimizer, loader, noise, run);
         }
-        if (bestWeights is not null && (stoppedEarly || bestEpoch != reports.Count - 1)) Restore(model, bestWeights);
+        if (run.BestWeights is not null && (run.StoppedEarly || run.BestEpoch != run.Reports.Count - 1))
+            Restore(model, run.BestWeights);
+        if (!cancelled)
+        {
+            // The final checkpoint holds the weights Fit returns; resuming from it trains no further.
+            run.Finished = true;
+            SaveCheckpoint(model, optimizer, loader, noise, run);
+        }
         model.Eval();
-        return new TrainingHistory(reports, bestEpoch, stoppedEarly, cancelled);
+        return new TrainingHistory(run.Reports, run.BestEpoch, run.StoppedEarly, cancelled);
+    }
+
+    /// <summary>Reports the epoch, tracks the best loss and decides on early stopping; then moves to the next epoch.</summary>
+    private void EndEpoch(AutoencoderModel model, Optimizer optimizer, IDataset? validation, Progress run, double seconds)
+    {
+        float? validationLoss = validation is null ? null : Evaluate(model, validation);
+        int seen = Math.Max(run.Seen, 1);
+        var report = new EpochReport(run.Epoch, (float)(run.LossSum / seen),
+            run.PartSums.ToDictionary(p => p.Key, p => (float)(p.Value / seen)), validationLoss, seconds, optimizer.LearningRate);
+        run.Reports.Add(report);
+        Options.OnEpoch?.Invoke(report);
+
+        float monitored = validationLoss ?? report.TrainLoss;
+        if (monitored < run.Best)
+        {
+            run.Best = monitored;
+            run.BestEpoch = run.Epoch;
+            run.SinceBest = 0;
+            if (Options.Patience is not null) run.BestWeights = Snapshot(model);
+        }
+        else if (Options.Patience is int patience && ++run.SinceBest >= patience)
+        {
+            run.StoppedEarly = true;
+            run.Finished = true;
+        }
+        run.Epoch++;
+        run.EpochStarted = false;
+    }
+
+    private void SaveCheckpoint(AutoencoderModel model, Optimizer optimizer, DataLoader loader, Rng noise, Progress run)
+    {
+        if (Options.CheckpointPath is not string path) return;
+        TrainingCheckpoint.Save(path, model, optimizer, new TrainingState
+        {
+            Seed = Options.Seed, BatchSize = Options.BatchSize, Epoch = run.Epoch, NextBatch = run.NextBatch,
+            EpochStarted = run.EpochStarted, Finished = run.Finished, StoppedEarly = run.StoppedEarly,
+            Noise = noise.State, Loader = loader.State, Optimizer = optimizer.GetType().Name, Step = optimizer.StepCount,
+            LearningRate = optimizer.LearningRate, OptimizerBuffers = optimizer.StateBuffers, LossSum = run.LossSum,
+            PartSums = run.PartSums, Seen = run.Seen, Best = run.Best, BestEpoch = run.BestEpoch,
+            SinceBest = run.SinceBest, BestWeights = run.BestWeights, Reports = run.Reports,
+        });
+    }
+
+    private Progress Resume(string path, AutoencoderModel model, Optimizer optimizer, DataLoader loader, Rng noise)
+    {
+        var state = TrainingCheckpoint.Resume(path, model, optimizer, Options.Seed, Options.BatchSize);
+        if (state.NextBatch < 0 || state.NextBatch > loader.BatchCount || state.Epoch < 0 || state.Seen < 0)
+            throw new InvalidDataException(
+                $"{path}: the training position (epoch {state.Epoch}, batch {state.NextBatch}) is outside the data's {loader.BatchCount} batches.");
+        loader.State = state.Loader;
+        noise.State = state.Noise;
+        return new Progress
+        {
+            Epoch = state.Epoch, NextBatch = state.NextBatch, EpochStarted = state.EpochStarted, Finished = state.Finished,
+            StoppedEarly = state.StoppedEarly, LossSum = state.LossSum, PartSums = state.PartSums.ToDictionary(),
+            Seen = state.Seen, Best = state.Best, BestEpoch = state.BestEpoch, SinceBest = state.SinceBest,
+            BestWeights = state.BestWeights, Reports = [.. state.Reports],
+        };
     }
 
     /// <summary>
@@ -104,7 +167,7 @@ public sealed class Trainer(TrainerOptions options)
         bool wasTraining = model.IsTraining;
         model.Eval();
         using var _ = GradMode.Disable();
-        var noise = new Random(Options.Seed + 2);
+        var noise = new Rng(Options.Seed + 2);
         double sum = 0;
         int seen = 0;
         foreach (var batch in new DataLoader(data, Options.BatchSize).Epoch())
@@ -124,6 +187,34 @@ public sealed class Trainer(TrainerOptions options)
     {
         int i = 0;
         foreach (var (_, t) in model.StateDict()) weights[i++].CopyTo(t.Span);
+    }
+
+    /// <summary>The loop's position and bookkeeping, mutable while training; a <see cref="TrainingState"/> is its saved form.</summary>
+    private sealed class Progress
+    {
+        public int Epoch { get; set; }
+        public int NextBatch { get; set; }
+        public bool EpochStarted { get; set; }
+        public bool Finished { get; set; }
+        public bool StoppedEarly { get; set; }
+        public double LossSum { get; set; }
+        public Dictionary<string, double> PartSums { get; set; } = [];
+        public int Seen { get; set; }
+        public float Best { get; set; } = float.PositiveInfinity;
+        public int BestEpoch { get; set; } = -1;
+        public int SinceBest { get; set; }
+        public float[][]? BestWeights { get; set; }
+        public List<EpochReport> Reports { get; set; } = [];
+
+        /// <summary>Begins an epoch: the order is drawn, nothing is seen yet.</summary>
+        public void StartEpoch()
+        {
+            EpochStarted = true;
+            NextBatch = 0;
+            LossSum = 0;
+            PartSums = [];
+            Seen = 0;
+        }
     }
 }
 

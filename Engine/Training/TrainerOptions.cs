@@ -29,8 +29,50 @@ public sealed record TrainerOptions
     /// <summary>Called after every epoch.</summary>
     public Action<EpochReport>? OnEpoch { get; init; }
 
-    /// <summary>Stops training cleanly after the current batch.</summary>
+    /// <summary>Stops training cleanly after the current batch (and saves a checkpoint there when <see cref="CheckpointPath"/> is set).</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Where to save resumable checkpoints (model, optimizer and trainer state in one safetensors file, written
+    /// atomically): every <see cref="CheckpointEvery"/>, on cancellation, and at the end. Null: no checkpoints.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>How often to save to <see cref="CheckpointPath"/>; every epoch by default.</summary>
+    public CheckpointInterval CheckpointEvery { get; init; } = CheckpointInterval.Epochs(1);
+
+    /// <summary>
+    /// A checkpoint written by a run with the same seed and batch size, to continue from: the model's weights,
+    /// the optimizer's state and the trainer's position are restored and training goes on to <see cref="Epochs"/>
+    /// with results bitwise identical to an uninterrupted run (on the same thread count).
+    /// </summary>
+    public string? ResumeFrom { get; init; }
+}
+
+/// <summary>A checkpoint period: every <see cref="Count"/> batches, or every <see cref="Count"/> epochs.</summary>
+public readonly record struct CheckpointInterval
+{
+    private CheckpointInterval(int count, bool inBatches)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        Count = count;
+        InBatches = inBatches;
+    }
+
+    /// <summary>How many batches or epochs lie between two checkpoints.</summary>
+    public int Count { get; }
+
+    /// <summary>True when <see cref="Count"/> counts batches (across epochs), false for epochs.</summary>
+    public bool InBatches { get; }
+
+    /// <summary>Every <paramref name="count"/> batches, counted from the start of the run.</summary>
+    public static CheckpointInterval Batches(int count) => new(count, inBatches: true);
+
+    /// <summary>Every <paramref name="count"/> epochs.</summary>
+    public static CheckpointInterval Epochs(int count) => new(count, inBatches: false);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"every {Count} {(InBatches ? "batches" : "epochs")}";
 }
 
 /// <summary>Progress after one batch.</summary>

@@ -129,6 +129,9 @@ public sealed partial class OnnxModelBuilder
         _nodes.Add(node);
     }
 
+    /// <summary>Whether a value (input, initializer or node output) called <paramref name="name"/> is defined.</summary>
+    public bool HasValue(string name) => _values.Contains(name);
+
     /// <summary>The serialized ModelProto.</summary>
     /// <exception cref="InvalidOperationException">The graph has no output.</exception>
     public byte[] Build()

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Engine.Models;
+
+/// <summary>
+/// How one model type is saved and rebuilt: its name in checkpoints, how its options record becomes JSON and back,
+/// how many floats its state dict holds for given options (checked against the file before anything is
+/// allocated), and how to build an untrained instance from the options. Created with
+/// <see cref="For{TModel, TOptions}"/> and listed in <see cref="ModelRegistry"/>.
+/// </summary>
+public abstract class ModelRegistration
+{
+    private protected ModelRegistration(Type modelType)
+    {
+        ModelType = modelType;
+        TypeName = modelType.Name;
+    }
+
+    /// <summary>The model's CLR type.</summary>
+    public Type ModelType { get; }
+
+    /// <summary>The name written to checkpoints (the type's name, e.g. "DenseAutoencoder").</summary>
+    public string TypeName { get; }
+
+    /// <summary>Describes a model type.</summary>
+    /// <typeparam name="TModel">The model class.</typeparam>
+    /// <typeparam name="TOptions">Its options record (the whole architecture; everything the constructor needs but the random generator).</typeparam>
+    /// <param name="json">Source-generated JSON metadata for the options (add the type to <c>ModelConfigJson</c>).</param>
+    /// <param name="options">The options a model was built with.</param>
+    /// <param name="stateSize">
+    /// How many floats the state dict of a model with these options holds (parameters plus buffers); throws
+    /// <see cref="ArgumentException"/> for options the constructor would reject. Use checked arithmetic.
+    /// </param>
+    /// <param name="build">Builds a model from options (weights are overwritten afterwards, so any seed will do).</param>
+    public static ModelRegistration For<TModel, TOptions>(JsonTypeInfo<TOptions> json, Func<TModel, TOptions> options,
+        Func<TOptions, long> stateSize, Func<TOptions, TModel> build)
+        where TModel : AutoencoderModel
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stateSize);
+        ArgumentNullException.ThrowIfNull(build);
+        return new Typed<TModel, TOptions>(json, options, stateSize, build);
+    }
+
+    /// <summary>The options of <paramref name="model"/> as compact JSON.</summary>
+    public abstract string SerializeConfig(AutoencoderModel model);
+
+    /// <summary>
+    /// Parses a config written by <see cref="SerializeConfig"/>, checks that it describes exactly
+    /// <paramref name="storedFloats"/> floats, and builds the (untrained) model.
+    /// </summary>
+    /// <param name="configJson">The options JSON.</param>
+    /// <param name="storedFloats">Floats the checkpoint holds for the model's state dict.</param>
+    /// <param name="source">Named in error messages (the file).</param>
+    /// <exception cref="InvalidDataException">Bad JSON, options the model rejects, or a size mismatch.</exception>
+    public abstract AutoencoderModel Build(string configJson, long storedFloats, string source);
+
+    private sealed class Typed<TModel, TOptions>(JsonTypeInfo<TOptions> json, Func<TModel, TOptions> options,
+        Func<TOptions, long> stateSize, Func<TOptions, TModel> build) : ModelRegistration(typeof(TModel))
+        where TModel : AutoencoderModel
+        where TOptions : class
+    {
+        public override string SerializeConfig(AutoencoderModel model) =>
+            JsonSerializer.Serialize(options((TModel)model), json);
+
+        public override AutoencoderModel Build(string configJson, long storedFloats, string source)
+        {
+            TOptions config;
+            long size;
+            try
+            {
+                config = JsonSerializer.Deserialize(configJson, json)
+                         ?? throw new InvalidDataException($"{source}: the {TypeName} config is null.");
+                size = stateSize(config);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{source}: the {TypeName} config is not valid: {e.Message}", e);
+            }
+            catch (Exception e) when (e is ArgumentException or OverflowException)
+            {
+                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
+            }
+            // Checked before building, so a crafted config cannot make us allocate more than the file holds.
+            if (size != storedFloats)
+                throw new InvalidDataException(
+                    $"{source}: the {TypeName} config describes {size:N0} parameter values but the file holds {storedFloats:N0}.");
+            try
+            {
+                return build(config);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
+            }
+        }
+    }
+}
