@@ -13,7 +13,7 @@ namespace Engine.Tests.IO;
 [Trait("Chapter", "09-IO")]
 public sealed class CheckpointCrashTests(ITestOutputHelper output)
 {
-    private const int Kills = 20;
+    private const int Kills = 12;
 
     private static string DemoDll()
     {
