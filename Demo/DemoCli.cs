@@ -13,8 +13,7 @@ internal static class DemoCli
         options.AddTo(root);
         var tour = TourCommand.Create(options);
         root.Add(tour);
-        root.Add(AutoencoderCommand.Create(options));
-        foreach (var variant in VariantCommands.Create(options)) root.Add(variant);
+        foreach (var dense in DenseCommands.Create(options)) root.Add(dense);
         root.Add(VaeCommand.Create(options));
         root.Add(ExportCommand.Create(options));
         root.Add(CheckpointStressCommand.Create(options));

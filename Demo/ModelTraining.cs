@@ -37,16 +37,50 @@ internal static class ModelTraining
         return trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
     }
 
-    /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>
-    public static void Report(RunContext context, string name, TrainingHistory history, FashionMnistData data)
+    /// <summary>
+    /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; otherwise a
+    /// new model from <paramref name="build"/>, trained.
+    /// </summary>
+    public static (TModel Model, TrainingHistory? History) LoadOrTrain<TModel>(RunContext context, Func<TModel> build,
+        IDataset train, int defaultEpochs) where TModel : AutoencoderModel
     {
-        double secondsPerEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
+        if (context.LoadPath is not string load)
+        {
+            var model = build();
+            return (model, Train(context, model, train, defaultEpochs));
+        }
+        var loaded = Checkpoint.Load(load) as TModel
+            ?? throw new InvalidDataException($"{load}: the checkpoint does not hold a {typeof(TModel).Name}.");
+        context.Out.Line($"loaded {load}");
+        context.Out.Line(loaded.Summary());
+        context.Results["loaded"] = load;
+        return (loaded, null);
+    }
+
+    /// <summary>With --save, writes the model as a checkpoint (atomically), noting the data set and the metric.</summary>
+    public static void SaveIfAsked(RunContext context, AutoencoderModel model, FashionMnistData data, float metric)
+    {
+        if (context.SavePath is not string save) return;
+        Checkpoint.Save(model, Commands.ExportCommand.CreateDirectoryFor(save), new Dictionary<string, string>
+        {
+            ["dataset"] = data.Source,
+            ["test_metric"] = metric.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        context.Out.Line($"saved {save}");
+        context.Results["saved"] = save;
+    }
+
+    /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>
+    public static void Report(RunContext context, string name, TrainingHistory? history, FashionMnistData data)
+    {
         context.Results["model"] = name;
+        context.Results["dataset"] = data.Source;
+        context.Results["test_size"] = data.TestCount;
+        if (history is null) return;
+        double secondsPerEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
         context.Results["epochs"] = history.Epochs.Count;
         context.Results["seconds_per_epoch"] = secondsPerEpoch;
-        context.Results["dataset"] = data.Source;
         context.Results["train_size"] = data.TrainCount;
-        context.Results["test_size"] = data.TestCount;
         context.Out.Line($"{history.Epochs.Count} epochs, {secondsPerEpoch:F1} s/epoch");
     }
 

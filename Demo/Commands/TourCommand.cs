@@ -16,6 +16,6 @@ internal static class TourCommand
     {
         context.Out.Line("Autoencoders from scratch: a guided tour on the data that ships with the repository.");
         context.PreferEmbedded = true;
-        AutoencoderCommand.Run(context);
+        DenseCommands.Run(context, "ae", Engine.Models.DenseAutoencoderOptions.Reference(context.Latent ?? 32));
     }
 }

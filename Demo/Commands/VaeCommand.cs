@@ -26,8 +26,8 @@ internal static class VaeCommand
         if (beta <= 0) throw new ArgumentException($"--beta must be positive, got {beta}.");
         var (train, test, data) = ModelTraining.Fashion(context);
         var recipe = (pytorchExample ? VaeOptions.PyTorchExample() : VaeOptions.Reference(context.Latent ?? 20)) with { Beta = beta };
-        var model = new VariationalAutoencoder(recipe, new Random(context.Seed));
-        var history = ModelTraining.Train(context, model, train, defaultEpochs: 10);
+        var (model, history) = ModelTraining.LoadOrTrain(context,
+            () => new VariationalAutoencoder(recipe, new Engine.Tensors.Rng(context.Seed)), train, defaultEpochs: 10);
 
         model.Eval();
         float negElbo = NegativeElbo(model, test, context.Seed);
@@ -44,6 +44,7 @@ internal static class VaeCommand
         context.Results["kl_per_dimension"] = posterior.KlPerDimension;
         context.Results["beta"] = beta;
         ModelTraining.Report(context, pytorchExample ? "vae-pytorch-example" : "vae", history, data);
+        ModelTraining.SaveIfAsked(context, model, data, negElbo);
         ModelTraining.SaveReconstructions(context, model, test, "vae-reconstructions.png");
         ModelTraining.SaveGrid(context, "vae-samples.png", model.Sample(50, new Random(context.Seed)).ToArray(), 50);
     }

@@ -57,6 +57,24 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void SaveLoad_Vae_OutputsBitwiseIdentical()
+    {
+        var model = new VariationalAutoencoder(new VaeOptions(20, [12], 3, Likelihood.Gaussian, Beta: 2f,
+            Annealing: new KlAnnealing(AnnealingKind.Cyclical, 40), FreeBits: 0.1f), new Random(3));
+        model.Eval();
+        string path = PathOf("vae.safetensors");
+        Checkpoint.Save(model, path);
+        var loaded = Assert.IsType<VariationalAutoencoder>(Checkpoint.Load(path));
+        Assert.Equal(model.Options with { HiddenSizes = [] }, loaded.Options with { HiddenSizes = [] });
+        var x = Tensor.Uniform(new Random(7), 0f, 1f, 5, 20);
+        TensorAssert.BitwiseEqual(model.Reconstruct(x).ToArray(), loaded.Reconstruct(x).ToArray(), "reconstruction");
+        var (mu, logVar) = model.Posterior(x);
+        var (mu2, logVar2) = loaded.Posterior(x);
+        TensorAssert.BitwiseEqual(mu.ToArray(), mu2.ToArray(), "mu");
+        TensorAssert.BitwiseEqual(logVar.ToArray(), logVar2.ToArray(), "logVar");
+    }
+
+    [Fact]
     public void SaveLoad_Variants_KeepTheirPenaltiesAndNoise()
     {
         DenseAutoencoderOptions[] variants =

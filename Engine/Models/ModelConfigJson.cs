@@ -14,4 +14,5 @@ namespace Engine.Models;
     RespectRequiredConstructorParameters = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DenseAutoencoderOptions))]
+[JsonSerializable(typeof(VaeOptions))]
 internal sealed partial class ModelConfigJson : JsonSerializerContext;

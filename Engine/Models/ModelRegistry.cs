@@ -27,6 +27,8 @@ public static class ModelRegistry
     [
         ModelRegistration.For<DenseAutoencoder, DenseAutoencoderOptions>(ModelConfigJson.Default.DenseAutoencoderOptions,
             model => model.Options, DenseStateSize, options => new DenseAutoencoder(options, new Rng(0))),
+        ModelRegistration.For<VariationalAutoencoder, VaeOptions>(ModelConfigJson.Default.VaeOptions,
+            model => model.Options, VaeStateSize, options => new VariationalAutoencoder(options, new Rng(0))),
     ];
 
     private static ModelRegistration[] Registrations => Volatile.Read(ref _registrations);
@@ -72,6 +74,27 @@ public static class ModelRegistry
     {
         registration = Array.Find(Registrations, r => r.TypeName == typeName)!;
         return registration is not null;
+    }
+
+    /// <summary>Floats in a VAE's state dict: encoder trunk, the μ and log σ² heads, and the mirrored decoder.</summary>
+    private static long VaeStateSize(VaeOptions options)
+    {
+        static long Linear(long inputs, long outputs) => inputs * outputs + outputs;
+        long total = 0;
+        long width = options.InputSize;
+        foreach (int h in options.HiddenSizes)
+        {
+            total += Linear(width, h);
+            width = h;
+        }
+        total += 2 * Linear(width, options.LatentSize);
+        width = options.LatentSize;
+        foreach (int h in options.HiddenSizes.Reverse())
+        {
+            total += Linear(width, h);
+            width = h;
+        }
+        return total + Linear(width, options.InputSize);
     }
 
     /// <summary>Floats in a dense autoencoder's state dict: each Linear's weight and bias (tied: encoder weights, all biases).</summary>

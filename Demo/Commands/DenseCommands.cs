@@ -3,11 +3,16 @@ using Engine.Models;
 
 namespace Demo.Commands;
 
-/// <summary>`sparse`, `denoise`, `contractive`: the dense autoencoder with a regulariser or corrupted inputs.</summary>
-internal static class VariantCommands
+/// <summary>
+/// `ae`, `sparse`, `denoise`, `contractive`: the dense autoencoder 784-512-128-(latent)-128-512-784 (ReLU, sigmoid
+/// out, MSE, Adam 1e-3, batch 128), plain or with a regulariser or corrupted inputs.
+/// </summary>
+internal static class DenseCommands
 {
     public static IEnumerable<Command> Create(CommonOptions options)
     {
+        yield return Make(options, "ae", "Undercomplete dense autoencoder 784-512-128-(latent 32)-128-512-784: ReLU, sigmoid output, MSE.",
+            latent => DenseAutoencoderOptions.Reference(latent ?? 32));
         yield return Make(options, "sparse", "Sparse autoencoder: a 64-unit sigmoid code with a KL sparsity target (rho 0.05).",
             latent => DenseAutoencoderOptions.Sparse(latent ?? 64));
         yield return Make(options, "denoise", "Denoising autoencoder: Gaussian noise sigma 0.3 clipped to [0,1]; error measured against clean images.",
@@ -26,10 +31,11 @@ internal static class VariantCommands
 
     public static void Run(RunContext context, string name, DenseAutoencoderOptions recipe)
     {
-        context.Out.Heading($"{name} autoencoder");
+        context.Out.Heading(name == "ae" ? "Dense autoencoder" : $"{name} autoencoder");
         var (train, test, data) = ModelTraining.Fashion(context);
-        var model = new DenseAutoencoder(recipe, new Random(context.Seed));
-        var history = ModelTraining.Train(context, model, train, defaultEpochs: 10);
+        var (model, history) = ModelTraining.LoadOrTrain(context,
+            () => new DenseAutoencoder(recipe, new Engine.Tensors.Rng(context.Seed)), train, defaultEpochs: 10);
+        recipe = model.Options;
         float testMse = ModelTraining.TestMse(model, test, recipe.Noise, context.Seed);
         context.Out.Line(recipe.Noise is null
             ? $"test MSE {testMse:F5}"
@@ -42,6 +48,7 @@ internal static class VariantCommands
             context.Results["mean_code_activation"] = meanActivation;
         }
         ModelTraining.Report(context, name, history, data);
+        ModelTraining.SaveIfAsked(context, model, data, testMse);
         ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
     }
 
