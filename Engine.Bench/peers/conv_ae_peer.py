@@ -5,6 +5,8 @@ Encoder Conv(1,32,3,s2,p1)-ReLU-Conv(32,64,3,s2,p1)-ReLU-Flatten-Linear(3136,32)
 decoder Linear(32,3136)-ReLU-Unflatten(64,7,7)-ConvT(64,32,3,s2,p1,op1)-ReLU-ConvT(32,1,3,s2,p1,op1)-Sigmoid.
 
 Run: /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/conv_ae_peer.py [--epochs 10] [--threads 2]
+     [--steps N]: instead of epochs, time N training steps (after 40 warm-up steps) and print wall and process-CPU
+     milliseconds per step; CPU time per step on one thread is the fairest number on a busy machine.
 """
 import argparse
 import gzip
@@ -43,6 +45,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=0)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -53,6 +56,9 @@ def main():
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
     with threadpool_limits(args.threads):
+        if args.steps:
+            time_steps(net, optimizer, loss_fn, train, args.steps)
+            return
         for epoch in range(args.epochs):
             start, cpu = time.perf_counter(), time.process_time()
             order = torch.randperm(len(train))
@@ -71,6 +77,23 @@ def main():
             print(f"epoch {epoch + 1}: train {total / len(train):.5f} test_mse {test_mse:.5f} "
                   f"seconds {seconds:.1f} cpu {time.process_time() - cpu:.1f} load {os.getloadavg()[0]:.1f}",
                   flush=True)
+
+
+def time_steps(net, optimizer, loss_fn, train, steps):
+    def step(i):
+        x = train[(i * 128) % 59904:(i * 128) % 59904 + 128]
+        optimizer.zero_grad()
+        loss_fn(net(x), x).backward()
+        optimizer.step()
+
+    for i in range(40):
+        step(i)
+    start, cpu = time.perf_counter(), time.process_time()
+    for i in range(steps):
+        step(i)
+    wall, cpu = (time.perf_counter() - start) * 1000 / steps, (time.process_time() - cpu) * 1000 / steps
+    print(f"train step: wall {wall:.2f} ms cpu {cpu:.2f} ms (threads {torch.get_num_threads()}, "
+          f"load {os.getloadavg()[0]:.1f}); x469 steps = {wall * 469 / 1000:.1f} s wall, {cpu * 469 / 1000:.1f} s cpu per epoch")
 
 
 if __name__ == "__main__":
