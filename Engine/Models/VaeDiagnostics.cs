@@ -13,7 +13,7 @@ namespace Engine.Models;
 /// <param name="Threshold">The activity threshold used (0.01 by convention).</param>
 public sealed record PosteriorDiagnostics(float[] KlPerDimension, int ActiveUnits, float Threshold);
 
-/// <summary>Evaluation of a trained VAE beyond its training loss.</summary>
+/// <summary>Evaluation of a trained VAE (dense or convolutional) beyond its training loss.</summary>
 public static class VaeDiagnostics
 {
     private const double HalfLog2Pi = 0.91893853320467274;
@@ -24,14 +24,14 @@ public static class VaeDiagnostics
     /// It tightens towards −log p(x) as k grows; k = 1 is the negative ELBO. For the Gaussian likelihood the
     /// constants are included, so it is a true density.
     /// </summary>
-    public static double ImportanceWeightedNll(VariationalAutoencoder model, IDataset data, int samples, Random random,
+    public static double ImportanceWeightedNll(IVariationalModel model, IDataset data, int samples, Random random,
         int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         using var _ = GradMode.Disable();
-        bool gaussian = model.Options.Likelihood == Likelihood.Gaussian;
+        bool gaussian = model.Likelihood == Likelihood.Gaussian;
         double total = 0;
         int seen = 0;
         foreach (var batch in new DataLoader(data, batchSize).Epoch())
@@ -82,7 +82,7 @@ public static class VaeDiagnostics
     }
 
     /// <summary>KL per latent dimension and the number of active units over a dataset.</summary>
-    public static PosteriorDiagnostics Posterior(VariationalAutoencoder model, IDataset data, float threshold = 0.01f,
+    public static PosteriorDiagnostics Posterior(IVariationalModel model, IDataset data, float threshold = 0.01f,
         int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(model);

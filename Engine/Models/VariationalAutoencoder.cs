@@ -49,7 +49,7 @@ public sealed record VaeOptions(
 /// caller's generator) is decoded into the parameters of p(x | z). Training minimises the negative ELBO,
 /// −E_q[log p(x | z)] + β·KL(q(z | x) ‖ N(0, I)), in nats per example.
 /// </summary>
-public sealed class VariationalAutoencoder : AutoencoderModel
+public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
 {
     private readonly Linear _mu, _logVar;
 
@@ -87,8 +87,11 @@ public sealed class VariationalAutoencoder : AutoencoderModel
     /// <summary>The decoder; its last layer outputs logits (Bernoulli) or means (Gaussian).</summary>
     public Sequential Decoder { get; }
 
-    /// <inheritdoc/>
+    /// <inheritdoc cref="IVariationalModel.LatentSize"/>
     public override int LatentSize => Options.LatentSize;
+
+    /// <inheritdoc/>
+    public Likelihood Likelihood => Options.Likelihood;
 
     /// <summary>Training steps taken so far (drives KL annealing).</summary>
     public long TrainingStep { get; set; }
@@ -126,36 +129,8 @@ public sealed class VariationalAutoencoder : AutoencoderModel
     {
         ArgumentNullException.ThrowIfNull(input);
         var (mu, logVar) = Posterior(input);
-        var epsilon = Tensor.Normal(random, 0f, 1f, mu.Shape.ToArray());
-        var z = Ops.Reparameterize(mu, logVar, epsilon);
-        var recon = ReconstructionTerm(DecodeRaw(z), input);
-        var kl = Ops.GaussianKl(mu, logVar); // per example, summed over latent dimensions
-        var klForLoss = Options.FreeBits > 0 ? FreeBitsKl(mu, logVar, Options.FreeBits) : kl;
-        float weight = Options.Beta * (IsTraining && Options.Annealing is { } a ? a.WeightAt(TrainingStep) : 1f);
+        float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
         if (IsTraining && GradMode.IsEnabled) TrainingStep++;
-        var total = recon + klForLoss * weight;
-        return new ModelLoss(total, new Dictionary<string, float>
-        {
-            ["recon"] = recon.Item(),
-            ["kl"] = kl.Item(),
-            ["neg_elbo"] = recon.Item() + kl.Item(),
-            ["kl_weight"] = weight,
-        });
-    }
-
-    // −log p(x | z) per example, summed over features.
-    private Tensor ReconstructionTerm(Tensor raw, Tensor input)
-    {
-        float perExample = 1f / input.Shape[0];
-        return Options.Likelihood == Likelihood.Bernoulli
-            ? Ops.BceWithLogitsLoss(raw, input, Reduction.Sum) * perExample
-            : Ops.MseLoss(raw, input, Reduction.Sum) * (0.5f * perExample);
-    }
-
-    // Σⱼ max(λ, KLⱼ) with KLⱼ the batch-mean KL of dimension j: dimensions below λ get no gradient.
-    private static Tensor FreeBitsKl(Tensor mu, Tensor logVar, float lambda)
-    {
-        var perElement = (mu * mu + Ops.Exp(logVar) - logVar - 1f) * 0.5f; // (N, D)
-        return Ops.Sum(Ops.Clamp(Ops.Mean(perElement, 0), lambda, float.MaxValue));
+        return NegativeElbo.Loss(mu, logVar, DecodeRaw, input, Options.Likelihood, weight, Options.FreeBits, random);
     }
 }

@@ -1,0 +1,22 @@
+using Engine.Tensors;
+
+namespace Engine.Layers;
+
+/// <summary>
+/// Batch normalisation of NCHW feature maps (PyTorch's nn.BatchNorm2d): each channel is normalised over N, H and W.
+/// See <see cref="BatchNorm"/> for the statistics and buffers.
+/// </summary>
+/// <param name="numFeatures">Channels C.</param>
+/// <param name="eps">Added to the variance (PyTorch: 1e-5).</param>
+/// <param name="momentum">Weight of the newest batch in the running estimates (PyTorch: 0.1).</param>
+/// <param name="affine">Learn γ and β.</param>
+public sealed class BatchNorm2d(int numFeatures, float eps = 1e-5f, float momentum = 0.1f, bool affine = true)
+    : BatchNorm(numFeatures, eps, momentum, affine)
+{
+    /// <inheritdoc/>
+    protected override void CheckInput(Tensor input)
+    {
+        if (input.Rank != 4)
+            throw new ArgumentException($"BatchNorm2d: input is {input.Shape}; expected (N, C, H, W).");
+    }
+}

@@ -1,0 +1,26 @@
+using Engine.Autodiff.Ops;
+using Engine.Tensors;
+
+namespace Engine.Layers;
+
+/// <summary>
+/// 2-D max pooling (PyTorch's nn.MaxPool2d with a square window): (N, C, H, W) → (N, C, OH, OW) with
+/// <c>OH = (H + 2·padding − kernel) / stride + 1</c>. No parameters.
+/// </summary>
+/// <param name="kernelSize">Window size.</param>
+/// <param name="stride">Step between windows; null means the window size (PyTorch's default).</param>
+/// <param name="padding">Implicit −∞ border, at most kernelSize / 2.</param>
+public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 0) : Module
+{
+    /// <summary>Window size.</summary>
+    public int KernelSize { get; } = kernelSize;
+
+    /// <summary>Step between windows.</summary>
+    public int Stride { get; } = stride ?? kernelSize;
+
+    /// <summary>Implicit −∞ border.</summary>
+    public int Padding { get; } = padding;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Ops.MaxPool2D(input, KernelSize, Stride, Padding);
+}
