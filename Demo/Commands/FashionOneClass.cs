@@ -70,7 +70,7 @@ internal static class FashionOneClass
 
         var md = new StringBuilder();
         md.Append($"Each class in turn is normal: the detector is fitted on that class's {(data.IsSubset ? "600" : "6,000")} training images "
-            + $"({data.Source}) and scores all {data.TestCount:N0} test images; the other nine classes are the anomalies. "
+            + $"({(data.IsSubset ? "the embedded subset" : "the full set")}) and scores all {data.TestCount:N0} test images; the other nine classes are the anomalies. "
             + $"AUROC in %, seed {context.Seed}, {epochs} epochs (Adam 1e-3, batch 128). Dense AE: 784-512-128-32 "
             + "(ReLU, sigmoid output), score = reconstruction MSE. VAE: 784-512-256-20, Bernoulli, score = negative ELBO "
             + "(one draw of z). PCA: reconstruction MSE from the components explaining 90% of the class's variance.\n\n");
