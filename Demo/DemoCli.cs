@@ -18,6 +18,7 @@ internal static class DemoCli
         root.Add(ExportCommand.Create(options));
         root.Add(CheckpointStressCommand.Create(options));
         root.Add(ConvCommand.Create(options));
+        root.Add(AnomalyCommand.Create(options));
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
         return root;
