@@ -14,6 +14,9 @@ internal static class DemoCli
         var tour = TourCommand.Create(options);
         root.Add(tour);
         root.Add(AutoencoderCommand.Create(options));
+        root.Add(PcaCommand.Create(options));
+        root.Add(ClassifyCommand.Create(options));
+        root.Add(LatentCommand.Create(options));
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
         return root;
