@@ -36,7 +36,7 @@ internal static class ClassifyCommand
         int d = FashionMnist.ImageSize, n = data.TrainCount, nTest = data.TestCount;
         int k = context.Latent ?? 32;
         int epochs = context.Epochs ?? (context.Quick ? 3 : 10);
-        int tuneEpochs = Math.Max(1, (epochs + 1) / 2);
+        int tuneEpochs = Math.Max(1, (epochs + 2) / 3);
         var trainX = LatentDemoSupport.ToFloats(data.TrainImages);
         var testX = LatentDemoSupport.ToFloats(data.TestImages);
         var trainY = LatentDemoSupport.ToLabels(data.TrainLabels);
@@ -180,7 +180,7 @@ internal static class ClassifyCommand
             + $"{n:N0} training images without labels for {epochs} epochs (Adam 1e-3, batch 128, seed {context.Seed}); the "
             + $"1,000 and 100 budgets are class-balanced random subsets. Classifiers: softmax regression (L-BFGS, C = 1), "
             + "linear SVM (hinge, C = 1, at most 200 epochs), MLP (one hidden layer of 128, Adam, on the engine) on "
-            + $"standardised features; random forest (100 trees, at most {RandomForestMaxRows:N0} training rows) and "
+            + $"standardised features; random forest ({Trees(context)} trees, at most {RandomForestMaxRows:N0} training rows) and "
             + "5-NN (Euclidean) on the features as they are. Fine-tuned: the pretrained encoder + a new softmax head, "
             + $"trained end to end on the labels ({tuneEpochs} epochs, at least {MinimumSteps} steps). Joint: the "
             + $"pretrained AE + a softmax head, trained {tuneEpochs} epochs on MSE + w·cross-entropy (reconstruction on all "
@@ -196,10 +196,12 @@ internal static class ClassifyCommand
     [
         ("softmax regression", _ => new LogisticRegression(), true),
         ("linear SVM", _ => new LinearSvm { Seed = context.Seed, MaxIterations = 200 }, true),
-        ("random forest", _ => new RandomForest { Trees = context.Quick ? 50 : 100, Seed = context.Seed }, false),
+        ("random forest", _ => new RandomForest { Trees = Trees(context), Seed = context.Seed }, false),
         ("5-NN", _ => new KNearestNeighbors { K = 5 }, false),
         ("MLP 128", rows => new MlpClassifier { Seed = context.Seed, Epochs = rows > 10_000 ? 10 : 20 }, true),
     ];
+
+    private static int Trees(RunContext context) => context.Quick ? 50 : 100;
 
     private static SupervisedTrainer SupervisedTrainerFor(RunContext context, int rowsPerEpoch, int epochs)
     {

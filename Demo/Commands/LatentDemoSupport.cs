@@ -18,8 +18,9 @@ internal static class LatentDemoSupport
 
     public static int[] ToLabels(byte[] labels) => labels.Select(l => (int)l).ToArray();
 
-    /// <summary>Trains an autoencoder with Adam 1e-3, batch 128, printing progress; returns the wall-clock seconds.</summary>
-    public static double Train(RunContext context, AutoencoderModel model, IDataset train, int epochs, string what)
+    /// <summary>Trains an autoencoder with Adam (default 1e-3), batch 128, printing progress; returns the wall-clock seconds.</summary>
+    public static double Train(RunContext context, AutoencoderModel model, IDataset train, int epochs, string what,
+        float learningRate = 1e-3f)
     {
         context.Out.Line($"training {what} ({model.ParameterCount:N0} parameters, {epochs} epochs)");
         var trainer = new Trainer(new TrainerOptions
@@ -31,7 +32,7 @@ internal static class LatentDemoSupport
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
         });
-        var history = trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), train);
+        var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
         return history.Epochs.Sum(e => e.Seconds);
     }
 
