@@ -19,6 +19,9 @@ internal static class DemoCli
         root.Add(CheckpointStressCommand.Create(options));
         root.Add(ConvCommand.Create(options));
         root.Add(AnomalyCommand.Create(options));
+        root.Add(PcaCommand.Create(options));
+        root.Add(ClassifyCommand.Create(options));
+        root.Add(LatentCommand.Create(options));
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
         return root;

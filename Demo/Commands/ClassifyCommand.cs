@@ -1,0 +1,246 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Engine.Analysis;
+using Engine.Data;
+using Engine.Latent;
+using Engine.Models;
+using Engine.Optim;
+using Engine.Tensors;
+using Engine.Training;
+
+namespace Demo.Commands;
+
+/// <summary>
+/// `classify`: classification from the latent space — frozen features + five classifiers (raw pixels, PCA, AE,
+/// VAE means), a fine-tuned encoder and joint reconstruction + classification training, at three label budgets.
+/// </summary>
+internal static class ClassifyCommand
+{
+    private const int Classes = 10;
+    private const int RandomForestMaxRows = 10_000;
+    private const int MinimumSteps = 500;
+    private static readonly float[] JointWeights = [0.01f, 0.1f, 1f];
+
+    public static Command Create(CommonOptions options)
+    {
+        var command = new Command("classify", "Classification from the latent space: frozen codes + classifiers, fine-tuning, joint training; all / 1,000 / 100 labels.");
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
+        return command;
+    }
+
+    public static void Run(RunContext context)
+    {
+        context.Out.Heading("Classification from the latent space");
+        var data = context.LoadFashion();
+        int d = FashionMnist.ImageSize, n = data.TrainCount, nTest = data.TestCount;
+        int k = context.Latent ?? 32;
+        int epochs = context.Epochs ?? (context.Quick ? 3 : 10);
+        int tuneEpochs = Math.Max(1, (epochs + 2) / 3);
+        var trainX = LatentDemoSupport.ToFloats(data.TrainImages);
+        var testX = LatentDemoSupport.ToFloats(data.TestImages);
+        var trainY = LatentDemoSupport.ToLabels(data.TrainLabels);
+        var testY = LatentDemoSupport.ToLabels(data.TestLabels);
+        var train = new ByteImageDataset(data.TrainImages, d, data.TrainLabels, 28, 28);
+        var test = new ByteImageDataset(data.TestImages, d, data.TestLabels, 28, 28);
+        var budgets = new (string Name, int[] Rows)[]
+        {
+            ("all", Enumerable.Range(0, n).ToArray()),
+            ("1000", Stratified(trainY, 1000, context.Seed)),
+            ("100", Stratified(trainY, 100, context.Seed)),
+        };
+
+        // Unsupervised pretraining on every training image (labels unused).
+        var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
+        LatentDemoSupport.Train(context, ae, train, epochs, $"AE 784-512-128-{k}");
+        var vae = new VariationalAutoencoder(VaeOptions.Reference(k), new Random(context.Seed));
+        LatentDemoSupport.Train(context, vae, train, epochs, $"VAE 784-512-256-{k}");
+        var pca = Pca.Fit(trainX, n, d, k);
+        var features = new (string Name, int Cols, float[] Train, float[] Test)[]
+        {
+            ("raw pixels", d, trainX, testX),
+            ($"PCA-{k}", k, pca.Transform(trainX, n), pca.Transform(testX, nTest)),
+            ($"AE-{k} codes (frozen)", k, LatentSpace.Encode(ae, train), LatentSpace.Encode(ae, test)),
+            ($"VAE-{k} means (frozen)", k, LatentSpace.Encode(vae, train), LatentSpace.Encode(vae, test)),
+        };
+
+        var results = new List<Dictionary<string, object>>();
+        var cells = new Dictionary<(string Row, string Budget), string>();
+        var rowOrder = new List<(string Approach, string Features, string Classifier)>();
+        void Record(string approach, string feature, string classifier, string budget, double accuracy, double seconds,
+            Dictionary<string, object>? extra = null)
+        {
+            if (!rowOrder.Contains((approach, feature, classifier))) rowOrder.Add((approach, feature, classifier));
+            cells[(approach + feature + classifier, budget)] = $"{100 * accuracy:F1}";
+            var row = new Dictionary<string, object>
+            {
+                ["approach"] = approach, ["features"] = feature, ["classifier"] = classifier, ["labels"] = budget,
+                ["accuracy"] = accuracy, ["seconds"] = seconds,
+            };
+            foreach (var (key, value) in extra ?? []) row[key] = value;
+            results.Add(row);
+            context.Out.Line($"  {approach,-10} {feature,-22} {classifier,-20} labels {budget,4}: {100 * accuracy:F1}%  ({seconds:F1} s)");
+        }
+
+        foreach (var (budget, rows) in budgets)
+        {
+            context.Out.Line($"label budget {budget} ({rows.Length:N0} labelled training images)");
+            var labels = rows.Select(r => trainY[r]).ToArray();
+            foreach (var (name, cols, allTrain, allTest) in features)
+            {
+                var x = Gather(allTrain, cols, rows);
+                string approach = name == "raw pixels" || name.StartsWith("PCA", StringComparison.Ordinal) ? "baseline"
+                    : name.StartsWith("VAE", StringComparison.Ordinal) ? "VAE" : "frozen";
+                foreach (var (classifier, make, scale) in Classifiers(context))
+                {
+                    if (context.Cancellation.IsCancellationRequested) return;
+                    var fitX = x;
+                    var fitY = labels;
+                    int fitRows = rows.Length;
+                    if (classifier.StartsWith("random forest", StringComparison.Ordinal) && fitRows > RandomForestMaxRows)
+                    {
+                        // The forest is the slowest fit: cap it at a class-balanced random subset of 10k rows.
+                        var sub = Stratified(labels, RandomForestMaxRows, context.Seed);
+                        fitX = Gather(x, cols, sub);
+                        fitY = sub.Select(i => labels[i]).ToArray();
+                        fitRows = sub.Length;
+                    }
+                    var testFeatures = allTest;
+                    if (scale)
+                    {
+                        var scaler = new StandardScaler().Fit(fitX, fitRows, cols);
+                        fitX = scaler.Transform(fitX, fitRows);
+                        testFeatures = scaler.Transform(allTest, nTest);
+                    }
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    var model = make(fitRows);
+                    model.Fit(fitX, fitRows, cols, fitY, Classes);
+                    double accuracy = model.Score(testFeatures, nTest, testY);
+                    Record(approach, name, classifier, budget, accuracy, clock.Elapsed.TotalSeconds);
+                }
+            }
+
+            // Fine-tuning: a copy of the pretrained encoder + a new softmax head, trained end to end on the labels.
+            var labelled = new FloatDataset(Gather(trainX, d, rows), d, labels);
+            {
+                var copy = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
+                LatentDemoSupport.CopyParameters(ae, copy);
+                var model = new EncoderClassifier(copy.Encoder, k, Classes, new Random(context.Seed + 10));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var trainer = SupervisedTrainerFor(context, rows.Length, tuneEpochs);
+                trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled);
+                Record("fine-tuned", $"AE-{k} encoder", "softmax head", budget, trainer.Accuracy(model, test),
+                    clock.Elapsed.TotalSeconds);
+            }
+
+            // Joint training: reconstruction of every training image + w·cross-entropy on the labelled ones.
+            foreach (float weight in JointWeights)
+            {
+                if (context.Cancellation.IsCancellationRequested) return;
+                var copy = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
+                LatentDemoSupport.CopyParameters(ae, copy);
+                var model = new JointAutoencoderClassifier(copy, Classes, weight, new Random(context.Seed + 10));
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                bool semi = rows.Length < n;
+                var trainer = SupervisedTrainerFor(context, semi ? n : rows.Length, tuneEpochs);
+                trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled, semi ? train : null);
+                double mse = copy.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
+                Record("joint", $"AE-{k}, w = {weight.ToString(CultureInfo.InvariantCulture)}", "softmax head", budget,
+                    trainer.Accuracy(model, test), clock.Elapsed.TotalSeconds, new() { ["weight"] = weight, ["test_mse"] = mse });
+                cells[($"mse{weight}", budget)] = $"{mse:F5}";
+            }
+        }
+
+        var table = new StringBuilder();
+        table.AppendLine("| approach | features | classifier | all labels | 1,000 labels | 100 labels |");
+        table.AppendLine("|---|---|---|---:|---:|---:|");
+        foreach (var (approach, feature, classifier) in rowOrder)
+        {
+            string Cell(string b) => cells.GetValueOrDefault((approach + feature + classifier, b), "–");
+            table.AppendLine(CultureInfo.InvariantCulture,
+                $"| {approach} | {feature} | {classifier} | {Cell("all")} | {Cell("1000")} | {Cell("100")} |");
+        }
+        var mseTable = new StringBuilder();
+        mseTable.AppendLine("| joint weight w | test MSE, all labels | 1,000 labels | 100 labels |");
+        mseTable.AppendLine("|---:|---:|---:|---:|");
+        foreach (float w in JointWeights)
+            mseTable.AppendLine(CultureInfo.InvariantCulture,
+                $"| {w} | {cells.GetValueOrDefault(($"mse{w}", "all"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "1000"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "100"), "–")} |");
+        double aeMse = ae.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
+        context.Out.Line(table.ToString());
+        context.Out.Line(mseTable.ToString());
+        context.Results["dataset"] = data.Source;
+        context.Results["latent"] = k;
+        context.Results["epochs"] = epochs;
+        context.Results["pretrained_ae_test_mse"] = aeMse;
+        context.Results["results"] = results;
+
+        string markdown = $"Fashion-MNIST ({n:N0} train / {nTest:N0} test images), test accuracy (%) by label budget. "
+            + $"The AE (784-512-128-{k}, reference recipe) and the VAE (784-512-256-{k}, Bernoulli) pretrain on all "
+            + $"{n:N0} training images without labels for {epochs} epochs (Adam 1e-3, batch 128, seed {context.Seed}); the "
+            + $"1,000 and 100 budgets are class-balanced random subsets. Classifiers: softmax regression (L-BFGS, C = 1), "
+            + "linear SVM (hinge, C = 1, at most 200 epochs), MLP (one hidden layer of 128, Adam, on the engine) on "
+            + $"standardised features; random forest ({Trees(context)} trees, at most {RandomForestMaxRows:N0} training rows) and "
+            + "5-NN (Euclidean) on the features as they are. Fine-tuned: the pretrained encoder + a new softmax head, "
+            + $"trained end to end on the labels ({tuneEpochs} epochs, at least {MinimumSteps} steps). Joint: the "
+            + $"pretrained AE + a softmax head, trained {tuneEpochs} epochs on MSE + w·cross-entropy (reconstruction on all "
+            + "training images, cross-entropy on the labelled ones). Pretrained AE test MSE "
+            + $"{aeMse:F5}; the joint models' test MSE:\n\n{mseTable}\n"
+            + "Generated by `dotnet run -c Release --project Demo -- classify" + (context.Quick ? " --quick" : "")
+            + $" --epochs {epochs}`.\n\n{table}";
+        if (LatentDemoSupport.WriteResultsSection("## Classification from the latent space", markdown) is string path)
+            context.Out.Line($"wrote the table to {path}");
+    }
+
+    private static (string Name, Func<int, IClassifier> Make, bool Scale)[] Classifiers(RunContext context) =>
+    [
+        ("softmax regression", _ => new LogisticRegression(), true),
+        ("linear SVM", _ => new LinearSvm { Seed = context.Seed, MaxIterations = 200 }, true),
+        ("random forest", _ => new RandomForest { Trees = Trees(context), Seed = context.Seed }, false),
+        ("5-NN", _ => new KNearestNeighbors { K = 5 }, false),
+        ("MLP 128", rows => new MlpClassifier { Seed = context.Seed, Epochs = rows > 10_000 ? 10 : 20 }, true),
+    ];
+
+    private static int Trees(RunContext context) => context.Quick ? 50 : 100;
+
+    private static SupervisedTrainer SupervisedTrainerFor(RunContext context, int rowsPerEpoch, int epochs)
+    {
+        int batchesPerEpoch = (rowsPerEpoch + 127) / 128;
+        int atLeast = (MinimumSteps + batchesPerEpoch - 1) / batchesPerEpoch;
+        int total = Math.Max(epochs, atLeast);
+        return new SupervisedTrainer(new TrainerOptions
+        {
+            Epochs = total,
+            BatchSize = 128,
+            Seed = context.Seed,
+            Cancellation = context.Cancellation,
+            OnBatch = r => context.Out.Batch(r, total),
+        });
+    }
+
+    // A class-balanced random subset: count / classes examples of each class, in a seeded random order.
+    private static int[] Stratified(int[] labels, int count, int seed)
+    {
+        var order = Enumerable.Range(0, labels.Length).ToArray();
+        new Random(seed).Shuffle(order);
+        int classes = labels.Max() + 1, perClass = count / classes;
+        var taken = new int[classes];
+        var result = new List<int>(count);
+        foreach (int i in order)
+        {
+            if (taken[labels[i]] < perClass)
+            {
+                taken[labels[i]]++;
+                result.Add(i);
+            }
+        }
+        return result.ToArray();
+    }
+
+    private static float[] Gather(float[] source, int cols, int[] rows)
+    {
+        var result = new float[rows.Length * cols];
+        for (int i = 0; i < rows.Length; i++) source.AsSpan(rows[i] * cols, cols).CopyTo(result.AsSpan(i * cols));
+        return result;
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using Engine.Data;
+using Engine.IO;
+using Engine.Latent;
+using Engine.Models;
+
+namespace Demo.Commands;
+
+/// <summary>
+/// `latent`: pictures of latent spaces — a 2-D code coloured by class, a PCA view of a larger code, interpolation
+/// between images, samples from a VAE's prior and nearest neighbours in code space — written as PNGs to --out.
+/// </summary>
+internal static class LatentCommand
+{
+    private const int Side = FashionMnist.Side;
+
+    public static Command Create(CommonOptions options)
+    {
+        var command = new Command("latent", "Latent-space pictures: 2-D views, interpolation, VAE prior samples, nearest neighbours (PNGs in --out).");
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
+        return command;
+    }
+
+    public static void Run(RunContext context)
+    {
+        context.Out.Heading("Latent-space tools");
+        var data = context.LoadFashion();
+        int d = FashionMnist.ImageSize, nTest = data.TestCount;
+        int k = context.Latent ?? 32;
+        int epochs = context.Epochs ?? (context.Quick ? 3 : 10);
+        var train = new ByteImageDataset(data.TrainImages, d, data.TrainLabels, 28, 28);
+        var test = new ByteImageDataset(data.TestImages, d, data.TestLabels, 28, 28);
+        var testX = LatentDemoSupport.ToFloats(data.TestImages);
+        var testY = LatentDemoSupport.ToLabels(data.TestLabels);
+        Directory.CreateDirectory(context.OutDirectory);
+        string Out(string file) => Path.Combine(context.OutDirectory, file);
+        context.Out.Line("colours by class: " + string.Join(", ", FashionMnist.ClassNames.Select((name, c) =>
+        {
+            var (r, g, b) = ScatterPlot.ColorOf(c);
+            return $"{name} #{r:x2}{g:x2}{b:x2}";
+        })));
+
+        // 1. A model whose code is 2-D: plot the codes directly.
+        var ae2 = new DenseAutoencoder(DenseAutoencoderOptions.Reference(2), new Random(context.Seed));
+        LatentDemoSupport.Train(context, ae2, train, epochs, "AE with a 2-D code");
+        var codes2 = LatentSpace.Encode(ae2, test);
+        File.WriteAllBytes(Out("latent-2d.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes2, nTest, 2), testY, 800, 800));
+
+        // 2. A larger code seen through its first two principal axes.
+        var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
+        LatentDemoSupport.Train(context, ae, train, epochs, $"AE with a {k}-D code");
+        var codes = LatentSpace.Encode(ae, test);
+        File.WriteAllBytes(Out($"latent-{k}d-pca.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes, nTest, k), testY, 800, 800));
+
+        // 3. Interpolation: rows of [image a, 10 decoded steps from z_a to z_b, image b] for a few class pairs.
+        const int steps = 10;
+        (int From, int To)[] pairs = [(0, 1), (7, 9), (2, 8), (5, 3)]; // T-shirt→Trouser, Sneaker→Boot, Pullover→Bag, Sandal→Dress
+        var strip = new List<float>();
+        foreach (var (from, to) in pairs)
+        {
+            int a = Array.IndexOf(testY, from), b = Array.IndexOf(testY, to);
+            if (a < 0 || b < 0) continue;
+            var imageA = testX.AsSpan(a * d, d);
+            var imageB = testX.AsSpan(b * d, d);
+            strip.AddRange(imageA.ToArray());
+            strip.AddRange(LatentSpace.Interpolate(ae, imageA, imageB, steps));
+            strip.AddRange(imageB.ToArray());
+        }
+        int stripRows = strip.Count / d / (steps + 2);
+        ImageGrid.Tile(strip.ToArray(), stripRows * (steps + 2), Side, Side, steps + 2, scale: 2).SavePng(Out("interpolation.png"));
+
+        // 4. Samples from the prior of a VAE.
+        var vae = new VariationalAutoencoder(VaeOptions.Reference(), new Random(context.Seed));
+        LatentDemoSupport.Train(context, vae, train, epochs, $"VAE 784-512-256-{vae.LatentSize}");
+        var samples = LatentSpace.SamplePrior(vae, 64, new Random(context.Seed));
+        ImageGrid.Tile(samples, 64, Side, Side, 8, scale: 2).SavePng(Out("vae-samples.png"));
+
+        // 5. Nearest neighbours in the AE's code space: each row is a query followed by its 9 neighbours.
+        const int neighbours = 9;
+        var queries = Enumerable.Range(0, 10).Select(c => Array.IndexOf(testY, c)).Where(i => i >= 0).ToArray();
+        var tiles = new List<float>();
+        int agree = 0, total = 0;
+        foreach (int q in queries)
+        {
+            // k + 1 because the first neighbour of a test image among the test codes is the image itself.
+            var found = LatentSpace.NearestNeighbors(codes, nTest, k, codes.AsSpan(q * k, k), neighbours + 1);
+            foreach (int i in found)
+            {
+                tiles.AddRange(testX.AsSpan(i * d, d).ToArray());
+                if (i == q) continue;
+                total++;
+                if (testY[i] == testY[q]) agree++;
+            }
+        }
+        ImageGrid.Tile(tiles.ToArray(), tiles.Count / d, Side, Side, neighbours + 1, scale: 2).SavePng(Out("neighbours.png"));
+        double agreement = (double)agree / Math.Max(total, 1);
+
+        context.Out.Line($"wrote latent-2d.png, latent-{k}d-pca.png, interpolation.png, vae-samples.png, neighbours.png to {context.OutDirectory}");
+        context.Out.Line($"nearest neighbours sharing the query's class: {100 * agreement:F1}% ({agree}/{total})");
+        context.Results["dataset"] = data.Source;
+        context.Results["epochs"] = epochs;
+        context.Results["latent"] = k;
+        context.Results["ae2_test_mse"] = ae2.ReconstructionMse(Engine.Tensors.Tensor.FromArray(testX, nTest, d));
+        context.Results["ae_test_mse"] = ae.ReconstructionMse(Engine.Tensors.Tensor.FromArray(testX, nTest, d));
+        context.Results["neighbour_class_agreement"] = agreement;
+        context.Results["pictures"] = new[]
+        {
+            "latent-2d.png", $"latent-{k}d-pca.png", "interpolation.png", "vae-samples.png", "neighbours.png",
+        };
+    }
+}
