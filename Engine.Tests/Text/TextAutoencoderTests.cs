@@ -45,14 +45,14 @@ public sealed class TextAutoencoderTests
     [Fact]
     public void Train_CopiesShortSentences_NearlyPerfectly()
     {
-        var sentences = RandomSentences(300, 1, 5, Seeds.Default);
+        var sentences = RandomSentences(200, 1, 5, Seeds.Default);
         var model = new LstmTextAutoencoder(TenWords, new LstmTextAutoencoderOptions
         {
-            EmbeddingSize = 16, HiddenSize = 48, LatentSize = 32, Layers = 1, Bidirectional = true, MaxLength = 8,
+            EmbeddingSize = 16, HiddenSize = 32, LatentSize = 32, Layers = 1, Bidirectional = true, MaxLength = 8,
         }, new Random(Seeds.Default));
         var reports = TextTrainer.Fit(model, sentences, new TextTrainerOptions
         {
-            Epochs = 30, BatchSize = 32, LearningRate = 1e-2f, Seed = Seeds.Default,
+            Epochs = 40, BatchSize = 32, LearningRate = 2e-2f, Seed = Seeds.Default,
         });
 
         var reconstructed = model.Reconstruct(sentences);
@@ -125,7 +125,9 @@ public sealed class TextAutoencoderTests
         int[][] sentences = [[4, 9, 6], [5], [7, 8], []];
         var encoder = model.EncoderBatch(sentences);
         var decoder = model.DecoderBatch(sentences);
-        var r = GradCheck.Run("LstmTextAutoencoder.Loss", () => model.Loss(encoder, decoder), model.Parameters());
+        // Every parameter tensor is checked, on up to 12 sampled elements each, to keep the test to a few seconds.
+        var r = GradCheck.Run("LstmTextAutoencoder.Loss", () => model.Loss(encoder, decoder), model.Parameters(),
+            new GradCheckOptions { MaxElementsPerInput = 12, Seed = Seeds.Default });
         Assert.True(r.Passed, r.Report);
     }
 
