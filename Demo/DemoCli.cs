@@ -16,6 +16,8 @@ internal static class DemoCli
         root.Add(AutoencoderCommand.Create(options));
         foreach (var variant in VariantCommands.Create(options)) root.Add(variant);
         root.Add(VaeCommand.Create(options));
+        root.Add(TextCommand.Create(options));
+        root.Add(Word2VecCommand.Create(options));
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
         return root;
