@@ -22,6 +22,8 @@ internal static class DemoCli
         root.Add(PcaCommand.Create(options));
         root.Add(ClassifyCommand.Create(options));
         root.Add(LatentCommand.Create(options));
+        root.Add(TextCommand.Create(options));
+        root.Add(Word2VecCommand.Create(options));
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
         return root;

@@ -1,0 +1,210 @@
+using Engine.Autodiff.Ops;
+using Engine.Layers;
+using Engine.Tensors;
+using Engine.Text;
+
+namespace Engine.Models;
+
+// Legend: B = sentences in the batch, T = padded encoder steps, T' = T + 1 decoder steps, V = vocabulary size,
+// E = embedding size, H = hidden size, D = encoder directions, L = layers, Z = latent size,
+// N = real decoder positions (Σ (length + 1)).
+
+/// <summary>
+/// A sequence-to-sequence autoencoder for sentences (Dai and Le 2015; Bowman et al. 2016 without the VAE part):
+/// word embedding → encoder LSTM (optionally bidirectional, multi-layer) → final hidden state(s) → Linear to the
+/// latent sentence vector z (Z) → Linear to the decoder's initial (h0, c0) per layer → decoder LSTM with teacher
+/// forcing (input <c>&lt;bos&gt; w1..wn</c>, target <c>w1..wn &lt;eos&gt;</c>) → Linear to vocabulary logits →
+/// cross-entropy over the real target tokens only.
+/// </summary>
+/// <remarks>
+/// Padding costs nothing and changes nothing: the LSTMs skip positions past each sentence's length, and only the
+/// N real decoder rows are gathered before the vocabulary projection (the largest product), so the loss is the
+/// mean over real target tokens. Parameter names follow PyTorch: <c>embedding.weight</c>, <c>encoder.weight_ih_l0</c>,
+/// <c>to_latent.weight</c>, <c>to_state.weight</c>, <c>decoder.weight_ih_l0</c>, <c>output.weight</c>, ...
+/// The decoder's h0 per layer is tanh of its slice of <c>to_state(z)</c>, c0 is the next slice unchanged.
+/// Inference (encoding, greedy decoding) is in LstmTextAutoencoder.Inference.cs, saving in .Persistence.cs.
+/// </remarks>
+public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
+{
+    /// <summary>Creates the model for <paramref name="vocabulary"/>, initialised from <paramref name="random"/>.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (see <see cref="LstmTextAutoencoderOptions.Validate"/>).</exception>
+    public LstmTextAutoencoder(Vocabulary vocabulary, LstmTextAutoencoderOptions options, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        options.Validate();
+        Vocabulary = vocabulary;
+        Options = options;
+        int v = vocabulary.Count, e = options.EmbeddingSize, h = options.HiddenSize, layers = options.Layers;
+        Embedding = RegisterModule("embedding", new EmbeddingTable(v, e, random)).Weight;
+        Encoder = RegisterModule("encoder", new Lstm(e, h, random, layers, options.Bidirectional));
+        ToLatent = RegisterModule("to_latent", new Linear(Encoder.NumDirections * h, options.LatentSize, random));
+        ToState = RegisterModule("to_state", new Linear(options.LatentSize, 2 * layers * h, random));
+        Decoder = RegisterModule("decoder", new Lstm(e, h, random, layers));
+        Output = RegisterModule("output", new Linear(h, v, random));
+    }
+
+    /// <inheritdoc/>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>The sizes this model was built with.</summary>
+    public LstmTextAutoencoderOptions Options { get; }
+
+    /// <summary>Z, the length of a sentence vector.</summary>
+    public int LatentSize => Options.LatentSize;
+
+    /// <inheritdoc/>
+    public int Dimensions => Options.LatentSize;
+
+    /// <summary>Word embeddings (V, E), read by both the encoder and the decoder.</summary>
+    public Tensor Embedding { get; }
+
+    /// <summary>The encoder LSTM.</summary>
+    public Lstm Encoder { get; }
+
+    /// <summary>Final encoder hidden state(s) (B, D·H) → latent z (B, Z).</summary>
+    public Linear ToLatent { get; }
+
+    /// <summary>z (B, Z) → [h0 | c0] per decoder layer (B, 2·L·H).</summary>
+    public Linear ToState { get; }
+
+    /// <summary>The decoder LSTM (forward only).</summary>
+    public Lstm Decoder { get; }
+
+    /// <summary>Decoder hidden state (·, H) → vocabulary logits (·, V).</summary>
+    public Linear Output { get; }
+
+    /// <summary>
+    /// Encodes a batch of full-length id rows (B, T) given as floats (no padding) into latent vectors (B, Z).
+    /// For padded batches use <see cref="EncodeBatch"/>.
+    /// </summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank != 2)
+            throw new ArgumentException($"LstmTextAutoencoder.Forward: ids are {input.Shape}; expected (B, T).", nameof(input));
+        var x = Ops.Embedding(input, Embedding);
+        return Latent(x, null);
+    }
+
+    /// <inheritdoc/>
+    public int[] ToIds(IReadOnlyList<string> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        int[] ids = Vocabulary.Encode(tokens);
+        return ids.Length <= Options.MaxLength ? ids : ids[..Options.MaxLength];
+    }
+
+    /// <summary>
+    /// The encoder's padded batch of the picked sentences (truncated to <see cref="LstmTextAutoencoderOptions.MaxLength"/>),
+    /// with word dropout applied when <paramref name="wordDropout"/> is given and the option is positive.
+    /// </summary>
+    public SequenceBatch EncoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null,
+        Random? wordDropout = null)
+    {
+        var batch = SequenceBatch.Create(sentences, indices, Options.MaxLength);
+        if (wordDropout is not null && Options.WordDropout > 0)
+            WordDropout.Apply(batch.Ids, batch.MaxLength, batch.Lengths, Options.WordDropout, wordDropout);
+        return batch;
+    }
+
+    /// <summary>The decoder's teacher-forcing batch of the same sentences (never corrupted).</summary>
+    public SequenceBatch DecoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null) =>
+        SequenceBatch.ForDecoder(sentences, indices, Options.MaxLength + 1);
+
+    /// <summary>Latent vectors (B, Z) of a padded encoder batch; differentiable.</summary>
+    public Tensor EncodeBatch(SequenceBatch encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        CheckIds(encoder.Ids, "EncodeBatch");
+        var x = Ops.Embedding(encoder.Ids, Embedding);
+        return Latent(Ops.Reshape(x, encoder.BatchSize, encoder.MaxLength, Options.EmbeddingSize), encoder.Lengths);
+    }
+
+    /// <summary>
+    /// Mean cross-entropy over the real target tokens of <paramref name="decoder"/> (padding excluded), with the
+    /// latent taken from <paramref name="encoder"/>. Both batches must hold the same sentences in the same rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">The batches differ in size, or the decoder batch has no targets.</exception>
+    public Tensor Loss(SequenceBatch encoder, SequenceBatch decoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(decoder);
+        if (decoder.TargetIds is null || decoder.BatchSize != encoder.BatchSize)
+            throw new ArgumentException($"LstmTextAutoencoder.Loss: need an encoder batch and a ForDecoder batch of the same sentences; got {encoder.BatchSize} and {decoder.BatchSize} rows{(decoder.TargetIds is null ? ", no targets" : "")}.",
+                nameof(decoder));
+        CheckIds(decoder.Ids, "Loss");
+        CheckIds(decoder.TargetIds, "Loss");
+        var z = EncodeBatch(encoder);
+        var hidden = DecoderHidden(z, decoder.Ids, decoder.BatchSize, decoder.MaxLength, decoder.Lengths);
+
+        // Keep only the real positions (mask = 1) before the vocabulary projection: padding costs nothing.
+        var rows = new List<int>();
+        var targets = new List<int>();
+        for (int i = 0; i < decoder.Mask.Length; i++)
+        {
+            if (decoder.Mask[i] == 0) continue;
+            rows.Add(i);
+            targets.Add(decoder.TargetIds[i]);
+        }
+        var real = Ops.GatherRows(Ops.Reshape(hidden, decoder.BatchSize * decoder.MaxLength, Options.HiddenSize), [.. rows]);
+        return Ops.CrossEntropyLoss(Output.Forward(real), [.. targets]);
+    }
+
+    /// <inheritdoc/>
+    public (Tensor Loss, int Tokens) BatchLoss(IReadOnlyList<int[]> sentences, IReadOnlyList<int> indices,
+        Random? wordDropout)
+    {
+        var decoder = DecoderBatch(sentences, indices);
+        return (Loss(EncoderBatch(sentences, indices, wordDropout), decoder), decoder.Lengths.Sum());
+    }
+
+    // Embedded encoder input (B, T, E) → z (B, Z) from the last layer's final hidden state of each direction.
+    private Tensor Latent(Tensor x, int[]? lengths)
+    {
+        var finals = Encoder.Run(x, lengths).FinalStates;
+        int last = (Encoder.NumLayers - 1) * Encoder.NumDirections;
+        var h = Encoder.Bidirectional
+            ? Ops.Concat([finals[last].Hidden, finals[last + 1].Hidden], axis: 1)
+            : finals[last].Hidden;
+        return ToLatent.Forward(h);
+    }
+
+    // The decoder's initial state per layer from z: h0 = tanh(slice), c0 = next slice.
+    private List<LstmState> InitialState(Tensor z)
+    {
+        var s = ToState.Forward(z);
+        int h = Options.HiddenSize;
+        var states = new List<LstmState>(Options.Layers);
+        for (int l = 0; l < Options.Layers; l++)
+            states.Add(new LstmState(Ops.Tanh(Ops.Slice(s, 1, 2 * l * h, h)), Ops.Slice(s, 1, (2 * l + 1) * h, h)));
+        return states;
+    }
+
+    // Teacher-forced decoder outputs (B, T', H) for input ids (B, T') starting from z.
+    private Tensor DecoderHidden(Tensor z, int[] ids, int batch, int steps, int[] lengths)
+    {
+        var x = Ops.Reshape(Ops.Embedding(ids, Embedding), batch, steps, Options.EmbeddingSize);
+        return Decoder.Run(x, lengths, InitialState(z)).Output;
+    }
+
+    private void CheckIds(int[] ids, string op)
+    {
+        foreach (int id in ids)
+            if ((uint)id >= (uint)Vocabulary.Count)
+                throw new ArgumentException($"LstmTextAutoencoder.{op}: id {id} is outside the vocabulary 0..{Vocabulary.Count - 1}.");
+    }
+
+    // The embedding table as a module, so its parameter is named "embedding.weight" as in PyTorch's nn.Embedding
+    // (initialised N(0, 1) like it).
+    private sealed class EmbeddingTable : Module
+    {
+        public EmbeddingTable(int count, int size, Random random) =>
+            Weight = RegisterParameter("weight", Tensor.Normal(random, 0f, 1f, count, size));
+
+        public Tensor Weight { get; }
+
+        public override Tensor Forward(Tensor input) => Ops.Embedding(input, Weight);
+    }
+}
