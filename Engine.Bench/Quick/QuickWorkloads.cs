@@ -17,6 +17,7 @@ public static class QuickWorkloads
         .. new[] { 64, 128, 256, 512, 1024, 2048 }.Select(s => Gemm($"gemm-{s}", s, s, s, false, false)),
         .. AutoencoderLayers.SelectMany(Autoencoder),
         .. ConvQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
+        .. TransformerQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
     ];
 
     /// <summary>Forward (x·W), input gradient (gradOut·Wᵀ) and weight gradient (xᵀ·gradOut) of one layer.</summary>

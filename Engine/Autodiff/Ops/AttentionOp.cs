@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Engine.Kernels;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -74,6 +75,7 @@ public static partial class Ops
 
     // One head: q (Tq, D), k (Tk, D), v (Tk, Dv) at head index (b·H + h) -> probabilities (Tq, Tk), output (Tq, Dv).
     // scratch (Tq·Tk) holds P' when dropout is on.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AttentionForward(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value,
         ReadOnlySpan<float> keyPaddingMask, ReadOnlySpan<float> dropMask, bool causal, AttentionShape s, int head,
         Span<float> probabilities, Span<float> scratch, Span<float> output)
@@ -104,6 +106,7 @@ public static partial class Ops
     }
 
     // In place: row = softmax(scale·row), with −∞ entries giving exactly 0 and an all −∞ row giving all zeros.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void MaskedSoftmaxRow(Span<float> row, float scale)
     {
         float max = TensorPrimitives.Max(row);
@@ -121,6 +124,7 @@ public static partial class Ops
 
     // One head's backward. ACCUMULATES into gradQuery, gradKey, gradValue (each may be empty: not needed).
     // scratch holds 2·Tq·Tk floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AttentionBackward(ReadOnlySpan<float> query, ReadOnlySpan<float> key,
         ReadOnlySpan<float> value, ReadOnlySpan<float> probabilities, ReadOnlySpan<float> dropMask,
         ReadOnlySpan<float> gradOutput, AttentionShape s, int head, Span<float> scratch, Span<float> gradQuery,

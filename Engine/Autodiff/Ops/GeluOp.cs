@@ -1,6 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Engine.Autodiff.Ops;
 
@@ -15,29 +17,26 @@ namespace Engine.Autodiff.Ops;
 // The lower tail is computed as ½·erfc(t) rather than ½(1 + erf(u)), so Φ stays relatively accurate for negative
 // x where 1 + erf(u) would cancel. Abramowitz–Stegun 7.1.26 (absolute error 1.5e-7, no relative accuracy in the
 // tail) would be coarser. The double references (series and continued fraction) are the test oracle.
-// Work is split into fixed blocks of BlockSize elements, so which elements take the scalar tail never depends
-// on the thread count.
+// Work is split into fixed blocks of GeluBlockSize elements, and those into chunks of GeluChunk that stay in L1
+// through every pass; so which elements take a scalar tail never depends on the thread count.
 
 public static partial class Ops
 {
     private const int GeluBlockSize = 4096;
+    private const int GeluChunk = 1024;
     private const float InvSqrt2 = 0.70710678118654752f;
     private const float InvSqrt2Pi = 0.39894228040143268f;
 
-    // P(s) for erf(u)/u, s = u², lowest degree first.
-    private static readonly float[] ErfSmall =
-    [
-        1.12837916592408f, -0.376126271660264f, 0.11283600421821036f, -0.026854453126137365f,
-        0.0051895497007959646f, -0.0008020957007888602f, 7.889477646712273e-05f,
-    ];
+    // The fitted coefficients, lowest degree first. P(s) for erf(u)/u with s = u²:
+    private const float P0 = 1.12837916592408f, P1 = -0.376126271660264f, P2 = 0.11283600421821036f,
+        P3 = -0.026854453126137365f, P4 = 0.0051895497007959646f, P5 = -0.0008020957007888602f,
+        P6 = 7.889477646712273e-05f;
 
-    // R(z) for log(erfc(t)·exp(t²)), z = 0.4·t − 1.4, lowest degree first.
-    private static readonly float[] ErfcLarge =
-    [
-        -1.86243736743927f, -0.6652489304542542f, 0.2077922224998474f, -0.08165211975574493f,
-        0.03414010629057884f, -0.014379618689417839f, 0.005912099499255419f, -0.0023773619905114174f,
-        0.0009576122392900288f, -0.0003198507765773684f, 5.2003557357238606e-05f,
-    ];
+    // R(z) for log(erfc(t)·exp(t²)) with z = 0.4·t − 1.4:
+    private const float R0 = -1.86243736743927f, R1 = -0.6652489304542542f, R2 = 0.2077922224998474f,
+        R3 = -0.08165211975574493f, R4 = 0.03414010629057884f, R5 = -0.014379618689417839f,
+        R6 = 0.005912099499255419f, R7 = -0.0023773619905114174f, R8 = 0.0009576122392900288f,
+        R9 = -0.0003198507765773684f, R10 = 5.2003557357238606e-05f;
 
     /// <summary>
     /// The Gaussian error linear unit in its exact form, gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)), as PyTorch's
@@ -47,90 +46,120 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Zeros(x.Shape);
-        int blocks = (x.Size + GeluBlockSize - 1) / GeluBlockSize, size = x.Size;
+        int blocks = GeluBlocks(x.Size), size = x.Size;
         ParallelChunks.Run(blocks, 40L * GeluBlockSize, (start, end) =>
         {
-            int from = start * GeluBlockSize, to = Math.Min(end * GeluBlockSize, size);
+            int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
             GeluForward(x.ReadOnlySpan[from..to], y.Span[from..to]);
         });
         return Autograd.IsRecording(x) ? Autograd.Record(y, new GeluNode(x)) : y;
     }
 
-    // x (n) -> y (n) = x·Φ(x).
+    // Whole blocks of GeluBlockSize, the last one taking the remainder: every call sees at least one full block
+    // (or the whole tensor), so no element's result depends on where a thread's range ends.
+    private static int GeluBlocks(int size) => Math.Max(1, size / GeluBlockSize);
+
+    // x (n) -> y (n) = x·Φ(x), chunk by chunk so the passes of NormalCdf stay in L1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void GeluForward(ReadOnlySpan<float> x, Span<float> y)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        for (int start = 0; start < x.Length; start += GeluChunk)
         {
-            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-            for (int v = 0; v < xv.Length; v++) yv[v] = xv[v] * NormalCdf(xv[v]);
-            i = xv.Length * Vector<float>.Count;
+            int n = Math.Min(GeluChunk, x.Length - start);
+            NormalCdf(x.Slice(start, n), y.Slice(start, n));
+            TensorPrimitives.Multiply(x.Slice(start, n), y.Slice(start, n), y.Slice(start, n));
         }
-        for (; i < x.Length; i++) y[i] = x[i] * NormalCdf(x[i]);
     }
 
-    // gradInput (n) += gradOutput ⊙ (Φ(x) + x·φ(x)). ACCUMULATES.
+    // gradInput (n) += gradOutput ⊙ (Φ(x) + x·φ(x)). ACCUMULATES. Works through chunks of scratch on the stack.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        Span<float> cdf = stackalloc float[GeluChunk], density = stackalloc float[GeluChunk];
+        for (int start = 0; start < x.Length; start += GeluChunk)
         {
-            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var gv = MemoryMarshal.Cast<float, Vector<float>>(gradOutput);
-            var dv = MemoryMarshal.Cast<float, Vector<float>>(gradInput);
-            for (int v = 0; v < xv.Length; v++)
-            {
-                var xi = xv[v];
-                var density = Vector.Exp(xi * xi * new Vector<float>(-0.5f)) * new Vector<float>(InvSqrt2Pi);
-                dv[v] += gv[v] * Vector.FusedMultiplyAdd(xi, density, NormalCdf(xi));
-            }
-            i = xv.Length * Vector<float>.Count;
-        }
-        for (; i < x.Length; i++)
-        {
-            float density = MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi;
-            gradInput[i] += gradOutput[i] * MathF.FusedMultiplyAdd(x[i], density, NormalCdf(x[i]));
+            int n = Math.Min(GeluChunk, x.Length - start);
+            var xs = x.Slice(start, n);
+            var c = cdf[..n];
+            var d = density[..n];
+            NormalCdf(xs, c);
+            // φ(x)·√(2π) = exp(−x²/2), then Φ + x·φ, then gradInput += gradOutput ⊙ that.
+            TensorPrimitives.Multiply(xs, xs, d);
+            TensorPrimitives.Multiply(d, -0.5f, d);
+            TensorPrimitives.Exp(d, d);
+            TensorPrimitives.Multiply(d, xs, d);
+            TensorPrimitives.MultiplyAdd(d, InvSqrt2Pi, c, c);
+            var gi = gradInput.Slice(start, n);
+            TensorPrimitives.MultiplyAdd(gradOutput.Slice(start, n), c, gi, gi);
         }
     }
 
-    // Φ(x) for one SIMD vector: both branches are evaluated and the right one selected per lane.
-    private static Vector<float> NormalCdf(Vector<float> x)
+    // x (n) -> cdf (n) = Φ(x), in three passes: the exponent of erfc(t), one vectorised exp over the span
+    // (Vector.Exp inside a large loop body is not inlined and runs ~10x slower), then the branch selection.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void NormalCdf(ReadOnlySpan<float> x, Span<float> cdf)
+    {
+        int i = 0, vectors = Vector.IsHardwareAccelerated ? x.Length / Vector<float>.Count : 0;
+        var xv = MemoryMarshal.Cast<float, Vector<float>>(x)[..vectors];
+        var cv = MemoryMarshal.Cast<float, Vector<float>>(cdf)[..vectors];
+        for (int v = 0; v < xv.Length; v++) cv[v] = ErfcExponent(Vector.Abs(xv[v] * new Vector<float>(InvSqrt2)));
+        for (i = vectors * Vector<float>.Count; i < x.Length; i++) cdf[i] = ErfcExponent(MathF.Abs(x[i] * InvSqrt2));
+        TensorPrimitives.Exp(cdf[..x.Length], cdf);
+        for (int v = 0; v < xv.Length; v++) cv[v] = SelectCdf(xv[v], cv[v]);
+        for (i = vectors * Vector<float>.Count; i < x.Length; i++) cdf[i] = SelectCdf(x[i], cdf[i]);
+    }
+
+    // log erfc(t) ≈ R(z) − t² with t clamped to 6 (Horner in z, the t² folded in with one FMA).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ErfcExponent(Vector<float> t)
+    {
+        var tc = Vector.Min(t, new Vector<float>(6f));
+        var z = Vector.FusedMultiplyAdd(tc, new Vector<float>(0.4f), new Vector<float>(-1.4f));
+        var r = Fma(Fma(Fma(Fma(Fma(new Vector<float>(R10), z, R9), z, R8), z, R7), z, R6), z, R5);
+        r = Fma(Fma(Fma(Fma(Fma(r, z, R4), z, R3), z, R2), z, R1), z, R0);
+        return Vector.FusedMultiplyAdd(-tc, tc, r);
+    }
+
+    private static float ErfcExponent(float t)
+    {
+        float tc = MathF.Min(t, 6f), z = MathF.FusedMultiplyAdd(tc, 0.4f, -1.4f);
+        float r = Fma(Fma(Fma(Fma(Fma(R10, z, R9), z, R8), z, R7), z, R6), z, R5);
+        r = Fma(Fma(Fma(Fma(Fma(r, z, R4), z, R3), z, R2), z, R1), z, R0);
+        return MathF.FusedMultiplyAdd(-tc, tc, r);
+    }
+
+    // Φ(x) given erfc(t) ≈ exp(exponent): the central series for t < 1, else ½·erfc(t) (lower tail) or 1 − ½·erfc(t).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> SelectCdf(Vector<float> x, Vector<float> erfcT)
     {
         var half = new Vector<float>(0.5f);
         var u = x * new Vector<float>(InvSqrt2);
         var t = Vector.Abs(u);
-        var p = new Vector<float>(ErfSmall[^1]);
         var s = u * u;
-        for (int k = ErfSmall.Length - 2; k >= 0; k--) p = Vector.FusedMultiplyAdd(p, s, new Vector<float>(ErfSmall[k]));
+        var p = Fma(Fma(Fma(Fma(Fma(Fma(new Vector<float>(P6), s, P5), s, P4), s, P3), s, P2), s, P1), s, P0);
         var central = Vector.FusedMultiplyAdd(half * u, p, half);
-
-        var tc = Vector.Min(t, new Vector<float>(6f));
-        var z = Vector.FusedMultiplyAdd(tc, new Vector<float>(0.4f), new Vector<float>(-1.4f));
-        var r = new Vector<float>(ErfcLarge[^1]);
-        for (int k = ErfcLarge.Length - 2; k >= 0; k--) r = Vector.FusedMultiplyAdd(r, z, new Vector<float>(ErfcLarge[k]));
-        var tail = half * Vector.Exp(Vector.FusedMultiplyAdd(-tc, tc, r)); // ½·erfc(t)
-        tail = Vector.ConditionalSelect(Vector.GreaterThan(t, new Vector<float>(6f)), Vector<float>.Zero, tail);
+        var tail = Vector.ConditionalSelect(Vector.GreaterThan(t, new Vector<float>(6f)), Vector<float>.Zero, half * erfcT);
         var outer = Vector.ConditionalSelect(Vector.LessThan(u, Vector<float>.Zero), tail, Vector<float>.One - tail);
         return Vector.ConditionalSelect(Vector.LessThan(t, Vector<float>.One), central, outer);
     }
 
-    // Φ(x) for one float, the same formulas as the vector version.
-    private static float NormalCdf(float x)
+    private static float SelectCdf(float x, float erfcT)
     {
         float u = x * InvSqrt2, t = MathF.Abs(u);
         if (t < 1f)
         {
-            float p = ErfSmall[^1], s = u * u;
-            for (int k = ErfSmall.Length - 2; k >= 0; k--) p = MathF.FusedMultiplyAdd(p, s, ErfSmall[k]);
+            float s = u * u, p = Fma(Fma(Fma(Fma(Fma(Fma(P6, s, P5), s, P4), s, P3), s, P2), s, P1), s, P0);
             return MathF.FusedMultiplyAdd(0.5f * u, p, 0.5f);
         }
-        if (t > 6f) return u < 0 ? 0f : 1f;
-        float z = MathF.FusedMultiplyAdd(t, 0.4f, -1.4f), r = ErfcLarge[^1];
-        for (int k = ErfcLarge.Length - 2; k >= 0; k--) r = MathF.FusedMultiplyAdd(r, z, ErfcLarge[k]);
-        float tail = 0.5f * MathF.Exp(MathF.FusedMultiplyAdd(-t, t, r));
+        float tail = t > 6f ? 0f : 0.5f * erfcT;
         return u < 0 ? tail : 1f - tail; // NaN lands here and stays NaN
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Fma(Vector<float> a, Vector<float> b, float c) =>
+        Vector.FusedMultiplyAdd(a, b, new Vector<float>(c));
+
+    private static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
 
     /// <summary>Double-precision Φ(x) = ½(1 + erf(x/√2)), the oracle of <see cref="Gelu"/>'s tests.</summary>
     internal static double NormalCdfReference(double x)
@@ -168,10 +197,10 @@ public static partial class Ops
         {
             if (GradOf(x) is not { IsEmpty: false }) return;
             var gradInput = x.Grad!; // a lambda cannot capture the span GradOf returned
-            int blocks = (x.Size + GeluBlockSize - 1) / GeluBlockSize, size = x.Size;
+            int blocks = GeluBlocks(x.Size), size = x.Size;
             ParallelChunks.Run(blocks, 60L * GeluBlockSize, (start, end) =>
             {
-                int from = start * GeluBlockSize, to = Math.Min(end * GeluBlockSize, size);
+                int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
                 GeluBackward(x.ReadOnlySpan[from..to], gradOutput.ReadOnlySpan[from..to], gradInput.Span[from..to]);
             });
         }

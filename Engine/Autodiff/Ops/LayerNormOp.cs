@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -44,6 +45,7 @@ public static partial class Ops
     }
 
     // x (N, D), weight (D) or empty, bias (D) or empty -> y (N, D), mean (N), invStd (N); rows [start, end) only.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LayerNormForward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         int start, int end, int d, float eps, Span<float> y, Span<float> mean, Span<float> invStd)
     {
@@ -69,6 +71,7 @@ public static partial class Ops
 
     // Rows [start, end): gradInput (N, D) += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = gradOutput ⊙ weight.
     // ACCUMULATES into gradInput.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LayerNormBackwardInput(ReadOnlySpan<float> x, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, int start, int end,
         int d, Span<float> gradInput)
@@ -92,6 +95,7 @@ public static partial class Ops
 
     // gradWeight (D) += Σ_rows gradOutput ⊙ x̂;  gradBias (D) += Σ_rows gradOutput. Either may be empty.
     // ACCUMULATES, summing rows in order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LayerNormBackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, int rows, int d, Span<float> gradWeight,
         Span<float> gradBias)
