@@ -198,6 +198,24 @@ public sealed class AttentionProperties
         TensorAssert.AllClose(plain.ReadOnlySpan, mean.Select(x => (float)x).ToArray(), 0f, 0.15f, "mean over masks");
     }
 
+    [Property(MaxTest = OpGen.Runs)]
+    public Property SplitHeads_MatchesIndexing_AndGradCheck() => Prop.ForAll(
+        (from b in Gen.Choose(1, 3) from t in Gen.Choose(1, 4) from h in Gen.Choose(1, 3) from dh in Gen.Choose(1, 3)
+         from extra in Gen.Choose(0, 5) from seed in OpGen.Seed select (b, t, h, dh, extra, seed)).ToArbitrary(),
+        c =>
+        {
+            int width = c.h * c.dh, offset = c.extra / 2, columns = width + c.extra;
+            var x = OpGen.Leaf(new Random(c.seed), OpGen.Uniform(-1, 1), c.b, c.t, columns);
+            var y = Ops.SplitHeads(x, c.h, offset, width);
+            Assert.Equal(new Shape(c.b, c.h, c.t, c.dh), y.Shape);
+            for (int b = 0; b < c.b; b++)
+                for (int h = 0; h < c.h; h++)
+                    for (int t = 0; t < c.t; t++)
+                        for (int i = 0; i < c.dh; i++)
+                            Assert.Equal(x[b, t, offset + h * c.dh + i], y[b, h, t, i]);
+            OpGen.AssertGradients("SplitHeads", () => Ops.SplitHeads(x, c.h, offset, width), x);
+        });
+
     [Fact]
     public void BadShapes_ThrowArgumentException_NamingTheOp()
     {
@@ -207,5 +225,6 @@ public sealed class AttentionProperties
         Assert.Throws<ArgumentException>(() => Ops.ScaledDotProductAttention(q, q, q, Tensor.Zeros(1, 4)));
         Assert.Throws<ArgumentException>(() => Ops.ScaledDotProductAttention(q, q, q, dropout: 0.1f));
         Assert.Throws<ArgumentOutOfRangeException>(() => Ops.ScaledDotProductAttention(q, q, q, dropout: 1f, random: new Random(1)));
+        Assert.Contains("SplitHeads", Assert.Throws<ArgumentException>(() => Ops.SplitHeads(Tensor.Zeros(1, 2, 6), 4, 0, 6)).Message);
     }
 }

@@ -40,7 +40,7 @@ public static partial class Ops
 
     /// <summary>
     /// The Gaussian error linear unit in its exact form, gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)), as PyTorch's
-    /// nn.GELU() with approximate='none'. Absolute error below 1e-6 of the double-precision value.
+    /// nn.GELU() with approximate='none'. Within 1e-6 (absolute, plus 1e-6 relative) of the double-precision value.
     /// </summary>
     public static Tensor Gelu(Tensor x)
     {
@@ -95,7 +95,7 @@ public static partial class Ops
     }
 
     // x (n) -> cdf (n) = Φ(x), in three passes: the exponent of erfc(t), one vectorised exp over the span
-    // (Vector.Exp inside a large loop body is not inlined and runs ~10x slower), then the branch selection.
+    // (Vector.Exp inside a large loop body was not inlined and ran several times slower), then the branch selection.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void NormalCdf(ReadOnlySpan<float> x, Span<float> cdf)
     {
