@@ -19,6 +19,7 @@ public static class QuickWorkloads
         .. ConvQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
         .. LstmQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
         AutoencoderStepWorkload(),
+        .. TransformerQuick.Workloads().Select(w => new QuickWorkload(w.Name, w.Flops, w.Run)),
     ];
 
     private static QuickWorkload AutoencoderStepWorkload()
