@@ -13,7 +13,7 @@ the GEMMs), on the same shapes, under the same names (Engine.Bench/Quick/QuickWo
 
 Run from the repository root (build first: `dotnet build -c Release Engine.Bench`):
     /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
-        [--clock wall|cpu] [--filter TEXT]
+        [--clock wall|cpu] [--filter TEXT] [--no-tiering]
 
 Every round runs, for each thread count, our quick mode (a subprocess) and then the peers, so machine noise hits
 all sides alike; each result is the median over rounds of the in-process medians (9 batches of calls of ≥ 30 ms
@@ -207,10 +207,11 @@ def run_numpy(threads, selected):
     return run_peer(threads, numpy_gemms, selected)
 
 
-def run_ours(threads, repo, clock, filter_text):
+def run_ours(threads, repo, clock, filter_text, no_tiering):
+    env = dict(os.environ, DOTNET_TieredCompilation="0") if no_tiering else None
     dll = os.path.join(repo, "Engine.Bench", "bin", "Release", "net10.0", "Engine.Bench.dll")
     cmd = ["dotnet", dll, "quick", "--threads", str(threads), "--clock", clock, "--filter", filter_text]
-    text = subprocess.run(cmd, cwd=repo, check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
     results = {}
     for line in text.splitlines():
         match = re.match(r"name=(\S+) threads=(\d+) ms=([\d.]+) gflops=([\d.]+)", line)
@@ -254,6 +255,8 @@ def main():
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
     parser.add_argument("--filter", default="", help="only workloads whose name contains this text")
+    parser.add_argument("--no-tiering", action="store_true",
+                        help="run ours with DOTNET_TieredCompilation=0 (fully optimised code from the first call)")
     args = parser.parse_args()
     repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     global CLOCK
@@ -262,13 +265,14 @@ def main():
           f"sgemm 512 on 1 thread: {sanity:.1f} GFLOP/s (CPU time); torch {torch.__version__}, numpy {np.__version__}",
           flush=True)
     CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
+    print(f"tiered compilation: {'off' if args.no_tiering else 'on (default)'}", flush=True)
     print(f"clock: {args.clock}, rounds: {args.rounds}, load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     samples = {}  # (library, threads) -> name -> [ms per round]
     gflops = {}  # (threads, name) -> [ours GFLOP/s per round]
     order = []
     for r in range(args.rounds):
         for threads in args.threads:
-            ours = run_ours(threads, repo, args.clock, args.filter)
+            ours = run_ours(threads, repo, args.clock, args.filter, args.no_tiering)
             for name, (ms, g) in ours.items():
                 samples.setdefault(("ours", threads), {}).setdefault(name, []).append(ms)
                 gflops.setdefault((threads, name), []).append(g)
