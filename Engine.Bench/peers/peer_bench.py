@@ -61,9 +61,9 @@ CLOCK = time.perf_counter
 
 def median_ms(run):
     """Warm up, then the median of REPS batches of calls, each batch at least REP_SECONDS long (by CLOCK).
-    The warm-up (≥ 200 calls or 6 s, ≥ 0.2 s) is the one QuickRunner.cs needs for .NET tiered compilation."""
+    (Our side warms up longer, past .NET tiered compilation: see QuickRunner.cs.)"""
     start, calls = time.perf_counter(), 0
-    while (calls < 200 and time.perf_counter() - start < 6) or time.perf_counter() - start < 0.2:
+    while calls < 3 or time.perf_counter() - start < 0.2:
         run()
         calls += 1
     start = time.perf_counter()
@@ -283,14 +283,17 @@ def main():
                     samples.setdefault((library, threads), {}).setdefault(name, []).append(ms)
             print(f"round {r + 1}/{args.rounds}, {threads} thread(s) done, load {os.getloadavg()[0]:.1f}",
                   file=sys.stderr, flush=True)
+        print(f"after round {r + 1}/{args.rounds}, load average {os.getloadavg()[0]:.1f}:")
+        print_table(args.threads, order, samples, gflops)
 
-    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+def print_table(thread_counts, order, samples, gflops):
     print()
     print("Milliseconds per call (median over rounds); speed ratios are peer ms / our ms (above 1: ours faster).")
     print()
     print("| workload | threads | ours ms | ours GFLOP/s | torch ms | numpy ms | torch/ours | numpy/ours |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for threads in args.threads:
+    for threads in thread_counts:
         for name in order:
             ms = {lib: statistics.median(samples[(lib, threads)][name])
                   if name in samples.get((lib, threads), {}) else None for lib in ("ours", "torch", "numpy")}
@@ -298,6 +301,7 @@ def main():
             print(f"| {name} | {threads} | {ms['ours']:.3f} | {statistics.median(gflops[(threads, name)]):.1f} | "
                   f"{ms['torch']:.3f} | {numpy_ms} | {ratio(ms['torch'], ms['ours'])} | "
                   f"{ratio(ms['numpy'], ms['ours'])} |")
+    print(flush=True)
 
 
 if __name__ == "__main__":
