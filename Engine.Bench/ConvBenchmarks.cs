@@ -5,7 +5,7 @@ namespace Engine.Bench;
 
 /// <summary>
 /// Conv / conv-transpose forward and forward+backward at the conv-autoencoder layer shapes (batch 128), on 1 and
-/// 2 threads. Peer: peers/conv_peer.py (PyTorch, same shapes and names).
+/// 2 threads. Peer: peers/peer_bench.py (PyTorch, same shapes and names).
 /// </summary>
 [MemoryDiagnoser]
 public class ConvBenchmarks

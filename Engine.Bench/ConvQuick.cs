@@ -4,7 +4,7 @@ namespace Engine.Bench;
 
 /// <summary>
 /// The convolution workloads at the conv-autoencoder layer shapes (batch 128), for quick mode and for
-/// <see cref="ConvBenchmarks"/>. Names match Engine.Bench/peers/conv_peer.py.
+/// <see cref="ConvBenchmarks"/>. Names match Engine.Bench/peers/peer_bench.py.
 /// </summary>
 public static class ConvQuick
 {

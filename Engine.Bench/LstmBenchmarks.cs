@@ -5,7 +5,7 @@ namespace Engine.Bench;
 
 /// <summary>
 /// Single-layer LSTM at batch 64, sequence 20, input 64, hidden 256 (<see cref="LstmQuick"/>): inference forward,
-/// and forward + backward through time, on 1 and 2 threads. Peer: peers/lstm_peer.py (torch.nn.LSTM, same shape).
+/// and forward + backward through time, on 1 and 2 threads. Peer: peers/peer_bench.py (torch.nn.LSTM, same shape).
 /// </summary>
 [MemoryDiagnoser]
 public class LstmBenchmarks

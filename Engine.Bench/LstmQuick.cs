@@ -6,7 +6,7 @@ namespace Engine.Bench;
 
 /// <summary>
 /// The LSTM workloads at the text-autoencoder shape (batch 64, sequence 20, input 64, hidden 256), for quick mode and
-/// for <see cref="LstmBenchmarks"/>. Names match Engine.Bench/peers/lstm_peer.py.
+/// for <see cref="LstmBenchmarks"/>. Names match Engine.Bench/peers/peer_bench.py.
 /// </summary>
 public static class LstmQuick
 {

@@ -4,7 +4,7 @@ namespace Engine.Bench.Quick;
 
 /// <summary>
 /// The workloads of <c>quick</c> mode and of the BenchmarkDotNet classes. To add one, add one line to
-/// <see cref="All"/>; the peer script (peers/peer_bench.py) mirrors the GEMM names.
+/// <see cref="All"/>; the peer script (peers/peer_bench.py) times the same workloads under the same names.
 /// </summary>
 public static class QuickWorkloads
 {

@@ -1,18 +1,31 @@
 #!/usr/bin/env python3
-"""Side-by-side GEMM speed: our Gemm.Multiply (Engine.Bench quick mode) vs PyTorch and numpy (OpenBLAS).
+"""Side-by-side speed of every quick-mode workload: ours (Engine.Bench quick mode) vs PyTorch 1.13 (and numpy for
+the GEMMs), on the same shapes, under the same names (Engine.Bench/Quick/QuickWorkloads.cs):
 
-Run from the repository root:
+  gemm-*            c = op(a) · op(b): squares 64…2048 and the autoencoder layer products (forward, -tB = input
+                    gradient a·bᵀ, -tA = weight gradient aᵀ·b); torch.mm and numpy.matmul (OpenBLAS).
+  conv-*, convT-*   3×3, stride 2, padding 1 (output padding 1 for convT), batch 128 (ConvQuick.cs); the plain name
+                    is forward + backward into input, weight and bias, "-fwd" the forward alone (no_grad).
+  lstm-fwd          torch.nn.LSTM(64, 256, batch_first) on (64, 20, 64), no_grad (LstmQuick.cs).
+  lstm-fwdbwd       the same with autograd: backward from a gradient on the output sequence into input and weights.
+  ae-step           one training step of nn.Sequential 784-512-128-32-128-512-784 (ReLU, linear code, sigmoid
+                    output), MSE, Adam lr 1e-3, batch 128 (AutoencoderStep.cs).
+
+Run from the repository root (build first: `dotnet build -c Release Engine.Bench`):
     /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
-        [--clock wall|cpu]
+        [--clock wall|cpu] [--filter TEXT] [--no-tiering]
+
+Every round runs, for each thread count, our quick mode (a subprocess) and then the peers, so machine noise hits
+all sides alike; each result is the median over rounds of the in-process medians (9 batches of calls of ≥ 30 ms
+after a warm-up, as QuickRunner.cs does). The table gives milliseconds per call and the speed ratio
+peer ms / our ms (above 1: ours is faster).
 
 --clock cpu times process CPU time instead of wall time (both sides): on an oversubscribed machine it shows the
-work each library needs per call, independent of how long the scheduler kept it waiting. It is meaningful for
-one thread only (it sums all threads, spin-waiting included).
+work each library needs per call, independent of how long the scheduler kept it waiting. It is meaningful for one
+thread only (it sums all threads, spin-waiting included).
 
-Every round runs, for each thread count, PyTorch, numpy and our quick mode one after the other, so machine noise
-(other processes, frequency changes) hits all three alike; each library's result per workload is the median over
-rounds of its in-process medians. The peer BLAS must be OpenBLAS with a sane single-thread speed: against the
-netlib reference BLAS the ratios would be meaningless, so the script refuses to report.
+The peer BLAS must be OpenBLAS with a sane single-thread speed: against the netlib reference BLAS the ratios would
+be meaningless, so the script refuses to report.
 """
 import argparse
 import os
@@ -25,33 +38,38 @@ import time
 import numpy as np
 import threadpoolctl
 import torch
+import torch.nn.functional as F
 
 REPS = 9
 REP_SECONDS = 0.03
 SQUARES = [64, 128, 256, 512, 1024, 2048]
-AUTOENCODER_LAYERS = [(128, 784, 512), (128, 512, 128), (128, 512, 784)]  # (batch, in, out), as QuickWorkloads.cs
-
-
-def workloads():
-    """(name, m, k, n, transpose_a, transpose_b), mirroring Engine.Bench/Quick/QuickWorkloads.cs."""
-    out = [(f"gemm-{s}", s, s, s, False, False) for s in SQUARES]
-    for batch, fin, fout in AUTOENCODER_LAYERS:
-        out.append((f"gemm-{batch}x{fin}x{fout}", batch, fin, fout, False, False))
-        out.append((f"gemm-{batch}x{fout}x{fin}-tB", batch, fout, fin, False, True))
-        out.append((f"gemm-{fin}x{batch}x{fout}-tA", fin, batch, fout, True, False))
-    return out
-
+AUTOENCODER_LAYERS = [(128, 784, 512), (128, 512, 128), (128, 512, 784)]  # (batch, in, out)
+CONV_BATCH = 128
+# name, transposed, c_in, c_out, input size (3×3, stride 2, padding 1; output padding 1 when transposed)
+CONV_LAYERS = [
+    ("conv-1x32-28", False, 1, 32, 28),
+    ("conv-32x64-14", False, 32, 64, 14),
+    ("convT-64x32-7", True, 64, 32, 7),
+    ("convT-32x1-14", True, 32, 1, 14),
+]
+LSTM_BATCH, LSTM_STEPS, LSTM_INPUT, LSTM_HIDDEN = 64, 20, 64, 256
+AE_SIZES = [784, 512, 128, 32, 128, 512, 784]
+AE_BATCH = 128
 
 CLOCK = time.perf_counter
 
 
 def median_ms(run):
-    """Warm up, then the median of REPS batches of calls, each batch at least REP_SECONDS long (by CLOCK)."""
+    """Warm up, then the median of REPS batches of calls, each batch at least REP_SECONDS long (by CLOCK).
+    (Our side warms up longer, past .NET tiered compilation: see QuickRunner.cs.)"""
     start, calls = time.perf_counter(), 0
-    while calls < 3 or time.perf_counter() - start < 0.1:
+    while calls < 3 or time.perf_counter() - start < 0.2:
         run()
         calls += 1
-    per_call = (time.perf_counter() - start) / calls
+    start = time.perf_counter()
+    for _ in range(3):
+        run()
+    per_call = (time.perf_counter() - start) / 3
     batch = max(1, int(REP_SECONDS / per_call))
     samples = []
     for _ in range(REPS):
@@ -62,48 +80,145 @@ def median_ms(run):
     return statistics.median(samples)
 
 
-def operands(m, k, n, ta, tb, rng):
+def gemm_shapes():
+    """(name, m, k, n, transpose_a, transpose_b), mirroring QuickWorkloads.cs."""
+    out = [(f"gemm-{s}", s, s, s, False, False) for s in SQUARES]
+    for batch, fin, fout in AUTOENCODER_LAYERS:
+        out.append((f"gemm-{batch}x{fin}x{fout}", batch, fin, fout, False, False))
+        out.append((f"gemm-{batch}x{fout}x{fin}-tB", batch, fout, fin, False, True))
+        out.append((f"gemm-{fin}x{batch}x{fout}-tA", fin, batch, fout, True, False))
+    return out
+
+
+def gemm_operands(m, k, n, ta, tb, rng):
     """Row-major a (m, k) or (k, m), b (k, n) or (n, k), as our kernel stores them."""
     a = rng.uniform(-0.5, 0.5, (k, m) if ta else (m, k)).astype(np.float32)
     b = rng.uniform(-0.5, 0.5, (n, k) if tb else (k, n)).astype(np.float32)
     return a, b
 
 
-def run_torch(threads):
+def torch_gemms():
+    rng = np.random.default_rng(42)
+    for name, m, k, n, ta, tb in gemm_shapes():
+        a, b = (torch.from_numpy(x) for x in gemm_operands(m, k, n, ta, tb, rng))
+        opa, opb, c = (a.t() if ta else a), (b.t() if tb else b), torch.empty(m, n)
+        yield name, (lambda opa=opa, opb=opb, c=c: torch.mm(opa, opb, out=c))
+
+
+def numpy_gemms():
+    rng = np.random.default_rng(42)
+    for name, m, k, n, ta, tb in gemm_shapes():
+        a, b = gemm_operands(m, k, n, ta, tb, rng)
+        opa, opb, c = (a.T if ta else a), (b.T if tb else b), np.empty((m, n), dtype=np.float32)
+        yield name, (lambda opa=opa, opb=opb, c=c: np.matmul(opa, opb, out=c))
+
+
+def torch_convs():
+    g = torch.Generator().manual_seed(1)
+    for name, transposed, c_in, c_out, size in CONV_LAYERS:
+        x = torch.rand(CONV_BATCH, c_in, size, size, generator=g).sub_(0.5).requires_grad_()
+        w = torch.rand(*((c_in, c_out) if transposed else (c_out, c_in)), 3, 3, generator=g).sub_(0.5)
+        w.requires_grad_()
+        b = torch.rand(c_out, generator=g).sub_(0.5).requires_grad_()
+
+        def forward(x=x, w=w, b=b, transposed=transposed):
+            if transposed:
+                return F.conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1)
+            return F.conv2d(x, w, b, stride=2, padding=1)
+
+        with torch.no_grad():
+            grad_out = torch.rand(forward().shape, generator=g).sub_(0.5)
+
+        def fwd_bwd(forward=forward, grad_out=grad_out, leaves=(x, w, b)):
+            for t in leaves:
+                t.grad = None
+            forward().backward(grad_out)
+
+        def fwd(forward=forward):
+            with torch.no_grad():
+                forward()
+
+        yield name, fwd_bwd
+        yield name + "-fwd", fwd
+
+
+def torch_lstm():
+    torch.manual_seed(1)
+    lstm = torch.nn.LSTM(LSTM_INPUT, LSTM_HIDDEN, batch_first=True)
+    x = torch.rand(LSTM_BATCH, LSTM_STEPS, LSTM_INPUT).mul_(2).sub_(1).requires_grad_()
+    grad_out = torch.rand(LSTM_BATCH, LSTM_STEPS, LSTM_HIDDEN).mul_(2).sub_(1)
+
+    def fwd():
+        with torch.no_grad():
+            lstm(x)
+
+    def fwd_bwd():
+        x.grad = None
+        lstm.zero_grad(set_to_none=False)
+        lstm(x)[0].backward(grad_out)
+
+    yield "lstm-fwd", fwd
+    yield "lstm-fwdbwd", fwd_bwd
+
+
+def torch_ae_step():
+    torch.manual_seed(1)
+    layers = []
+    for i, (fin, fout) in enumerate(zip(AE_SIZES, AE_SIZES[1:])):
+        layers.append(torch.nn.Linear(fin, fout))
+        if i == len(AE_SIZES) - 2:
+            layers.append(torch.nn.Sigmoid())
+        elif fout != min(AE_SIZES):  # the code layer is linear
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batch = torch.rand(AE_BATCH, AE_SIZES[0])
+
+    def step():
+        optimizer.zero_grad()
+        F.mse_loss(model(batch), batch).backward()
+        optimizer.step()
+
+    yield "ae-step", step
+
+
+def run_peer(threads, workloads, selected):
     torch.set_num_threads(threads)
     results = {}
-    with threadpoolctl.threadpool_limits(threads), torch.no_grad():
-        rng = np.random.default_rng(42)
-        for name, m, k, n, ta, tb in workloads():
-            a, b = operands(m, k, n, ta, tb, rng)
-            ta_, tb_ = torch.from_numpy(a), torch.from_numpy(b)
-            opa, opb = (ta_.t() if ta else ta_), (tb_.t() if tb else tb_)
-            c = torch.empty(m, n)
-            results[name] = median_ms(lambda: torch.mm(opa, opb, out=c))
-    return results
-
-
-def run_numpy(threads):
-    results = {}
     with threadpoolctl.threadpool_limits(threads):
-        rng = np.random.default_rng(42)
-        for name, m, k, n, ta, tb in workloads():
-            a, b = operands(m, k, n, ta, tb, rng)
-            opa, opb = (a.T if ta else a), (b.T if tb else b)
-            c = np.empty((m, n), dtype=np.float32)
-            results[name] = median_ms(lambda: np.matmul(opa, opb, out=c))
+        for name, run in workloads():
+            if name in selected:
+                results[name] = median_ms(run)
     return results
 
 
-def run_ours(threads, repo, clock):
-    cmd = ["dotnet", "run", "-c", "Release", "--project", "Engine.Bench", "--", "quick", "--threads", str(threads),
-           "--clock", clock]
-    text = subprocess.run(cmd, cwd=repo, check=True, capture_output=True, text=True).stdout
+def run_torch(threads, selected):
+    def all_workloads():
+        with torch.no_grad():
+            yield from torch_gemms()
+        yield from torch_convs()
+        yield from torch_lstm()
+        yield from torch_ae_step()
+
+    return run_peer(threads, all_workloads, selected)
+
+
+def run_numpy(threads, selected):
+    return run_peer(threads, numpy_gemms, selected)
+
+
+def run_ours(threads, repo, clock, filter_text, no_tiering):
+    env = dict(os.environ, DOTNET_TieredCompilation="0") if no_tiering else None
+    dll = os.path.join(repo, "Engine.Bench", "bin", "Release", "net10.0", "Engine.Bench.dll")
+    cmd = ["dotnet", dll, "quick", "--threads", str(threads), "--clock", clock, "--filter", filter_text]
+    text = subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
     results = {}
     for line in text.splitlines():
         match = re.match(r"name=(\S+) threads=(\d+) ms=([\d.]+) gflops=([\d.]+)", line)
         if match:
-            results[match.group(1)] = float(match.group(3))
+            results[match.group(1)] = (float(match.group(3)), float(match.group(4)))
+    if not results:
+        sys.exit(f"our quick mode printed no results: {' '.join(cmd)}")
     return results
 
 
@@ -130,11 +245,18 @@ def check_peer_blas():
     return blas[0], gflops
 
 
+def ratio(peer, ours):
+    return f"{peer / ours:.2f}" if peer and ours else "–"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall")
+    parser.add_argument("--filter", default="", help="only workloads whose name contains this text")
+    parser.add_argument("--no-tiering", action="store_true",
+                        help="run ours with DOTNET_TieredCompilation=0 (fully optimised code from the first call)")
     args = parser.parse_args()
     repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     global CLOCK
@@ -143,27 +265,43 @@ def main():
           f"sgemm 512 on 1 thread: {sanity:.1f} GFLOP/s (CPU time); torch {torch.__version__}, numpy {np.__version__}",
           flush=True)
     CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
-    print(f"clock: {args.clock}", flush=True)
-    print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"tiered compilation: {'off' if args.no_tiering else 'on (default)'}", flush=True)
+    print(f"clock: {args.clock}, rounds: {args.rounds}, load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     samples = {}  # (library, threads) -> name -> [ms per round]
+    gflops = {}  # (threads, name) -> [ours GFLOP/s per round]
+    order = []
     for r in range(args.rounds):
         for threads in args.threads:
-            for library, run in (("torch", run_torch), ("numpy", run_numpy), ("ours", None)):
-                result = run_ours(threads, repo, args.clock) if library == "ours" else run(threads)
-                for name, ms in result.items():
+            ours = run_ours(threads, repo, args.clock, args.filter, args.no_tiering)
+            for name, (ms, g) in ours.items():
+                samples.setdefault(("ours", threads), {}).setdefault(name, []).append(ms)
+                gflops.setdefault((threads, name), []).append(g)
+                if name not in order:
+                    order.append(name)
+            for library, run in (("torch", run_torch), ("numpy", run_numpy)):
+                for name, ms in run(threads, set(ours)).items():
                     samples.setdefault((library, threads), {}).setdefault(name, []).append(ms)
-            print(f"round {r + 1}/{args.rounds}, {threads} thread(s) done", file=sys.stderr, flush=True)
+            print(f"round {r + 1}/{args.rounds}, {threads} thread(s) done, load {os.getloadavg()[0]:.1f}",
+                  file=sys.stderr, flush=True)
+        print(f"after round {r + 1}/{args.rounds}, load average {os.getloadavg()[0]:.1f}:")
+        print_table(args.threads, order, samples, gflops)
 
-    print(f"load average at end: {os.getloadavg()[0]:.1f}")
+
+def print_table(thread_counts, order, samples, gflops):
     print()
-    print("| workload | threads | ours GFLOP/s | torch GFLOP/s | numpy GFLOP/s | ours/torch | ours/numpy |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for threads in args.threads:
-        for name, m, k, n, _, _ in workloads():
-            flops = 2.0 * m * k * n
-            g = {lib: flops / statistics.median(samples[(lib, threads)][name]) / 1e6 for lib in ("ours", "torch", "numpy")}
-            print(f"| {name} | {threads} | {g['ours']:.1f} | {g['torch']:.1f} | {g['numpy']:.1f} | "
-                  f"{g['ours'] / g['torch']:.2f} | {g['ours'] / g['numpy']:.2f} |")
+    print("Milliseconds per call (median over rounds); speed ratios are peer ms / our ms (above 1: ours faster).")
+    print()
+    print("| workload | threads | ours ms | ours GFLOP/s | torch ms | numpy ms | torch/ours | numpy/ours |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for threads in thread_counts:
+        for name in order:
+            ms = {lib: statistics.median(samples[(lib, threads)][name])
+                  if name in samples.get((lib, threads), {}) else None for lib in ("ours", "torch", "numpy")}
+            numpy_ms = f"{ms['numpy']:.3f}" if ms["numpy"] else "–"
+            print(f"| {name} | {threads} | {ms['ours']:.3f} | {statistics.median(gflops[(threads, name)]):.1f} | "
+                  f"{ms['torch']:.3f} | {numpy_ms} | {ratio(ms['torch'], ms['ours'])} | "
+                  f"{ratio(ms['numpy'], ms['ours'])} |")
+    print(flush=True)
 
 
 if __name__ == "__main__":

@@ -120,6 +120,53 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// Packs a fixed op(b) (k, n) once for <see cref="MultiplyPacked"/>;
+    /// dispose it when done. Worth it when the same b multiplies many small a (recurrent weights, once per step).
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or b is shorter than (k, n) needs.</exception>
+    internal static GemmPackedB PackB(ReadOnlySpan<float> b, int k, int n, bool transposeB = false,
+        GemmKernelKind kind = GemmKernelKind.Best)
+    {
+        Validate(default, b, 0, k, n, default);
+        return new GemmPackedB(b, k, n, transposeB, kind);
+    }
+
+    /// <summary>
+    /// <c>c (m, n) [+]= op(a) (m, k) · b</c> with b packed by <see cref="PackB"/>: bitwise identical to
+    /// <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, Span{float}, bool, bool, bool)"/>
+    /// on the unpacked b, without repacking it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative or a span is shorter than its shape requires.</exception>
+    internal static unsafe void MultiplyPacked(ReadOnlySpan<float> a, GemmPackedB b, int m, Span<float> c,
+        bool transposeA = false, bool accumulate = false)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int k = b.K, n = b.N;
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (a.Length < (long)m * k)
+            throw new ArgumentException($"Gemm: a has {a.Length} elements, (m={m}, k={k}) needs {(long)m * k}.", nameof(a));
+        if (c.Length < (long)m * n)
+            throw new ArgumentException($"Gemm: c has {c.Length} elements, (m={m}, n={n}) needs {(long)m * n}.", nameof(c));
+        if (m == 0 || n == 0)
+            return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                c[..(m * n)].Clear();
+            return;
+        }
+        fixed (float* pa = a, pc = c)
+        {
+            var problem = new GemmProblem
+            {
+                A = pa, C = pc, M = m, K = k, N = n, TransposeA = transposeA, Accumulate = accumulate,
+                PackedB = b.Data, PackedStride = b.NPadded,
+            };
+            GemmDriver.Run(problem, b.Kind);
+        }
+    }
+
     // The fast path with an explicit micro-kernel, so tests can cover every kernel on one machine.
     internal static unsafe void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
         int m, int k, int n, Span<float> c, bool transposeA, bool transposeB, bool accumulate,

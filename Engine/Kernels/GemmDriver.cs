@@ -30,6 +30,9 @@ internal unsafe struct GemmProblem
     public float* B;
     public float* C;
     public float* Bias;
+    // Optional op(b) packed whole in advance (GemmPackedB); its block (pc, jc) is at PackedB + pc·PackedStride + jc·kc.
+    public float* PackedB;
+    public int PackedStride;
     public int M;
     public int K;
     public int N;
@@ -129,7 +132,8 @@ internal static unsafe class GemmDriver
             for (int kb = 0; kb < kBlocks; kb++)
             {
                 int kc = p.K / kBlocks + (kb < p.K % kBlocks ? 1 : 0);
-                float* packedB = buffers.B((nint)kc * ncPadded);
+                bool prepacked = p.PackedB != null;
+                float* packedB = prepacked ? p.PackedB + (nint)pc * p.PackedStride + (nint)jc * kc : buffers.B((nint)kc * ncPadded);
                 bool add = kb > 0 || p.Accumulate;
                 bool last = kb == kBlocks - 1;
                 for (int ic = i0; ic < i1; ic += MC)
@@ -138,7 +142,7 @@ internal static unsafe class GemmDriver
                     int mcPadded = (mc + mr - 1) / mr * mr;
                     float* packedA = buffers.A((nint)kc * mcPadded);
                     GemmPacking.PackA(p.A, p.M, p.K, p.TransposeA, ic, mc, pc, kc, mr, packedA);
-                    bool packB = ic == i0;
+                    bool packB = ic == i0 && !prepacked;
                     MacroKernel<TKernel>(p, buffers.Tile, packedA, packedB, kc, pc, ic, mc, jc, nc, add, last, packB);
                 }
                 pc += kc;

@@ -81,6 +81,8 @@ public static partial class Ops
         }
 
         // The recurrence: only the active prefix of rows takes part in each step; the rest keep their final state.
+        // W_hhᵀ is packed once for all steps (bitwise the same product as packing it inside every call).
+        using var packedHh = Gemm.PackB(weightHh.ReadOnlySpan, hidden, g, transposeB: true);
         for (int s = 0; s < steps; s++)
         {
             int a = pk.Active[s], off = pk.Offset[s], ah = a * hidden;
@@ -90,7 +92,7 @@ public static partial class Ops
             var gates = tape.Gates.Slice(off * g, a * g);
             hState[..ah].CopyTo(hPrev); // cache for backward (dW_hh) and the GEMM's input
             cState[..ah].CopyTo(cPrev);
-            Gemm.Multiply(hPrev, weightHh.ReadOnlySpan, a, hidden, g, gates, transposeB: true, accumulate: true);
+            Gemm.MultiplyPacked(hPrev, packedHh, a, gates, accumulate: true);
             LstmCell.Forward(cPrev, a, hidden, gates, cState[..ah], tape.CellTanh.Slice(off * hidden, ah), hState[..ah]);
             for (int j = 0; j < a; j++)
                 hState.Slice(j * hidden, hidden).CopyTo(outSpan.Slice(pk.PaddedRow(s, j, hidden), hidden));
@@ -189,6 +191,7 @@ public static partial class Ops
 
             // Through time, last step first. Rows past Active[s] hold sequences already finished: untouched.
             bool needInitial = h0 is { RequiresGrad: true } || c0 is { RequiresGrad: true };
+            using var packedHh = Gemm.PackB(weightHh.ReadOnlySpan, g, hidden);
             for (int s = steps - 1; s >= 0; s--)
             {
                 int a = pk.Active[s], off = pk.Offset[s], ah = a * hidden;
@@ -205,7 +208,7 @@ public static partial class Ops
                 dcPrev[..ah].CopyTo(dc);
                 // dh_prev = dz · W_hh  (a, 4H)·(4H, H); the first step's only feeds h0.
                 if (s > 0 || needInitial)
-                    Gemm.Multiply(dzStep, weightHh.ReadOnlySpan, a, g, hidden, dh[..ah]);
+                    Gemm.MultiplyPacked(dzStep, packedHh, a, dh[..ah]);
             }
 
             // Every weight gradient as one GEMM over all packed rows. (With no real rows at all, N = 0, the gradients

@@ -1,0 +1,68 @@
+using Engine.Kernels;
+using Engine.Tests.Testing;
+using FsCheck.Xunit;
+
+namespace Engine.Tests.Kernels;
+
+[Trait("Chapter", "02-Kernels")]
+[Collection(ParallelismCollection.Name)]
+public sealed class GemmPackedBTests
+{
+    private static readonly GemmKernelKind[] Kernels =
+    [
+        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
+        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
+        GemmKernelKind.Scalar,
+    ];
+
+    // The prepacked path must be the same computation as the ordinary one (same kernel, same k blocks), on any
+    // thread count, so swapping it in (LstmOp) changes no result.
+    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 40)]
+    public void Multiply_Prepacked_BitwiseEqualsUnpackedOnOneAndTwoThreads(GemmCase t)
+    {
+        var random = new Random(t.Seed);
+        var a = Random(random, t.M * t.K);
+        var b = Random(random, t.K * t.N);
+        var c0 = Random(random, t.M * t.N);
+        var kind = Kernels[t.Kernel];
+        var expected = (float[])c0.Clone();
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            Gemm.Run(a, b, default, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate,
+                GemmActivation.None, kind);
+            using var packed = Gemm.PackB(b, t.K, t.N, t.TransposeB, kind);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                Parallelism.MaxThreads = threads;
+                var actual = (float[])c0.Clone();
+                Gemm.MultiplyPacked(a, packed, t.M, actual, t.TransposeA, t.Accumulate);
+                TensorAssert.BitwiseEqual(expected, actual, $"{t}, {threads} thread(s)");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void Multiply_Prepacked_ShortAOrC_ThrowsNamingTheSpan()
+    {
+        using var packed = Gemm.PackB(new float[6], 2, 3);
+        var ea = Assert.Throws<ArgumentException>(() => Gemm.MultiplyPacked(new float[3], packed, 2, new float[6]));
+        Assert.Equal("a", ea.ParamName);
+        var ec = Assert.Throws<ArgumentException>(() => Gemm.MultiplyPacked(new float[4], packed, 2, new float[5]));
+        Assert.Equal("c", ec.ParamName);
+        Assert.Throws<ArgumentException>(() => Gemm.PackB(new float[5], 2, 3));
+    }
+
+    private static float[] Random(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+            values[i] = random.NextSingle() * 2 - 1;
+        return values;
+    }
+}
