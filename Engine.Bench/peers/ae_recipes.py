@@ -4,7 +4,9 @@ What it measures
     For each model it trains the recipe twice, each in its own child process so that peak memory is per model:
       * ours:  the Demo command (Demo/bin/Release/net10.0/Demo <command> --json ...), which reports the test metric
                and its seconds per epoch in a JSON file;
-      * torch: the same recipe written in PyTorch 1.13 (Debian's python3-torch) by this script (--worker mode).
+      * torch: the same recipe written in PyTorch 1.13 (Debian's python3-torch) by this script (--worker mode),
+               with OMP_WAIT_POLICY=PASSIVE (libgomp's spin-waiting makes torch 100x slower when the cores are
+               oversubscribed by other jobs; --omp-active leaves the default on).
     Per model and side it records the test metric, the mean seconds per training epoch (test evaluation excluded on
     both sides), and the peak resident set size of the child (ru_maxrss from os.wait4 on that child's pid, i.e. the
     same getrusage figure for both sides). The two sides of a model run back to back, alternating which goes first, so
@@ -213,11 +215,11 @@ def run_worker(args):
 # The orchestrator: runs both sides per model in child processes and writes the table
 # ----------------------------------------------------------------------------------------------------------------
 
-def run_child(argv, log_path, deadline):
+def run_child(argv, log_path, deadline, env=None):
     """Runs argv with output to log_path; returns (exit status or None if stopped, peak RSS bytes, wall seconds)."""
     start = time.time()
     with open(log_path, "w") as log:
-        child = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        child = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=REPO, env=env)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid == child.pid:
@@ -314,7 +316,7 @@ def render(run, rows):
         "the training loop alone, timed inside each process. Peak RSS is ru_maxrss of each side's own child process "
         "(os.wait4), so it includes the runtime (CLR or CPython + libtorch) and the data set held as bytes. Bars "
         "(issue 4): MSE ≤ torch + 3%, negative ELBO ≤ torch + 1 nat; target s/epoch ratio for the dense models 0.6x; "
-        "dense AE peak RSS ≤ 0.5 GiB. Both sides of a row ran back to back on a machine shared with other jobs, "
+        "dense AE peak RSS ≤ 0.5 GiB. " + run["omp_note"] + " Both sides of a row ran back to back on a machine shared with other jobs, "
         "so the timings move with the load average above.",
         "",
         "The underlying commands (run from the repo root; `ae_recipes.py` runs both and prints this table):",
@@ -386,7 +388,11 @@ def orchestrate(args):
     run = {"started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "ended": "…",
            "cpu": cpu, "nproc": nproc, "threads": args.threads, "load_start": load_average(), "load_end": "…",
            "load_note": "", "data": data_rel, "sizes": "", "epochs": epochs, "seed": args.seed, "commit": commit,
-           "torch": torch.__version__}
+           "torch": torch.__version__,
+           "omp_note": "Torch ran with its libgomp spin-waiting left on (--omp-active)." if args.omp_active else
+           "Torch ran with OMP_WAIT_POLICY=PASSIVE: on this shared, oversubscribed machine libgomp's default "
+           "spin-waiting made a 2-thread dense-AE step about 2.8 s instead of 10 ms (a probe at load average 33); "
+           "on an idle machine the default may be slightly faster."}
     print(f"logs in {logs}; load average at start {run['load_start']}", flush=True)
     common = ["--data", data_rel, "--epochs", str(epochs), "--seed", str(args.seed), "--threads", str(args.threads)]
     rel_demo = os.path.relpath(demo, REPO)
@@ -411,6 +417,9 @@ def orchestrate(args):
             write_docs(text)
         return text
 
+    torch_env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
+    if not args.omp_active:
+        torch_env["OMP_WAIT_POLICY"] = "PASSIVE"
     for index, row in enumerate(rows):
         m = row["model"]
         row["notes"] = []
@@ -423,7 +432,7 @@ def orchestrate(args):
             if out.exists():
                 out.unlink()
             if side == "ours":
-                if m not in available:
+                if DEMO_COMMAND[m][0] not in available:
                     row["notes"].append(f"ours: the Demo at {rel_demo} has no `{DEMO_COMMAND[m][0]}` command yet")
                     continue
                 argv = [str(demo)] + DEMO_COMMAND[m] + common + (["--quick"] if args.quick else []) + [
@@ -432,7 +441,7 @@ def orchestrate(args):
                 argv = [sys.executable, str(SCRIPT), "--worker", m] + common + ["--result", str(out)]
             print(f"[{datetime.datetime.now(datetime.timezone.utc):%H:%M:%S}] {m} / {side}: "
                   f"load {load_average()}", flush=True)
-            status, rss, wall = run_child(argv, logs / f"{m}-{side}.log", deadline)
+            status, rss, wall = run_child(argv, logs / f"{m}-{side}.log", deadline, torch_env if side == "torch" else None)
             if status is None:
                 row["notes"].append(f"{side}: stopped at the deadline ({args.deadline} UTC) after {wall:.0f} s")
                 continue
@@ -461,6 +470,8 @@ def main():
     parser.add_argument("--models", default=",".join(ALL_MODELS))
     parser.add_argument("--write-docs", action="store_true", help="write the table into docs/results.md")
     parser.add_argument("--deadline", default=None, help="HH:MM UTC: stop and skip whatever still runs then")
+    parser.add_argument("--omp-active", action="store_true",
+                        help="leave libgomp's default spin-waiting on for torch (default: OMP_WAIT_POLICY=PASSIVE)")
     parser.add_argument("--demo", default=str(DEMO), help="path of the built Demo executable")
     parser.add_argument("--data", default=None, help="Fashion-MNIST directory (default: the full set)")
     parser.add_argument("--log-dir", default=None, help="where child logs and JSON go (default: a temp dir)")
