@@ -166,15 +166,7 @@ public static class Conv2D
         Span<float> gradBias)
     {
         ValidateBackwardBias("Conv2D.BackwardBiasReference", gradOutput, shape, gradBias);
-        int plane = shape.OH * shape.OW;
-        for (int oc = 0; oc < shape.OC; oc++)
-        {
-            double sum = 0;
-            for (int n = 0; n < shape.N; n++)
-            for (int i = 0; i < plane; i++)
-                sum += gradOutput[(n * shape.OC + oc) * plane + i];
-            gradBias[oc] += (float)sum;
-        }
+        ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
     // ---- Argument checks, shared with ConvTranspose2D. ----

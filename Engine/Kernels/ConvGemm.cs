@@ -131,6 +131,22 @@ internal static class ConvGemm
         }
     }
 
+    /// <summary>
+    /// The scalar reference of <see cref="SumPlanes"/>: per channel, the double-precision sum over every image and
+    /// position, added into <paramref name="sums"/>. Shared by the conv and conv-transpose bias-gradient references.
+    /// </summary>
+    public static void SumPlanesReference(ReadOnlySpan<float> values, int n, int channels, int plane, Span<float> sums)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int image = 0; image < n; image++)
+            for (int i = 0; i < plane; i++)
+                sum += values[(image * channels + c) * plane + i];
+            sums[c] += (float)sum;
+        }
+    }
+
     // sums (N, channels, plane) over N and plane into sums (channels) +=; one owner per channel, batch order.
     public static unsafe void SumPlanes(ReadOnlySpan<float> values, int n, int channels, int plane,
         Span<float> sums)

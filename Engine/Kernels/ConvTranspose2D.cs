@@ -183,15 +183,7 @@ public static class ConvTranspose2D
         Span<float> gradBias)
     {
         ValidateBackwardBias("ConvTranspose2D.BackwardBiasReference", gradOutput, shape, gradBias);
-        int plane = shape.OH * shape.OW;
-        for (int oc = 0; oc < shape.OC; oc++)
-        {
-            double sum = 0;
-            for (int n = 0; n < shape.N; n++)
-            for (int i = 0; i < plane; i++)
-                sum += gradOutput[(n * shape.OC + oc) * plane + i];
-            gradBias[oc] += (float)sum;
-        }
+        ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
     private static void ValidateForward(string op, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
