@@ -126,7 +126,10 @@ public static class ConvData
     {
         double left = Dot(a, b), right = Dot(c, d);
         double scale = Math.Max(AbsDot(a, b), AbsDot(c, d));
-        Assert.True(Math.Abs(left - right) <= 1e-5 * scale + 1e-12,
+        // Both sides are dot products of float32 kernel outputs, each a sum of up to ~10³ float32 terms, so rounding
+        // of order (terms · 6e-8) relative to Σ|terms| is expected; 1e-5 failed on a 3-image bias case at 1.05e-5
+        // (FsCheck replay 7755620016750539938,8001554661126217841,36). A wrong kernel errs by O(1), far above 1e-4.
+        Assert.True(Math.Abs(left - right) <= 1e-4 * scale + 1e-12,
             $"{what}: <forward(x), y> = {left:R} but <x, adjoint(y)> = {right:R} (scale {scale:R}).");
     }
 }
