@@ -61,11 +61,38 @@ public sealed class LayerNormGeluProperties
         var r = new Random(c.Seed);
         int d = c.Shape[^1];
         // One element per row has zero gradient wrt a constant shift, and a row of 1 is constant: still checked.
-        var x = OpGen.Leaf(r, OpGen.Uniform(-2, 2), c.Shape);
+        var x = SpreadRows(r, c.Shape);
         var weight = OpGen.Leaf(r, OpGen.Uniform(0.5f, 1.5f), d);
         var bias = OpGen.Leaf(r, OpGen.Uniform(-1, 1), d);
         OpGen.AssertGradients($"LayerNorm {c}", () => Ops.LayerNorm(x, weight, bias), x, weight, bias);
     });
+
+    // Rows (of two or more) whose variance is at least 0.25, so 1/σ stays moderate and a 1e-2 step stays where the
+    // normalisation is close to linear. Two values 0.05 apart once made a GradCheck miss by 2e-2 (CI, seed 1133347362):
+    // the op was right, the finite difference was not.
+    private static Tensor SpreadRows(Random r, int[] shape)
+    {
+        var x = OpGen.Leaf(r, OpGen.Uniform(-2, 2), shape);
+        int d = shape[^1];
+        if (d < 2) return x;
+        var s = x.Span;
+        for (int row = 0; row < s.Length / d; row++)
+        {
+            var values = s.Slice(row * d, d);
+            while (Variance(values) < 0.25)
+                for (int j = 0; j < d; j++) values[j] = -2 + 4 * r.NextSingle();
+        }
+        return x;
+    }
+
+    private static double Variance(ReadOnlySpan<float> values)
+    {
+        double mean = 0, sq = 0;
+        foreach (float v in values) mean += v;
+        mean /= values.Length;
+        foreach (float v in values) sq += (v - mean) * (v - mean);
+        return sq / values.Length;
+    }
 
     [Fact]
     public void LayerNorm_ConstantRow_GivesBias_NotNaN()
