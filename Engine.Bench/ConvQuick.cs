@@ -96,8 +96,7 @@ public sealed class ConvLayerRun
         }
         else
         {
-            Conv2D.BackwardInput(_gradOutput, _weight, _conv, _gradInput);
-            Conv2D.BackwardWeight(_input, _gradOutput, _conv, _gradWeight);
+            Conv2D.Backward(_input, _gradOutput, _weight, _conv, _gradInput, _gradWeight);
             Conv2D.BackwardBias(_gradOutput, _conv, _gradBias);
         }
     }

@@ -147,6 +147,39 @@ public static class Conv2D
     }
 
     /// <summary>
+    /// <see cref="BackwardInput"/> and <see cref="BackwardWeight"/> in one pass over the batch (the same results, bit
+    /// for bit), sharing the gathered gradOutput and the column buffer. Accumulates (+=); an empty gradient span is
+    /// skipped.
+    /// </summary>
+    /// <param name="input">(N, C, H, W); may be empty when gradWeight is.</param>
+    /// <param name="gradOutput">(N, OC, OH, OW).</param>
+    /// <param name="weight">(OC, C, KH, KW); may be empty when gradInput is.</param>
+    /// <param name="shape">The sizes.</param>
+    /// <param name="gradInput">(N, C, H, W), accumulated into; or empty.</param>
+    /// <param name="gradWeight">(OC, C, KH, KW), accumulated into; or empty.</param>
+    /// <exception cref="ArgumentException">The shape is invalid or a span length does not match it.</exception>
+    public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
+        in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
+    {
+        if (!gradInput.IsEmpty)
+            ValidateBackwardInput("Conv2D.Backward", gradOutput, weight, shape, gradInput);
+        if (!gradWeight.IsEmpty)
+            ValidateBackwardWeight("Conv2D.Backward", input, gradOutput, shape, gradWeight);
+        ConvGemm.Backward(input, gradOutput, weight, shape, gradInput, gradWeight);
+    }
+
+    /// <summary>The scalar reference of <see cref="Backward"/>: the two references, one after the other.</summary>
+    /// <inheritdoc cref="Backward"/>
+    public static void BackwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
+        ReadOnlySpan<float> weight, in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
+    {
+        if (!gradInput.IsEmpty)
+            BackwardInputReference(gradOutput, weight, shape, gradInput);
+        if (!gradWeight.IsEmpty)
+            BackwardWeightReference(input, gradOutput, shape, gradWeight);
+    }
+
+    /// <summary>
     /// Gradient with respect to the bias: <c>gradBias[oc] += Σ_{n, y, x} gradOutput[n, oc, y, x]</c>.
     /// Accumulates (+=).
     /// </summary>

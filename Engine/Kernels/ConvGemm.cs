@@ -70,57 +70,50 @@ internal static class ConvGemm
     }
 
     // gradInput (N, C, H, W) += col2im(weightᵀ · gradOutput)
-    public static unsafe void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
-        in Conv2DShape shape, Span<float> gradInput)
-    {
-        Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
-        float[] gathered = Scratch.Rent(s.OC * g * p);
-        float[] columns = Scratch.Rent(k * g * p);
-        try
-        {
-            fixed (float* gradOutPtr = gradOutput, gradInPtr = gradInput)
-            {
-                nint gradOutAddr = (nint)gradOutPtr, gradInAddr = (nint)gradInPtr;
-                for (int n0 = 0; n0 < s.N; n0 += g)
-                {
-                    int count = Math.Min(g, s.N - n0), width = count * p, first = n0;
-                    Gather(gradOutAddr, first, count, s.OC, p, gathered);
-                    Gemm.Multiply(weight, gathered.AsSpan(0, s.OC * width), k, s.OC, width,
-                        columns.AsSpan(0, k * width), transposeA: true);
-                    ParallelRange.For(count, i => Im2Col.ColumnsToImage(
-                        columns, s, width, i * p, Image(gradInAddr, first + i, s.C * s.H * s.W)));
-                }
-            }
-        }
-        finally
-        {
-            Scratch.Return(columns);
-            Scratch.Return(gathered);
-        }
-    }
+    public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
+        in Conv2DShape shape, Span<float> gradInput) => Backward(default, gradOutput, weight, shape, gradInput, default);
 
     // gradWeight (OC, K) += gradOutput (OC, N·P) · im2col(input)ᵀ, chunk by chunk in batch order
-    public static unsafe void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
-        in Conv2DShape shape, Span<float> gradWeight)
+    public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
+        in Conv2DShape shape, Span<float> gradWeight) => Backward(input, gradOutput, default, shape, default, gradWeight);
+
+    // Both gradients in one pass over the chunks, so each chunk of gradOutput is gathered once and the column buffer
+    // is reused: first gradWeight += gathered · im2col(input)ᵀ, then columns = weightᵀ · gathered folded into
+    // gradInput. Each gradient sees exactly the operations of its own kernel, so results are the same bits as
+    // calling BackwardInput and BackwardWeight separately. An empty gradient span skips that gradient.
+    public static unsafe void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
+        ReadOnlySpan<float> weight, in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
     {
         Conv2DShape s = shape;
         int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
+        bool wantInput = !gradInput.IsEmpty, wantWeight = !gradWeight.IsEmpty;
+        if (!wantInput && !wantWeight)
+            return;
         float[] gathered = Scratch.Rent(s.OC * g * p);
         float[] columns = Scratch.Rent(k * g * p);
         try
         {
-            fixed (float* inPtr = input, gradOutPtr = gradOutput)
+            fixed (float* inPtr = input, gradOutPtr = gradOutput, gradInPtr = gradInput)
             {
-                nint inAddr = (nint)inPtr, gradOutAddr = (nint)gradOutPtr;
+                nint inAddr = (nint)inPtr, gradOutAddr = (nint)gradOutPtr, gradInAddr = (nint)gradInPtr;
                 for (int n0 = 0; n0 < s.N; n0 += g)
                 {
                     int count = Math.Min(g, s.N - n0), width = count * p, first = n0;
-                    ParallelRange.For(count, i => Im2Col.ImageToColumns(
-                        Image(inAddr, first + i, s.C * s.H * s.W), s, width, i * p, columns));
                     Gather(gradOutAddr, first, count, s.OC, p, gathered);
-                    Gemm.Multiply(gathered.AsSpan(0, s.OC * width), columns.AsSpan(0, k * width), s.OC, width, k,
-                        gradWeight, transposeB: true, accumulate: true);
+                    if (wantWeight)
+                    {
+                        ParallelRange.For(count, i => Im2Col.ImageToColumns(
+                            Image(inAddr, first + i, s.C * s.H * s.W), s, width, i * p, columns));
+                        Gemm.Multiply(gathered.AsSpan(0, s.OC * width), columns.AsSpan(0, k * width), s.OC, width, k,
+                            gradWeight, transposeB: true, accumulate: true);
+                    }
+                    if (wantInput)
+                    {
+                        Gemm.Multiply(weight, gathered.AsSpan(0, s.OC * width), k, s.OC, width,
+                            columns.AsSpan(0, k * width), transposeA: true);
+                        ParallelRange.For(count, i => Im2Col.ColumnsToImage(
+                            columns, s, width, i * p, Image(gradInAddr, first + i, s.C * s.H * s.W)));
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Engine.Autodiff.Ops;
+using Engine.Kernels;
 using Engine.Tensors;
 
 namespace Engine.Layers;
@@ -32,6 +33,16 @@ public sealed class Activation(ActivationKind kind) : Module
         ActivationKind.Relu => Ops.Relu(x),
         ActivationKind.Sigmoid => Ops.Sigmoid(x),
         ActivationKind.Tanh => Ops.Tanh(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
+    };
+
+    /// <summary>The same function as the GEMM epilogue names it.</summary>
+    internal static GemmActivation ToGemm(ActivationKind kind) => kind switch
+    {
+        ActivationKind.Identity => GemmActivation.None,
+        ActivationKind.Relu => GemmActivation.Relu,
+        ActivationKind.Sigmoid => GemmActivation.Sigmoid,
+        ActivationKind.Tanh => GemmActivation.Tanh,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 }

@@ -41,4 +41,11 @@ public sealed class Linear : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias);
+
+    /// <summary>
+    /// <c>activation(Forward(input))</c> as one fused op: the activation runs in the GEMM's output pass and its
+    /// backward shares one pass with the bias gradient (see <see cref="Ops.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
+    /// </summary>
+    public Tensor Forward(Tensor input, ActivationKind activation) =>
+        Ops.Linear(input, Weight, Bias, Activation.ToGemm(activation));
 }

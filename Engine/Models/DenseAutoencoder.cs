@@ -128,8 +128,14 @@ public sealed class DenseAutoencoder : AutoencoderModel
     /// <inheritdoc/>
     public override Tensor Decode(Tensor latent)
     {
-        if (!Options.TiedWeights) return Decoder.Forward(latent);
         var x = latent;
+        if (!Options.TiedWeights)
+        {
+            // Each Linear + activation pair of the Decoder stack runs as one fused op (same function, fewer passes).
+            for (int i = 0; i < _decoderLayers.Length; i++)
+                x = _decoderLayers[i].Forward(x, i == _decoderLayers.Length - 1 ? Options.Output : Options.Hidden);
+            return x;
+        }
         for (int i = 0; i < _tiedBiases.Length; i++)
         {
             var w = _encoderLayers[_encoderLayers.Length - 1 - i].Weight; // (out, in) of the encoder layer
@@ -171,8 +177,8 @@ public sealed class DenseAutoencoder : AutoencoderModel
     private (Tensor Code, Tensor LastInput) EncodeWithInput(Tensor input)
     {
         var x = input;
-        for (int i = 0; i < _encoderLayers.Length - 1; i++) x = Activation.Apply(Options.Hidden, _encoderLayers[i].Forward(x));
-        return (Activation.Apply(Options.Latent, _encoderLayers[^1].Forward(x)), x);
+        for (int i = 0; i < _encoderLayers.Length - 1; i++) x = _encoderLayers[i].Forward(x, Options.Hidden);
+        return (_encoderLayers[^1].Forward(x, Options.Latent), x);
     }
 
     /// <summary>

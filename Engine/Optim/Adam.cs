@@ -1,3 +1,4 @@
+using Engine.Kernels;
 using Engine.Tensors;
 
 namespace Engine.Optim;
@@ -8,8 +9,9 @@ namespace Engine.Optim;
 /// </summary>
 /// <remarks>
 /// Per parameter element, with gradient g at step t:
-/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m / (1−β₁ᵗ);  v̂ = v / (1−β₂ᵗ);  θ ← θ − lr·m̂ / (√v̂ + ε).
-/// Adam's weight decay adds λθ to g (L2); AdamW instead shrinks θ ← θ − lr·λ·θ before the update.
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m / (1−β₁ᵗ);  v̂ = v / (1−β₂ᵗ);  θ ← θ − lr·m̂ / (√v̂ + ε),
+/// evaluated in PyTorch's order θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+/// Adam's weight decay adds λθ to g (L2); AdamW instead shrinks θ ← θ·(1 − lr·λ) before the update.
 /// This is PyTorch's torch.optim.Adam / AdamW arithmetic.
 /// </remarks>
 public sealed class Adam : Optimizer
@@ -66,34 +68,13 @@ public sealed class Adam : Optimizer
     public override void Step()
     {
         StepCount++;
-        float lr = LearningRate;
-        float correction1 = 1f - MathF.Pow(Beta1, StepCount);
-        float correction2 = 1f - MathF.Pow(Beta2, StepCount);
+        var step = new AdamStep(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, DecoupledWeightDecay, StepCount);
         for (int pi = 0; pi < Parameters.Count; pi++)
         {
             var p = Parameters[pi];
             if (p.Grad is null) continue;
-            var theta = p.Span;
-            var g = p.Grad.ReadOnlySpan;
-            var m = _m[pi].AsSpan();
-            var v = _v[pi].AsSpan();
-            float b1 = Beta1, b2 = Beta2, eps = Epsilon, wd = WeightDecay;
-            bool decoupled = DecoupledWeightDecay;
-            // One fused pass per parameter: moments, bias correction and update without temporaries.
-            for (int i = 0; i < theta.Length; i++)
-            {
-                float gi = g[i];
-                if (wd != 0)
-                {
-                    if (decoupled) theta[i] -= lr * wd * theta[i];
-                    else gi += wd * theta[i];
-                }
-                m[i] = b1 * m[i] + (1f - b1) * gi;
-                v[i] = b2 * v[i] + (1f - b2) * gi * gi;
-                float mHat = m[i] / correction1;
-                float vHat = v[i] / correction2;
-                theta[i] -= lr * mHat / (MathF.Sqrt(vHat) + eps);
-            }
+            // One fused SIMD pass per parameter (AdamUpdate): moments, bias correction and update, no temporaries.
+            AdamUpdate.Update(p.Grad.ReadOnlySpan, step, p.Span, _m[pi], _v[pi]);
         }
     }
 }

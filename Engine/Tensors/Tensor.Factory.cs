@@ -10,6 +10,9 @@ public sealed partial class Tensor
 
     internal static Tensor ZerosUnpooled(Shape shape) => new(shape, TensorStorage.AllocateUnpooled(shape.Size));
 
+    // For outputs a kernel overwrites completely (a GEMM without accumulate): pooled storage is not zero-filled first.
+    internal static Tensor Uninitialized(Shape shape) => new(shape, TensorStorage.AllocateUninitialized(shape.Size));
+
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 

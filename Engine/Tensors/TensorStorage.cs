@@ -11,6 +11,13 @@ internal static class TensorStorage
     public static float[] Allocate(int size) =>
         size == 0 ? [] : TensorScope.Current is { } scope ? scope.Rent(size) : new float[size];
 
+    /// <summary>
+    /// A buffer of at least <paramref name="size"/> floats with unspecified contents, for a caller that writes every
+    /// element before anything reads it (saves the zero-fill pass of a reused pooled array).
+    /// </summary>
+    public static float[] AllocateUninitialized(int size) =>
+        size == 0 ? [] : TensorScope.Current is { } scope ? scope.Rent(size, clear: false) : new float[size];
+
     /// <summary>A zero-filled buffer that never comes from a pool: for state that outlives a step (leaf gradients).</summary>
     public static float[] AllocateUnpooled(int size) => size == 0 ? [] : new float[size];
 }
@@ -38,15 +45,18 @@ internal sealed class TensorScope : IDisposable
     /// <summary>Opens a scope on this thread; scopes nest.</summary>
     public static TensorScope Begin() => _current = new TensorScope(_current);
 
-    /// <summary>A zeroed array of exactly <paramref name="size"/> floats, reused from the pool when one is free.</summary>
-    public float[] Rent(int size)
+    /// <summary>
+    /// An array of exactly <paramref name="size"/> floats, reused from the pool when one is free; zeroed unless
+    /// <paramref name="clear"/> is false (then a reused array keeps the values of its previous use).
+    /// </summary>
+    public float[] Rent(int size, bool clear = true)
     {
         _pool ??= [];
         float[] array;
         if (_pool.TryGetValue(size, out var free) && free.Count > 0)
         {
             array = free.Pop();
-            Array.Clear(array);
+            if (clear) Array.Clear(array);
         }
         else
         {

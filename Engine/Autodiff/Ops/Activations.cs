@@ -1,9 +1,11 @@
+using System.Numerics;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Engine.Autodiff.Ops;
 
 // Activations: each is a forward kernel and a backward kernel side by side. Backward kernels ACCUMULATE (+=).
+// The SIMD loops use the scalar tail's operations in the same order (no fused multiply-add), so lanes and tail agree bitwise.
 
 public static partial class Ops
 {
@@ -18,9 +20,20 @@ public static partial class Ops
 
     internal static void ReluForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
+    // Branch-free: a data-dependent branch per element mispredicts about half the time on real activations.
     internal static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
     {
-        for (int i = 0; i < gx.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var g = new Vector<float>(gx[i..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(x[i..]), Vector<float>.Zero),
+                    g + new Vector<float>(gy[i..]), g).CopyTo(gx[i..]);
+            }
+        }
+        for (; i < gx.Length; i++)
             if (x[i] > 0) gx[i] += gy[i];
     }
 
@@ -29,7 +42,16 @@ public static partial class Ops
     // sigmoid'(x) = y (1 - y), from the saved output.
     internal static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
     {
-        for (int i = 0; i < gx.Length; i++) gx[i] += gy[i] * y[i] * (1f - y[i]);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var yv = new Vector<float>(y[i..]);
+                (new Vector<float>(gx[i..]) + new Vector<float>(gy[i..]) * yv * (Vector<float>.One - yv)).CopyTo(gx[i..]);
+            }
+        }
+        for (; i < gx.Length; i++) gx[i] += gy[i] * y[i] * (1f - y[i]);
     }
 
     internal static void TanhForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
@@ -37,6 +59,15 @@ public static partial class Ops
     // tanh'(x) = 1 - y², from the saved output.
     internal static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
     {
-        for (int i = 0; i < gx.Length; i++) gx[i] += gy[i] * (1f - y[i] * y[i]);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var yv = new Vector<float>(y[i..]);
+                (new Vector<float>(gx[i..]) + new Vector<float>(gy[i..]) * (Vector<float>.One - yv * yv)).CopyTo(gx[i..]);
+            }
+        }
+        for (; i < gx.Length; i++) gx[i] += gy[i] * (1f - y[i] * y[i]);
     }
 }

@@ -28,7 +28,8 @@ public static partial class Ops
         var shape = new Conv2DShape(input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3],
             weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, padding);
         shape.Validate("Conv2D");
-        var output = Tensor.Zeros(shape.N, shape.OC, shape.OH, shape.OW);
+        // Conv2D.Forward writes every output element, so the pooled storage needs no zero-fill.
+        var output = Tensor.Uninitialized(new Shape(shape.N, shape.OC, shape.OH, shape.OW));
         Kernels.Conv2D.Forward(input.ReadOnlySpan, weight.ReadOnlySpan, bias is null ? [] : bias.ReadOnlySpan, shape,
             output.Span);
         return Autograd.IsRecording(input, weight) || (bias is not null && Autograd.IsRecording(bias))
@@ -42,10 +43,8 @@ public static partial class Ops
         protected internal override void Backward(Tensor gradOutput)
         {
             var gy = gradOutput.ReadOnlySpan;
-            if (GradOf(input) is { IsEmpty: false } gx)
-                Kernels.Conv2D.BackwardInput(gy, weight.ReadOnlySpan, shape, gx);
-            if (GradOf(weight) is { IsEmpty: false } gw)
-                Kernels.Conv2D.BackwardWeight(input.ReadOnlySpan, gy, shape, gw);
+            // Input and weight gradients in one pass over the batch (each chunk of gy gathered once).
+            Kernels.Conv2D.Backward(input.ReadOnlySpan, gy, weight.ReadOnlySpan, shape, GradOf(input), GradOf(weight));
             if (bias is not null && GradOf(bias) is { IsEmpty: false } gb)
                 Kernels.Conv2D.BackwardBias(gy, shape, gb);
         }
