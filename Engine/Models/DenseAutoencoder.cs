@@ -128,14 +128,8 @@ public sealed class DenseAutoencoder : AutoencoderModel
     /// <inheritdoc/>
     public override Tensor Decode(Tensor latent)
     {
+        if (!Options.TiedWeights) return Decoder.Forward(latent); // Linear + activation pairs run fused
         var x = latent;
-        if (!Options.TiedWeights)
-        {
-            // Each Linear + activation pair of the Decoder stack runs as one fused op (same function, fewer passes).
-            for (int i = 0; i < _decoderLayers.Length; i++)
-                x = _decoderLayers[i].Forward(x, i == _decoderLayers.Length - 1 ? Options.Output : Options.Hidden);
-            return x;
-        }
         for (int i = 0; i < _tiedBiases.Length; i++)
         {
             var w = _encoderLayers[_encoderLayers.Length - 1 - i].Weight; // (out, in) of the encoder layer
