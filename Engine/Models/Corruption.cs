@@ -1,4 +1,5 @@
 using Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Engine.Models;
 
@@ -28,9 +29,10 @@ public sealed record Corruption(NoiseKind Kind, float Level)
         switch (Kind)
         {
             case NoiseKind.Gaussian:
-                var noise = new float[s.Length];
-                Tensor.FillNormal(random, noise, 0f, Level);
-                for (int i = 0; i < s.Length; i++) s[i] = Math.Clamp(s[i] + noise[i], 0f, 1f);
+                // Noise is drawn straight into the copy's storage (no per-batch array), then clean + noise, clipped.
+                Tensor.FillNormal(random, s, 0f, Level);
+                TensorPrimitives.Add(clean.ReadOnlySpan, s, s);
+                TensorPrimitives.Clamp(s, 0f, 1f, s);
                 break;
             case NoiseKind.Masking:
                 for (int i = 0; i < s.Length; i++)
