@@ -2,6 +2,8 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Engine.Data;
 using Engine.Layers;
+using Engine.Models;
+using Engine.Text;
 using Module = Engine.Layers.Module;
 using Engine.Tensors;
 
@@ -49,6 +51,11 @@ internal static class ApiSamples
             _ when type == typeof(byte[]) => new byte[] { 1, 2, 3, 4 },
             _ when type == typeof(string[]) => new[] { "a", "b" },
             _ when type == typeof(object) => new object(),
+            _ when type == typeof(Stream) => new MemoryStream([1, 2, 3, 4]),
+            _ when type == typeof(Vocabulary) => Vocabulary.Build([["a", "b"]]),
+            _ when type == typeof(WordVectors) => new WordVectors(["a", "b"], [0.1f, 0.2f, 0.3f, 0.4f], 2),
+            _ when type == typeof(AutoencoderModel) => new DenseAutoencoder(new DenseAutoencoderOptions(2, [2], 2), new Random(1)),
+            _ when type == typeof(IVariationalModel) => new VariationalAutoencoder(new VaeOptions(2, [2], 2), new Random(1)),
             _ => null,
         };
         if (value is not null)
@@ -84,6 +91,7 @@ internal static class ApiSamples
 
     private static int IntFor(string name) =>
         name.Contains("seed") ? 1
+        : name.StartsWith("max", StringComparison.Ordinal) ? 1000
         : name.Contains("kernel") || name.Contains("stride") || name.Contains("heads") || name.Contains("layers") ? 1
         : name.Contains("padding") || name.Contains("axis") || name.Contains("start") || name.Contains("index")
           || name.Contains("offset") || name.Contains("epoch") || name == "dim" ? 0
