@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
 using Engine.IO;
@@ -123,15 +122,7 @@ public static class Kdd99
     private static Kdd99Data ReadGzip(Stream stream, string name, long start, Kdd99Parser parser)
     {
         long length = stream.Length - start;
-        // 10-byte member header + 8-byte trailer is the least any gzip member can have.
-        if (length < 18)
-            throw new InvalidDataException($"{name}: byte offset {length}: the gzip stream is only {length} bytes long, too short to be complete.");
-        Span<byte> trailer = stackalloc byte[8];
-        stream.Position = start + length - 8;
-        stream.ReadExactly(trailer);
-        uint expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        uint expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-        stream.Position = start;
+        var (expectedCrc, expectedSize) = GzipTrailer.Read(stream, start, length, name);
 
         using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         using var checksum = new ChecksumStream(gzip);

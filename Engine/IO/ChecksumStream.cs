@@ -9,7 +9,7 @@ namespace Engine.IO;
 /// boundary, so without this check a truncated file loads short without an error. Disposing does not dispose
 /// the source.
 /// </remarks>
-internal sealed class ChecksumStream(Stream source) : Stream
+internal sealed class ChecksumStream(Stream source) : ReadOnlyStream
 {
     /// <summary>Bytes read so far.</summary>
     public long Count { get; private set; }
@@ -32,25 +32,4 @@ internal sealed class ChecksumStream(Stream source) : Stream
         Count += n;
         return n;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
