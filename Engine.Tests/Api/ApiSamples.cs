@@ -17,6 +17,8 @@ namespace Engine.Tests.Api;
 internal static class ApiSamples
 {
     private static readonly Assembly EngineAssembly = typeof(Tensor).Assembly;
+    private static int _names;
+
     private static readonly string Directory = System.IO.Directory.CreateTempSubdirectory("api-samples-").FullName;
 
     /// <summary>A value for <paramref name="type"/> (a parameter named <paramref name="name"/>), or false.</summary>
@@ -37,7 +39,7 @@ internal static class ApiSamples
             _ when type == typeof(bool) => false,
             _ when type == typeof(byte) => (byte)1,
             _ when type == typeof(string) => lower.Contains("path") || lower.Contains("file") || lower.Contains("dir")
-                ? Path.Combine(Directory, "sample") : "x",
+                ? Path.Combine(Directory, "sample") : $"x{Interlocked.Increment(ref _names)}",
             _ when type == typeof(CancellationToken) => CancellationToken.None,
             _ when type == typeof(Random) => new Random(1),
             _ when type == typeof(Rng) => new Rng(1),
@@ -54,6 +56,7 @@ internal static class ApiSamples
             _ when type == typeof(Stream) => new MemoryStream([1, 2, 3, 4]),
             _ when type == typeof(Vocabulary) => Vocabulary.Build([["a", "b"]]),
             _ when type == typeof(WordVectors) => new WordVectors(["a", "b"], [0.1f, 0.2f, 0.3f, 0.4f], 2),
+            _ when type == typeof(DenseAutoencoder) => new DenseAutoencoder(new DenseAutoencoderOptions(2, [2], 2), new Random(1)),
             _ when type == typeof(AutoencoderModel) => new DenseAutoencoder(new DenseAutoencoderOptions(2, [2], 2), new Random(1)),
             _ when type == typeof(IVariationalModel) => new VariationalAutoencoder(new VaeOptions(2, [2], 2), new Random(1)),
             _ => null,
