@@ -15,4 +15,5 @@ namespace Engine.Models;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DenseAutoencoderOptions))]
 [JsonSerializable(typeof(VaeOptions))]
+[JsonSerializable(typeof(TransformerTextAutoencoderOptions))]
 internal sealed partial class ModelConfigJson : JsonSerializerContext;
