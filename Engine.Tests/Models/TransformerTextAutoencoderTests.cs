@@ -30,11 +30,12 @@ public sealed class TransformerTextAutoencoderTests
                 .Select(_ => Vocabulary.SpecialCount + random.Next(words)).ToArray())
             .ToList();
 
-    private static TransformerTextAutoencoder Tiny(int seed, float dropout = 0f, int modelSize = 8) =>
+    private static TransformerTextAutoencoder Tiny(int seed, float dropout = 0f, int modelSize = 8,
+        SentencePooling pooling = SentencePooling.Mean) =>
         new(TenWords, new TransformerTextAutoencoderOptions
         {
             ModelSize = modelSize, Heads = 2, FeedForwardSize = 12, EncoderLayers = 2, DecoderLayers = 1,
-            LatentSize = 5, Dropout = dropout, MaxLength = 8,
+            LatentSize = 5, Dropout = dropout, MaxLength = 8, Pooling = pooling,
         }, new Random(seed));
 
     private static (float Loss, float[] Latent, float[][] Grads) Run(TransformerTextAutoencoder model,
@@ -54,12 +55,13 @@ public sealed class TransformerTextAutoencoderTests
         var sentences = RandomSentences(new Random(Seeds.Default), 200, 1, 5);
         var model = new TransformerTextAutoencoder(TenWords, new TransformerTextAutoencoderOptions
         {
-            ModelSize = 32, Heads = 4, FeedForwardSize = 64, EncoderLayers = 1, DecoderLayers = 1, LatentSize = 32,
+            ModelSize = 32, Heads = 4, FeedForwardSize = 256, EncoderLayers = 2, DecoderLayers = 2, LatentSize = 32,
             Dropout = 0f, MaxLength = 8,
         }, new Random(Seeds.Default));
+        // Adam at 1e-3: at 3e-3 (the LSTM's rate) the loss oscillates and greedy copies stall near 80% (measured).
         var reports = TextTrainer.Fit(model, sentences, new TextTrainerOptions
         {
-            Epochs = 40, BatchSize = 32, LearningRate = 3e-3f, Seed = Seeds.Default,
+            Epochs = 60, BatchSize = 16, LearningRate = 1e-3f, Seed = Seeds.Default,
         });
 
         double accuracy = ReconstructionMetrics.TokenAccuracy(sentences, model.Reconstruct(sentences));
@@ -75,12 +77,12 @@ public sealed class TransformerTextAutoencoderTests
             // Real sentences use w0..w8 only, so w9 can stand at padded positions and be recognised there.
             int stranger = Vocabulary.SpecialCount + 9;
             var sentences = RandomSentences(random, random.Next(2, 6), 0, 6, words: 9);
-            var model = Tiny(random.Next());
+            var model = Tiny(random.Next(), pooling: random.Next(2) == 0 ? SentencePooling.Mean : SentencePooling.SummaryToken);
             var encoder = SequenceBatch.Create(sentences, null, model.Options.MaxLength);
             var decoder = SequenceBatch.ForDecoder(sentences, null, model.Options.MaxLength + 1);
             var (loss, latent, grads) = Run(model, encoder, decoder);
-            int e = model.Options.ModelSize;
-            float[] padRow = grads[0].AsSpan(Vocabulary.PadId * e, e).ToArray();
+            int e = model.Options.ModelSize, table = model.Parameters().ToList().IndexOf(model.Embedding);
+            float[] padRow = grads[table].AsSpan(Vocabulary.PadId * e, e).ToArray();
 
             // Put w9 at every padded input position and arbitrary ids at padded target positions.
             for (int i = 0; i < encoder.Ids.Length; i++)
@@ -92,7 +94,7 @@ public sealed class TransformerTextAutoencoderTests
                 decoder.TargetIds![i] = random.Next(TenWords.Count);
             }
             var (loss2, latent2, grads2) = Run(model, encoder, decoder);
-            float[] strangerRow = grads2[0].AsSpan(stranger * e, e).ToArray();
+            float[] strangerRow = grads2[table].AsSpan(stranger * e, e).ToArray();
 
             // Values compare with ==, so +0 and −0 count as equal; everything else must match exactly.
             Assert.True(padRow.All(g => g == 0f), $"seed {seed}: the <pad> embedding got a gradient.");
@@ -165,11 +167,18 @@ public sealed class TransformerTextAutoencoderTests
     public void CountParameters_MatchesTheBuiltModel(int width, int heads, int feedForward, int encoderLayers,
         int decoderLayers, int latent, int words)
     {
+        foreach (var pooling in Enum.GetValues<SentencePooling>())
+            CountParameters_Matches(width, heads, feedForward, encoderLayers, decoderLayers, latent, words, pooling);
+    }
+
+    private static void CountParameters_Matches(int width, int heads, int feedForward, int encoderLayers,
+        int decoderLayers, int latent, int words, SentencePooling pooling)
+    {
         var vocabulary = Vocabulary.Build([Enumerable.Range(0, words).Select(i => $"x{i}").ToArray()]);
         var options = new TransformerTextAutoencoderOptions
         {
             ModelSize = width, Heads = heads, FeedForwardSize = feedForward, EncoderLayers = encoderLayers,
-            DecoderLayers = decoderLayers, LatentSize = latent,
+            DecoderLayers = decoderLayers, LatentSize = latent, Pooling = pooling,
         };
         var model = new TransformerTextAutoencoder(vocabulary, options, new Random(1));
         Assert.Equal(model.ParameterCount, TransformerTextAutoencoder.CountParameters(options, vocabulary.Count));
@@ -178,14 +187,17 @@ public sealed class TransformerTextAutoencoderTests
     [Fact]
     public void GradCheck_WholeModelLoss_AllParameters()
     {
-        var model = Tiny(13, modelSize: 4);
         int[][] sentences = [[4, 9, 6], [5], [7, 8], []];
-        var encoder = SequenceBatch.Create(sentences, null, model.Options.MaxLength);
-        var decoder = SequenceBatch.ForDecoder(sentences, null, model.Options.MaxLength + 1);
-        // Every parameter tensor is checked on up to 8 sampled elements, to keep the test to a few seconds.
-        var r = GradCheck.Run("TransformerTextAutoencoder.Loss", () => model.Loss(encoder, decoder), model.Parameters(),
-            new GradCheckOptions { MaxElementsPerInput = 8, Seed = Seeds.Default });
-        Assert.True(r.Passed, r.Report);
+        foreach (var pooling in Enum.GetValues<SentencePooling>())
+        {
+            var model = Tiny(13, modelSize: 4, pooling: pooling);
+            var encoder = SequenceBatch.Create(sentences, null, model.Options.MaxLength);
+            var decoder = SequenceBatch.ForDecoder(sentences, null, model.Options.MaxLength + 1);
+            // Every parameter tensor is checked on up to 8 sampled elements, to keep the test to a few seconds.
+            var r = GradCheck.Run($"TransformerTextAutoencoder.Loss ({pooling} pooling)", () => model.Loss(encoder, decoder),
+                model.Parameters(), new GradCheckOptions { MaxElementsPerInput = 8, Seed = Seeds.Default });
+            Assert.True(r.Passed, r.Report);
+        }
     }
 
     [Fact]

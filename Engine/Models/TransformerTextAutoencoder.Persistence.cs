@@ -75,7 +75,8 @@ public sealed partial class TransformerTextAutoencoder
             long norm = 2 * e;
             long encoderBlock = attention + feedForward + 2 * norm;
             long decoderBlock = 2 * attention + feedForward + 3 * norm;
-            return v * e                                // embedding
+            long summary = options.Pooling == SentencePooling.SummaryToken ? e : 0;
+            return v * e + summary                      // embedding, summary token
                 + options.EncoderLayers * encoderBlock + norm
                 + (e * z + z) + (z * e + e)             // to_latent, from_latent
                 + options.DecoderLayers * decoderBlock + norm

@@ -54,6 +54,8 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
             .Select(_ => new TransformerEncoderBlock(e, heads, f, random, p)).ToArray();
         RegisterModule("encoder_layers", new Sequential([.. _encoderBlocks]));
         EncoderNorm = RegisterModule("encoder_norm", new LayerNorm(e));
+        if (options.Pooling == SentencePooling.SummaryToken)
+            SummaryToken = RegisterParameter("summary_token", Tensor.Normal(random, 0f, 1f, 1, 1, e));
         ToLatent = RegisterModule("to_latent", new Linear(e, options.LatentSize, random));
         FromLatent = RegisterModule("from_latent", new Linear(options.LatentSize, e, random));
         _decoderBlocks = Enumerable.Range(0, options.DecoderLayers)
@@ -86,6 +88,9 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
 
     /// <summary>The final encoder LayerNorm (pre-norm blocks leave their output un-normalised).</summary>
     public LayerNorm EncoderNorm { get; }
+
+    /// <summary>The learned vector (1, 1, E) put in front of every sentence, with <see cref="SentencePooling.SummaryToken"/>; else null.</summary>
+    public Tensor? SummaryToken { get; }
 
     /// <summary>Pooled encoder output (B, E) → latent z (B, Z).</summary>
     public Linear ToLatent { get; }
@@ -147,11 +152,34 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
     // Embedded encoder input (B, T, E) → z (B, Z). mask (B, T) is 1 on real tokens, null when every token is real.
     private Tensor Latent(Tensor x, float[]? mask, int[]? lengths)
     {
-        int batch = x.Shape[0], steps = x.Shape[1];
+        int batch = x.Shape[0], steps = x.Shape[1], e = Options.ModelSize;
+        if (SummaryToken is not null)
+        {
+            // The summary token goes in front (position 0) and is never masked; the words move to 1..T.
+            x = Ops.Concat([Ops.Add(Tensor.Zeros(batch, 1, e), SummaryToken), x], axis: 1);
+            mask = mask is null ? null : WithLeadingOne(mask, batch, steps);
+            steps++;
+        }
         var keyMask = mask is null ? null : Tensor.Wrap(mask, batch, steps);
         x = Positions.Forward(x);
         foreach (var block in _encoderBlocks) x = block.Forward(x, keyMask);
-        return ToLatent.Forward(MeanPool(EncoderNorm.Forward(x), mask, lengths));
+        var h = EncoderNorm.Forward(x);
+        var pooled = SummaryToken is null
+            ? MeanPool(h, mask, lengths)
+            : Ops.Reshape(Ops.Slice(h, 1, 0, 1), batch, e);
+        return ToLatent.Forward(pooled);
+    }
+
+    // mask (B, T) → (B, T + 1) with a 1 in front of every row.
+    private static float[] WithLeadingOne(float[] mask, int batch, int steps)
+    {
+        var result = new float[batch * (steps + 1)];
+        for (int b = 0; b < batch; b++)
+        {
+            result[b * (steps + 1)] = 1f;
+            mask.AsSpan(b * steps, steps).CopyTo(result.AsSpan(b * (steps + 1) + 1, steps));
+        }
+        return result;
     }
 
     // Mean over the real steps of h (B, T, E) → (B, E), as one weighted sum: weight 1/length on real steps and

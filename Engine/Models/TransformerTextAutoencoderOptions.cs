@@ -21,6 +21,9 @@ public sealed record TransformerTextAutoencoderOptions
     /// <summary>Z, the size of the sentence vector (the bottleneck), as <see cref="LstmTextAutoencoderOptions.LatentSize"/>.</summary>
     public int LatentSize { get; init; } = 128;
 
+    /// <summary>How the encoder outputs become the sentence vector (before the bottleneck Linear).</summary>
+    public SentencePooling Pooling { get; init; } = SentencePooling.Mean;
+
     /// <summary>
     /// Dropout in training: after adding positions to the embeddings, on attention weights, on both residual
     /// branches and inside the feed-forward part of every block (the places "Attention Is All You Need" uses).
@@ -54,6 +57,8 @@ public sealed record TransformerTextAutoencoderOptions
             throw new ArgumentException($"TransformerTextAutoencoderOptions: MaxLength must be at most {MaxLengthLimit}, got {MaxLength}.");
         if (ModelSize % Heads != 0)
             throw new ArgumentException($"TransformerTextAutoencoderOptions: ModelSize {ModelSize} is not a multiple of Heads {Heads}.");
+        if (!Enum.IsDefined(Pooling))
+            throw new ArgumentException($"TransformerTextAutoencoderOptions: Pooling {(int)Pooling} is not a pooling.");
         Rate(Dropout, nameof(Dropout));
         Rate(WordDropout, nameof(WordDropout));
     }
