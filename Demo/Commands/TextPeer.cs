@@ -30,7 +30,7 @@ internal static class TextPeer
             return NotRun($"not run (add --peer, or from the repository root: `{command}`)");
         string? root = RepositoryRoot();
         if (root is null)
-            return NotRun($"not run: no Engine.sln above {Directory.GetCurrentDirectory()} to find {Script}");
+            return NotRun($"not run: no Engine.sln above {Directory.GetCurrentDirectory()} or the Demo build to find {Script}");
         if (Execute(python, ["-c", "import gensim, sklearn, threadpoolctl"], root, null) != 0)
             return NotRun($"not run: {python} cannot import gensim, scikit-learn and threadpoolctl (command: `{command}`)");
 
@@ -60,10 +60,12 @@ internal static class TextPeer
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    // The repository holding the script: above the current folder, else above the Demo build output.
     private static string? RepositoryRoot()
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) return dir.FullName;
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) return dir.FullName;
         return null;
     }
 

@@ -20,7 +20,7 @@ internal static class TextReport
         var sb = new StringBuilder();
         sb.AppendLine(c, $"Corpus: {corpus}. Each sentence vector feeds the same multinomial logistic regression (Engine.Analysis, C = 1, L-BFGS; dense vectors standardised) predicting the 6 coarse classes; unsupervised encoders saw only the training questions.");
         sb.AppendLine();
-        sb.AppendLine("| sentence vector | dims | trained parameters | TREC test accuracy | reconstruction token acc. (held-out) | exact sentences (held-out) | training time | settings |");
+        sb.AppendLine("| sentence vector | dims | trained parameters | test accuracy (6 classes) | reconstruction token acc. (held-out) | exact sentences (held-out) | training time | settings |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows)
         {
