@@ -11,6 +11,9 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Models;
 
+// The Transformer sentence autoencoder (Engine/Models/TransformerTextAutoencoder.cs) on the toy language of
+// Testing/ToyText.cs.
+
 /// <summary>
 /// The Transformer sentence autoencoder: it learns to copy toy sentences, padding is invisible to it (no output
 /// at a real position changes and no gradient reaches a padded one), it saves and loads exactly, and its whole
@@ -19,20 +22,9 @@ namespace Engine.Tests.Models;
 [Trait("Chapter", "11-Transformer")]
 public sealed class TransformerTextAutoencoderTests
 {
-    // A toy vocabulary of ten words w0..w9 (ids 4..13 after the four special tokens).
-    private static readonly Vocabulary TenWords = Vocabulary.Build(
-        [Enumerable.Range(0, 10).Select(i => $"w{i}").ToArray()]);
-
-    // Sentences of minLength..maxLength words drawn from the first `words` words of TenWords.
-    private static List<int[]> RandomSentences(Random random, int count, int minLength, int maxLength, int words = 10) =>
-        Enumerable.Range(0, count)
-            .Select(_ => Enumerable.Range(0, random.Next(minLength, maxLength + 1))
-                .Select(_ => Vocabulary.SpecialCount + random.Next(words)).ToArray())
-            .ToList();
-
     private static TransformerTextAutoencoder Tiny(int seed, float dropout = 0f, int modelSize = 8,
         SentencePooling pooling = SentencePooling.Mean) =>
-        new(TenWords, new TransformerTextAutoencoderOptions
+        new(ToyText.TenWords, new TransformerTextAutoencoderOptions
         {
             ModelSize = modelSize, Heads = 2, FeedForwardSize = 12, EncoderLayers = 2, DecoderLayers = 1,
             LatentSize = 5, Dropout = dropout, MaxLength = 8, Pooling = pooling,
@@ -52,8 +44,8 @@ public sealed class TransformerTextAutoencoderTests
     [Fact]
     public void Train_CopiesShortToySentences_NearlyPerfectly()
     {
-        var sentences = RandomSentences(new Random(Seeds.Default), 200, 1, 5);
-        var model = new TransformerTextAutoencoder(TenWords, new TransformerTextAutoencoderOptions
+        var sentences = ToyText.Sentences(new Random(Seeds.Default), 200, 1, 5);
+        var model = new TransformerTextAutoencoder(ToyText.TenWords, new TransformerTextAutoencoderOptions
         {
             ModelSize = 32, Heads = 4, FeedForwardSize = 256, EncoderLayers = 2, DecoderLayers = 2, LatentSize = 32,
             Dropout = 0f, MaxLength = 8,
@@ -76,7 +68,7 @@ public sealed class TransformerTextAutoencoderTests
             var random = new Random(seed);
             // Real sentences use w0..w8 only, so w9 can stand at padded positions and be recognised there.
             int stranger = Vocabulary.SpecialCount + 9;
-            var sentences = RandomSentences(random, random.Next(2, 6), 0, 6, words: 9);
+            var sentences = ToyText.Sentences(random, random.Next(2, 6), 0, 6, words: 9);
             var model = Tiny(random.Next(), pooling: random.Next(2) == 0 ? SentencePooling.Mean : SentencePooling.SummaryToken);
             var encoder = SequenceBatch.Create(sentences, null, model.Options.MaxLength);
             var decoder = SequenceBatch.ForDecoder(sentences, null, model.Options.MaxLength + 1);
@@ -91,7 +83,7 @@ public sealed class TransformerTextAutoencoderTests
             {
                 if (decoder.Mask[i] != 0) continue;
                 decoder.Ids[i] = stranger;
-                decoder.TargetIds![i] = random.Next(TenWords.Count);
+                decoder.TargetIds![i] = random.Next(ToyText.TenWords.Count);
             }
             var (loss2, latent2, grads2) = Run(model, encoder, decoder);
             float[] strangerRow = grads2[table].AsSpan(stranger * e, e).ToArray();
@@ -109,7 +101,7 @@ public sealed class TransformerTextAutoencoderTests
     public void SaveLoad_GivesIdenticalOutputs_AndTheSameOptions()
     {
         var random = new Random(5);
-        var sentences = RandomSentences(random, 30, 0, 7);
+        var sentences = ToyText.Sentences(random, 30, 0, 7);
         var model = Tiny(3, dropout: 0.1f);
         TextTrainer.Fit(model, sentences, new TextTrainerOptions { Epochs = 2, BatchSize = 8, Seed = 5 });
         string dir = Directory.CreateTempSubdirectory("transformer-ae-").FullName;
@@ -203,7 +195,7 @@ public sealed class TransformerTextAutoencoderTests
     [Fact]
     public void Dropout_ActsInTrainingOnly_AndTheSameSeedTrainsIdentically()
     {
-        var sentences = RandomSentences(new Random(7), 24, 1, 6);
+        var sentences = ToyText.Sentences(new Random(7), 24, 1, 6);
         var a = Tiny(9, dropout: 0.3f);
         var b = Tiny(9, dropout: 0.3f);
         var options = new TextTrainerOptions { Epochs = 2, BatchSize = 8, Seed = 3 };
@@ -222,7 +214,7 @@ public sealed class TransformerTextAutoencoderTests
     public void BadArguments_ThrowArgumentException_NamingTheProblem()
     {
         var model = Tiny(2);
-        Assert.Contains("Heads", Assert.Throws<ArgumentException>(() => new TransformerTextAutoencoder(TenWords,
+        Assert.Contains("Heads", Assert.Throws<ArgumentException>(() => new TransformerTextAutoencoder(ToyText.TenWords,
             new TransformerTextAutoencoderOptions { ModelSize = 10, Heads = 4 }, new Random(1))).Message);
         var bad = SequenceBatch.Create([[4, 99]]);
         Assert.Contains("99", Assert.Throws<ArgumentException>(() => model.EncodeBatch(bad)).Message);

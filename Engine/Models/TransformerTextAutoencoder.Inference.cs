@@ -8,21 +8,17 @@ namespace Engine.Models;
 public sealed partial class TransformerTextAutoencoder
 {
     /// <inheritdoc/>
-    /// <remarks>Tokens map through <see cref="Vocabulary"/> (unknown → &lt;unk&gt;); see <see cref="EncodeIds"/>.</remarks>
-    public float[] Encode(IReadOnlyList<IReadOnlyList<string>> sentences)
-    {
-        ArgumentNullException.ThrowIfNull(sentences);
-        return EncodeIds(sentences.Select(ToIds).ToList());
-    }
+    /// <remarks>Unknown tokens become &lt;unk&gt;, long sentences are cut to MaxLength; see <see cref="EncodeIds"/>.</remarks>
+    public float[] Encode(IReadOnlyList<IReadOnlyList<string>> sentences) =>
+        EncodeIds((sentences ?? throw new ArgumentNullException(nameof(sentences))).Select(ToIds).ToList());
 
     /// <summary>
-    /// Latent vectors of id sequences as a row-major (sentences.Count, Z) array, computed without recording a graph.
-    /// Sentences are batched by length; padding never changes a vector. Dropout acts in training mode, so call
-    /// <see cref="Layers.Module.Eval"/> first (<see cref="Training.TextTrainer.Fit"/> leaves the model in eval mode).
+    /// The sentence vectors of id sequences, row-major (sentences.Count, Z), with no graph recorded. Batches are
+    /// formed by length, and padding never changes a vector. In training mode dropout would act, so call
+    /// <see cref="Layers.Module.Eval"/> first (<see cref="Training.TextTrainer.Fit"/> ends in eval mode).
     /// </summary>
-    public float[] EncodeIds(IReadOnlyList<int[]> sentences) =>
-        SequenceInference.EncodeIds(sentences, LatentSize,
-            rows => EncodeBatch(SequenceBatch.Create(sentences, rows, Options.MaxLength)));
+    public float[] EncodeIds(IReadOnlyList<int[]> sentences) => SequenceInference.EncodeIds(sentences, LatentSize,
+        rows => EncodeBatch(SequenceBatch.Create(sentences, rows, Options.MaxLength)));
 
     /// <inheritdoc/>
     public List<int[]> Reconstruct(IReadOnlyList<int[]> sentences) =>
