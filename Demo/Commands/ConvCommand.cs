@@ -47,5 +47,8 @@ internal static class ConvCommand
         context.Results["dataset"] = data.Source;
         context.Results["train_size"] = data.TrainCount;
         context.Results["test_size"] = data.TestCount;
+        string picture = ModelTraining.SaveReconstructions(context, model, test, "conv-reconstructions.png");
+        ModelTraining.Publish(context, "03-variants.md", "conv", model, history, data, "test MSE", $"{testMse:F5}",
+            (picture, "Test images (top row) and their reconstructions by the convolutional autoencoder (bottom row)"));
     }
 }

@@ -49,7 +49,12 @@ internal static class DenseCommands
         }
         ModelTraining.Report(context, name, history, data);
         ModelTraining.SaveIfAsked(context, model, data, testMse);
-        ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        string caption = recipe.Noise is null
+            ? "Test images (top row) and their reconstructions (bottom row)"
+            : "Test images (top), with noise (middle), denoised (bottom)";
+        ModelTraining.Publish(context, name == "ae" ? "01-what-is-an-autoencoder.md" : "03-variants.md", name, model, history,
+            data, recipe.Noise is null ? "test MSE" : "test MSE (denoised vs clean)", $"{testMse:F5}", (picture, caption));
     }
 
     private static float MeanCodeActivation(DenseAutoencoder model, Engine.Data.IDataset test)

@@ -16,8 +16,6 @@ namespace Demo.Commands;
 /// </summary>
 internal static class TextCommand
 {
-    private const string Heading = "## Text: sequence autoencoder vs Word2Vec vs bag of words";
-
     private static readonly Option<float> WordDropoutOption = new("--word-dropout")
     {
         Description = "Denoising: probability of replacing an encoder input word by <unk> during training.",
@@ -81,9 +79,7 @@ internal static class TextCommand
         string table = Table(corpus.Description, rows, accuracies, reconstruction, neighbours);
         context.Out.Line("");
         context.Out.Line(table);
-        // A --quick run is a smoke test on the synthetic corpus: it leaves the recorded results alone.
-        if (context.Quick) context.Out.Line("--quick: docs/results.md left unchanged.");
-        else WriteResultsSection(context, Heading, table);
+        ResultsDoc.Publish(context, "07-text-autoencoders.md", "text-comparison", table);
 
         context.Results["command"] = "text";
         context.Results["corpus"] = corpus.Split.Source;
@@ -301,35 +297,5 @@ internal static class TextCommand
         var lines = questions.Select((q, i) => $"{q.Label}\t{string.Join(' ', tokens[i])}");
         File.WriteAllLines(path + ".tmp", lines);
         File.Move(path + ".tmp", path, overwrite: true);
-    }
-
-    // Replaces this command's section of docs/results.md (found by walking up to Engine.sln), or appends it.
-    private static void WriteResultsSection(RunContext context, string heading, string body)
-    {
-        var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) dir = dir.Parent;
-        if (dir is null)
-        {
-            context.Out.Line("docs/results.md not updated: no Engine.sln above the current directory.");
-            return;
-        }
-        string path = Path.Combine(dir.FullName, "docs", "results.md");
-        string text = File.Exists(path) ? File.ReadAllText(path) : "# Results\n";
-        string section = heading + "\n\n" + body + "\n";
-        int start = text.IndexOf(heading + "\n", StringComparison.Ordinal);
-        if (start < 0)
-        {
-            text = text.TrimEnd() + "\n\n" + section;
-        }
-        else
-        {
-            // The section runs to the next "## " heading or the end of the file.
-            int next = text.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
-            text = text[..start] + section + (next < 0 ? "" : "\n" + text[(next + 1)..]);
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
-        context.Out.Line($"updated {path}");
     }
 }

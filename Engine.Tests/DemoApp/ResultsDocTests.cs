@@ -1,0 +1,205 @@
+using Demo;
+
+namespace Engine.Tests.DemoApp;
+
+/// <summary>The docs' generated blocks: replaced in place, refused when the markers are wrong, written atomically.</summary>
+[Trait("Chapter", "12-Demo")]
+public sealed class ResultsDocTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("resultsdoc-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private const string Chapter = """
+        # A chapter
+
+        Prose before.
+
+        <!-- generated:table -->
+        old table
+        <!-- /generated:table -->
+
+        Prose between.
+
+        <!-- generated:other -->
+
+        other block
+        <!-- /generated:other -->
+        Prose after.
+
+        """;
+
+    [Fact]
+    public void ReplaceBlock_ChangesOnlyTheLinesBetweenTheMarkers()
+    {
+        string result = ResultsDoc.ReplaceBlock(Chapter, "table", "| a |\n|---|\n| 1 |", "chapter.md");
+
+        string expected = Chapter.Replace("<!-- generated:table -->\nold table\n",
+            "<!-- generated:table -->\n\n| a |\n|---|\n| 1 |\n\n", StringComparison.Ordinal);
+        Assert.Equal(expected, result);
+    }
+
+    [Fact]
+    public void ReplaceBlock_IsIdempotentAndLeavesOtherBlocksAlone()
+    {
+        string once = ResultsDoc.ReplaceBlock(Chapter, "other", "new other\n\n", "chapter.md");
+        string twice = ResultsDoc.ReplaceBlock(once, "other", "new other", "chapter.md");
+
+        Assert.Equal(once, twice);
+        Assert.Contains("old table", twice, StringComparison.Ordinal);
+        Assert.Contains("<!-- generated:other -->\n\nnew other\n\n<!-- /generated:other -->\nProse after.", twice, StringComparison.Ordinal);
+        Assert.DoesNotContain("other block", twice, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplaceBlock_AcceptsWindowsLineEndings()
+    {
+        string result = ResultsDoc.ReplaceBlock(Chapter.Replace("\n", "\r\n", StringComparison.Ordinal), "table", "new", "chapter.md");
+
+        Assert.DoesNotContain("\r", result, StringComparison.Ordinal);
+        Assert.Contains("<!-- generated:table -->\n\nnew\n\n<!-- /generated:table -->", result, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("absent")]
+    [InlineData("tab")]
+    public void ReplaceBlock_RefusesAMissingBlock(string name)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(Chapter, name, "x", "chapter.md"));
+
+        Assert.Contains("chapter.md", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"<!-- generated:{name} -->", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplaceBlock_RefusesAStartWithoutAnEnd()
+    {
+        string document = Chapter.Replace("<!-- /generated:table -->\n", "", StringComparison.Ordinal);
+
+        var error = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(document, "table", "x", "chapter.md"));
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplaceBlock_RefusesADuplicatedMarkerNamingBothLines()
+    {
+        string document = Chapter + "<!-- generated:table -->\n";
+
+        var error = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(document, "table", "x", "chapter.md"));
+        Assert.Contains("twice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lines 5 and 18", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplaceBlock_RefusesNestedBlocks()
+    {
+        string document = "<!-- generated:outer -->\n<!-- generated:inner -->\nx\n<!-- /generated:inner -->\n<!-- /generated:outer -->\n";
+
+        var outer = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(document, "outer", "y", "nested.md"));
+        Assert.Contains("nested", outer.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", outer.Message, StringComparison.Ordinal);
+        // The inner block alone is well-formed: replacing it keeps the outer markers.
+        string inner = ResultsDoc.ReplaceBlock(document, "inner", "y", "nested.md");
+        Assert.StartsWith("<!-- generated:outer -->\n<!-- generated:inner -->\n\ny\n\n<!-- /generated:inner -->", inner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReplaceBlock_RefusesAnEndBeforeTheStart()
+    {
+        const string document = "<!-- /generated:b -->\ntext\n<!-- generated:b -->\n";
+
+        var error = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(document, "b", "x", "order.md"));
+        Assert.Contains("before it opens", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Upper")]
+    [InlineData("with space")]
+    [InlineData("a -->")]
+    [InlineData("")]
+    public void ReplaceBlock_RefusesBadNames(string name) =>
+        Assert.ThrowsAny<ArgumentException>(() => ResultsDoc.ReplaceBlock(Chapter, name, "x", "chapter.md"));
+
+    [Fact]
+    public void ReplaceBlock_RefusesContentThatWouldAddMarkers() =>
+        Assert.Throws<ArgumentException>(() => ResultsDoc.ReplaceBlock(Chapter, "table", "<!-- /generated:table -->", "chapter.md"));
+
+    [Fact]
+    public void WriteBlock_ReplacesTheBlockInTheFile()
+    {
+        string path = Path.Combine(_directory, "chapter.md");
+        File.WriteAllText(path, Chapter);
+
+        ResultsDoc.WriteBlock(path, "table", "new table");
+
+        Assert.Equal(ResultsDoc.ReplaceBlock(Chapter, "table", "new table", path), File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void WriteBlock_LeavesTheFileUntouchedWhenTheMarkersAreWrong()
+    {
+        string path = Path.Combine(_directory, "chapter.md");
+        string document = Chapter + "<!-- /generated:table -->\n";
+        File.WriteAllText(path, document);
+
+        Assert.Throws<InvalidDataException>(() => ResultsDoc.WriteBlock(path, "table", "new table"));
+
+        Assert.Equal(document, File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void WriteBlock_LeavesTheFileUntouchedWhenTheWriteFailsHalfWay()
+    {
+        string path = Path.Combine(_directory, "chapter.md");
+        File.WriteAllText(path, Chapter);
+        // A lone surrogate cannot be encoded as UTF-8: the writer fails after the temporary file was started.
+        string content = new string('x', 100_000) + "\uD800";
+
+        Assert.ThrowsAny<ArgumentException>(() => ResultsDoc.WriteBlock(path, "table", content));
+
+        Assert.Equal(Chapter, File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(_directory));
+    }
+
+    [Fact]
+    public void WriteBlock_RefusesAMissingFile() =>
+        Assert.Throws<FileNotFoundException>(() => ResultsDoc.WriteBlock(Path.Combine(_directory, "none.md"), "table", "x"));
+
+    [Fact]
+    public void CopyFigure_CopiesIntoTheFiguresFolderAndReturnsTheRelativeLink()
+    {
+        string source = Path.Combine(_directory, "grid.png");
+        byte[] bytes = [137, 80, 78, 71, 1, 2, 3];
+        File.WriteAllBytes(source, bytes);
+        string docs = Path.Combine(_directory, "docs");
+
+        string link = ResultsDoc.CopyFigure(docs, source, "ae-grid.png");
+
+        Assert.Equal("figures/ae-grid.png", link);
+        Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(docs, "figures", "ae-grid.png")));
+    }
+
+    [Theory]
+    [InlineData("grid.txt")]
+    [InlineData("../grid.png")]
+    [InlineData("sub/grid.png")]
+    public void CopyFigure_RefusesOtherFilesAndFolders(string target)
+    {
+        string source = Path.Combine(_directory, "grid.png");
+        File.WriteAllBytes(source, [1]);
+
+        Assert.Throws<ArgumentException>(() => ResultsDoc.CopyFigure(Path.Combine(_directory, "docs"), source, target));
+    }
+
+    [Fact]
+    public void LocateDocs_FindsTheRepositoryAboveTheTestDirectory()
+    {
+        string? docs = ResultsDoc.LocateDocs(AppContext.BaseDirectory);
+
+        Assert.NotNull(docs);
+        Assert.True(File.Exists(Path.Combine(docs, "..", "Engine.sln")));
+        Assert.Null(ResultsDoc.LocateDocs(_directory));
+    }
+}
