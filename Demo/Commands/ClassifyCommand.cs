@@ -20,6 +20,8 @@ internal static class ClassifyCommand
     private const int Classes = 10;
     private const int RandomForestMaxRows = 10_000;
     private static readonly float[] JointWeights = [0.01f, 0.1f, 1f];
+    // --quick is a smoke test: one weight; the full run shows the effect of the weight.
+    private static readonly float[] QuickJointWeights = [0.1f];
 
     public static Command Create(CommonOptions options)
     {
@@ -133,7 +135,7 @@ internal static class ClassifyCommand
             }
 
             // Joint training: reconstruction of every training image + w·cross-entropy on the labelled ones.
-            foreach (float weight in JointWeights)
+            foreach (float weight in context.Quick ? QuickJointWeights : JointWeights)
             {
                 if (context.Cancellation.IsCancellationRequested) return;
                 var copy = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
@@ -162,7 +164,7 @@ internal static class ClassifyCommand
         var mseTable = new StringBuilder();
         mseTable.AppendLine("| joint weight w | test MSE, all labels | 1,000 labels | 100 labels |");
         mseTable.AppendLine("|---:|---:|---:|---:|");
-        foreach (float w in JointWeights)
+        foreach (float w in context.Quick ? QuickJointWeights : JointWeights)
             mseTable.AppendLine(CultureInfo.InvariantCulture,
                 $"| {w} | {cells.GetValueOrDefault(($"mse{w}", "all"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "1000"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "100"), "–")} |");
         double aeMse = ae.ReconstructionMse(Tensor.FromArray(testX, nTest, d));

@@ -87,7 +87,7 @@ public sealed class ResultsDocTests : IDisposable
 
         var error = Assert.Throws<InvalidDataException>(() => ResultsDoc.ReplaceBlock(document, "table", "x", "chapter.md"));
         Assert.Contains("twice", error.Message, StringComparison.Ordinal);
-        Assert.Contains("lines 5 and 18", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lines 5 and 16", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,5 +201,73 @@ public sealed class ResultsDocTests : IDisposable
         Assert.NotNull(docs);
         Assert.True(File.Exists(Path.Combine(docs, "..", "Engine.sln")));
         Assert.Null(ResultsDoc.LocateDocs(_directory));
+    }
+}
+
+/// <summary>The repository's chapters hold every block a command writes, each well-formed.</summary>
+[Trait("Chapter", "12-Demo")]
+public sealed class DocsBlocksTests
+{
+    // (chapter, block) for every ResultsDoc.Publish call of the demo and for Engine.Bench/peers/ae_recipes.py.
+    public static TheoryData<string, string> Blocks => new()
+    {
+        { "01-what-is-an-autoencoder.md", "ae" },
+        { "02-latent-space.md", "latent" },
+        { "03-variants.md", "sparse" },
+        { "03-variants.md", "denoise" },
+        { "03-variants.md", "contractive" },
+        { "03-variants.md", "conv" },
+        { "03-variants.md", "vae" },
+        { "03-variants.md", "beta-vae" },
+        { "03-variants.md", "vae-pytorch-example" },
+        { "03-variants.md", "ours-vs-pytorch" },
+        { "04-classification-from-the-latent-space.md", "classify" },
+        { "05-anomaly-detection-kdd99.md", "kdd-standard" },
+        { "05-anomaly-detection-kdd99.md", "kdd-dagmm" },
+        { "05-anomaly-detection-kdd99.md", "fashion-one-class" },
+        { "05-anomaly-detection-kdd99.md", "fashion-one-class-embedded" },
+        { "06-autoencoders-vs-pca.md", "pca" },
+        { "07-text-autoencoders.md", "text-comparison" },
+        { "08-autoencoders-vs-word2vec.md", "word2vec" },
+    };
+
+    private static string Docs => ResultsDoc.LocateDocs(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException("no Engine.sln above the test directory");
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void EveryBlockACommandWritesExistsOnce(string chapter, string block)
+    {
+        string document = File.ReadAllText(Path.Combine(Docs, chapter));
+
+        string replaced = ResultsDoc.ReplaceBlock(document, block, "probe", chapter);
+
+        Assert.Contains($"{ResultsDoc.StartMarker(block)}\n\nprobe\n\n{ResultsDoc.EndMarker(block)}", replaced, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryMarkerInTheDocsOpensAndClosesAWellFormedBlock()
+    {
+        foreach (string path in Directory.GetFiles(Docs, "*.md"))
+        {
+            string document = File.ReadAllText(path);
+            var names = document.Split('\n').Select(l => l.Trim())
+                .Where(l => l.StartsWith("<!-- generated:", StringComparison.Ordinal) && l.EndsWith(" -->", StringComparison.Ordinal))
+                .Select(l => l["<!-- generated:".Length..^" -->".Length]);
+            foreach (string name in names) ResultsDoc.ReplaceBlock(document, name, "probe", path);
+            int opens = document.Split('\n').Count(l => l.Trim().StartsWith("<!-- generated:", StringComparison.Ordinal));
+            int closes = document.Split('\n').Count(l => l.Trim().StartsWith("<!-- /generated:", StringComparison.Ordinal));
+            Assert.True(opens == closes, $"{path}: {opens} opening and {closes} closing markers");
+        }
+    }
+
+    [Fact]
+    public void EveryFigureAChapterShowsIsCommitted()
+    {
+        foreach (string path in Directory.GetFiles(Docs, "*.md"))
+        {
+            foreach (var match in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(path), @"\]\((figures/[^)]+)\)").Cast<System.Text.RegularExpressions.Match>())
+                Assert.True(File.Exists(Path.Combine(Docs, match.Groups[1].Value)), $"{path} shows {match.Groups[1].Value}, which is missing");
+        }
     }
 }
