@@ -81,9 +81,21 @@ internal static class ModelTraining
         string epochs = history is null ? $"loaded from {context.LoadPath}" : history.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string perEpoch = history is null || history.Epochs.Count == 0 ? "–" : $"{history.Epochs.Average(e => e.Seconds):F1}";
         string markdown = $"| model | parameters | data | epochs | {metric} | s/epoch |\n|---|---:|---|---:|---:|---:|\n"
-            + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | Fashion-MNIST, {data.Source} ({data.TrainCount:N0} train / {data.TestCount:N0} test) "
+            + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | {Describe(data)} "
             + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on a shared 2-core machine.";
         ResultsDoc.Publish(context, chapter, block, markdown, figures);
+    }
+
+    /// <summary>
+    /// The data of a run in a few words for the docs ("Fashion-MNIST, the embedded subset (6,000 train / 1,000 test
+    /// images)"), without the local paths that <see cref="FashionMnistData.Source"/> names.
+    /// </summary>
+    public static string Describe(FashionMnistData data)
+    {
+        string which = data.IsSubset ? "the embedded subset"
+            : data.TrainCount == 60_000 && data.TestCount == 10_000 ? "the full set"
+            : "a set given with --data";
+        return $"Fashion-MNIST, {which} ({data.TrainCount:N0} train / {data.TestCount:N0} test images)";
     }
 
     /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>

@@ -145,10 +145,18 @@ internal static class ResultsDoc
         context.Out.Line($"wrote block '{block}' of {path}" + (copies.Count > 0 ? $" and {copies.Count} figure(s) in {FiguresFolder}/" : ""));
     }
 
-    // The command as a reader would type it again (the process's own arguments, quoted where needed).
+    // The command as a reader would type it again: the process's own arguments, quoted where needed, without the
+    // options that only say where files go (--out, --json), which do not change the results.
     private static string CommandLine()
     {
-        var args = Environment.GetCommandLineArgs().Skip(1).Select(a => a.Contains(' ') ? $"\"{a}\"" : a);
+        var args = new List<string>();
+        string[] given = Environment.GetCommandLineArgs();
+        for (int i = 1; i < given.Length; i++)
+        {
+            if (given[i] is "--out" or "--json") i++;
+            else if (!given[i].StartsWith("--out=", StringComparison.Ordinal) && !given[i].StartsWith("--json=", StringComparison.Ordinal))
+                args.Add(given[i].Contains(' ') ? $"\"{given[i]}\"" : given[i]);
+        }
         return "dotnet run -c Release --project Demo -- " + string.Join(' ', args);
     }
 

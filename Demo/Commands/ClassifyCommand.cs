@@ -18,7 +18,6 @@ namespace Demo.Commands;
 internal static class ClassifyCommand
 {
     private const int Classes = 10;
-    private const int RandomForestMaxRows = 10_000;
     private static readonly float[] JointWeights = [0.01f, 0.1f, 1f];
     // --quick is a smoke test: one weight; the full run shows the effect of the weight.
     private static readonly float[] QuickJointWeights = [0.1f];
@@ -98,10 +97,9 @@ internal static class ClassifyCommand
                     var fitX = x;
                     var fitY = labels;
                     int fitRows = rows.Length;
-                    if (classifier.StartsWith("random forest", StringComparison.Ordinal) && fitRows > RandomForestMaxRows)
+                    if (classifier.StartsWith("random forest", StringComparison.Ordinal) && fitRows > ForestRows(context))
                     {
-                        // The forest is the slowest fit: cap it at a class-balanced random subset of 10k rows.
-                        var sub = Stratified(labels, RandomForestMaxRows, context.Seed);
+                        var sub = Stratified(labels, ForestRows(context), context.Seed);
                         fitX = Gather(x, cols, sub);
                         fitY = sub.Select(i => labels[i]).ToArray();
                         fitRows = sub.Length;
@@ -181,7 +179,7 @@ internal static class ClassifyCommand
             + $"{n:N0} training images without labels for {epochs} epochs (Adam 1e-3, batch 128, seed {context.Seed}); the "
             + $"1,000 and 100 budgets are class-balanced random subsets. Classifiers: softmax regression (L-BFGS, C = 1), "
             + "linear SVM (hinge, C = 1, at most 200 epochs), MLP (one hidden layer of 128, Adam, on the engine) on "
-            + $"standardised features; random forest ({Trees(context)} trees, at most {RandomForestMaxRows:N0} training rows) and "
+            + $"standardised features; random forest ({Trees(context)} trees, at most {ForestRows(context):N0} training rows) and "
             + "5-NN (Euclidean) on the features as they are. Fine-tuned: the pretrained encoder + a new softmax head, "
             + $"trained end to end on the labels ({tuneEpochs} epochs, at least {MinimumSteps(context)} steps). Joint: the "
             + $"pretrained AE + a softmax head, trained {tuneEpochs} epochs on MSE + w·cross-entropy (reconstruction on all "
@@ -200,6 +198,9 @@ internal static class ClassifyCommand
     ];
 
     private static int Trees(RunContext context) => context.Quick ? 50 : 100;
+
+    // The forest is the slowest fit: it trains on at most this many rows (a class-balanced random subset).
+    private static int ForestRows(RunContext context) => context.Quick ? 2_000 : 10_000;
 
     // Fine-tuning and joint training run at least this many steps, so that the 100-label budget (one batch per
     // epoch) still trains; --quick keeps a tenth of it as a smoke test.

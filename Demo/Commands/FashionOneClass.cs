@@ -14,7 +14,7 @@ namespace Demo.Commands;
 /// </summary>
 internal static class FashionOneClass
 {
-    private const int QuickEpochs = 5;
+    private const int QuickEpochs = 3;
 
     /// <summary>A detector family: a column of the table. Fit with the class's training images.</summary>
     internal sealed record Entry(string Name, Func<int, AnomalyDetector> Create);

@@ -109,7 +109,7 @@ internal static class LatentCommand
             "latent-2d.png", $"latent-{k}d-pca.png", "interpolation.png", "vae-samples.png", "neighbours.png",
         };
 
-        string markdown = $"Fashion-MNIST, {data.Source} ({data.TrainCount:N0} train / {nTest:N0} test images); dense "
+        string markdown = $"{ModelTraining.Describe(data)}; dense "
             + $"autoencoders 784-512-128-k (reference recipe) and a VAE 784-512-256-{vae.LatentSize}, {epochs} epochs each, "
             + $"seed {context.Seed}. Test MSE: 2-D code {context.Results["ae2_test_mse"]:F5}, {k}-D code "
             + $"{context.Results["ae_test_mse"]:F5}. Nearest neighbours (Euclidean, in the {k}-D code space) that share the "
