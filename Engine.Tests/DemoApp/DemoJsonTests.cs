@@ -12,9 +12,9 @@ namespace Engine.Tests.DemoApp;
 [Trait("Chapter", "12-Demo")]
 public sealed class DemoJsonTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("demojson-").FullName;
+    private readonly ScratchDirectory _scratch = new("demojson-");
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public void Pca_WritesTheMsePerMethodAndLatentSize()
@@ -67,8 +67,8 @@ public sealed class DemoJsonTests : IDisposable
 
     private JsonElement RunCommand(params string[] args)
     {
-        string jsonPath = Path.Combine(_directory, args[0] + ".json");
-        int exit = DemoCli.Build().Parse([.. args, "--json", jsonPath, "--out", Path.Combine(_directory, "out")]).Invoke();
+        string jsonPath = Path.Combine(_scratch.Path, args[0] + ".json");
+        int exit = DemoCli.Build().Parse([.. args, "--json", jsonPath, "--out", Path.Combine(_scratch.Path, "out")]).Invoke();
 
         Assert.Equal(0, exit);
         return JsonDocument.Parse(File.ReadAllText(jsonPath)).RootElement;
@@ -77,7 +77,7 @@ public sealed class DemoJsonTests : IDisposable
     // Fashion-MNIST's four IDX files with random pixels, labels cycling through the ten classes.
     private string TinyFashion(int train, int test)
     {
-        string directory = Path.Combine(_directory, "fashion");
+        string directory = Path.Combine(_scratch.Path, "fashion");
         Directory.CreateDirectory(directory);
         foreach (var (prefix, count, seed) in new[] { ("train", train, 1), ("t10k", test, 2) })
         {
@@ -111,7 +111,7 @@ public sealed class DemoJsonTests : IDisposable
         {
             for (int i = 0; i < 20; i++) lines.Add(KddFixture.Line([.. fields, ("label", label)]));
         }
-        string path = Path.Combine(_directory, "kdd.csv");
+        string path = Path.Combine(_scratch.Path, "kdd.csv");
         File.WriteAllBytes(path, KddFixture.Text(lines));
         return path;
     }

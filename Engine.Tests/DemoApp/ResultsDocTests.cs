@@ -6,9 +6,9 @@ namespace Engine.Tests.DemoApp;
 [Trait("Chapter", "12-Demo")]
 public sealed class ResultsDocTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("resultsdoc-").FullName;
+    private readonly ScratchDirectory _scratch = new("resultsdoc-");
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _scratch.Dispose();
 
     private const string Chapter = """
         # A chapter
@@ -127,32 +127,32 @@ public sealed class ResultsDocTests : IDisposable
     [Fact]
     public void WriteBlock_ReplacesTheBlockInTheFile()
     {
-        string path = Path.Combine(_directory, "chapter.md");
+        string path = Path.Combine(_scratch.Path, "chapter.md");
         File.WriteAllText(path, Chapter);
 
         ResultsDoc.WriteBlock(path, "table", "new table");
 
         Assert.Equal(ResultsDoc.ReplaceBlock(Chapter, "table", "new table", path), File.ReadAllText(path));
-        Assert.Single(Directory.GetFiles(_directory));
+        Assert.Single(Directory.GetFiles(_scratch.Path));
     }
 
     [Fact]
     public void WriteBlock_LeavesTheFileUntouchedWhenTheMarkersAreWrong()
     {
-        string path = Path.Combine(_directory, "chapter.md");
+        string path = Path.Combine(_scratch.Path, "chapter.md");
         string document = Chapter + "<!-- /generated:table -->\n";
         File.WriteAllText(path, document);
 
         Assert.Throws<InvalidDataException>(() => ResultsDoc.WriteBlock(path, "table", "new table"));
 
         Assert.Equal(document, File.ReadAllText(path));
-        Assert.Single(Directory.GetFiles(_directory));
+        Assert.Single(Directory.GetFiles(_scratch.Path));
     }
 
     [Fact]
     public void WriteBlock_LeavesTheFileUntouchedWhenTheWriteFailsHalfWay()
     {
-        string path = Path.Combine(_directory, "chapter.md");
+        string path = Path.Combine(_scratch.Path, "chapter.md");
         File.WriteAllText(path, Chapter);
         // A lone surrogate cannot be encoded as UTF-8: the writer fails after the temporary file was started.
         string content = new string('x', 100_000) + "\uD800";
@@ -160,20 +160,20 @@ public sealed class ResultsDocTests : IDisposable
         Assert.ThrowsAny<ArgumentException>(() => ResultsDoc.WriteBlock(path, "table", content));
 
         Assert.Equal(Chapter, File.ReadAllText(path));
-        Assert.Single(Directory.GetFiles(_directory));
+        Assert.Single(Directory.GetFiles(_scratch.Path));
     }
 
     [Fact]
     public void WriteBlock_RefusesAMissingFile() =>
-        Assert.Throws<FileNotFoundException>(() => ResultsDoc.WriteBlock(Path.Combine(_directory, "none.md"), "table", "x"));
+        Assert.Throws<FileNotFoundException>(() => ResultsDoc.WriteBlock(Path.Combine(_scratch.Path, "none.md"), "table", "x"));
 
     [Fact]
     public void CopyFigure_CopiesIntoTheFiguresFolderAndReturnsTheRelativeLink()
     {
-        string source = Path.Combine(_directory, "grid.png");
+        string source = Path.Combine(_scratch.Path, "grid.png");
         byte[] bytes = [137, 80, 78, 71, 1, 2, 3];
         File.WriteAllBytes(source, bytes);
-        string docs = Path.Combine(_directory, "docs");
+        string docs = Path.Combine(_scratch.Path, "docs");
 
         string link = ResultsDoc.CopyFigure(docs, source, "ae-grid.png");
 
@@ -187,10 +187,10 @@ public sealed class ResultsDocTests : IDisposable
     [InlineData("sub/grid.png")]
     public void CopyFigure_RefusesOtherFilesAndFolders(string target)
     {
-        string source = Path.Combine(_directory, "grid.png");
+        string source = Path.Combine(_scratch.Path, "grid.png");
         File.WriteAllBytes(source, [1]);
 
-        Assert.Throws<ArgumentException>(() => ResultsDoc.CopyFigure(Path.Combine(_directory, "docs"), source, target));
+        Assert.Throws<ArgumentException>(() => ResultsDoc.CopyFigure(Path.Combine(_scratch.Path, "docs"), source, target));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class ResultsDocTests : IDisposable
 
         Assert.NotNull(docs);
         Assert.True(File.Exists(Path.Combine(docs, "..", "Engine.sln")));
-        Assert.Null(ResultsDoc.LocateDocs(_directory));
+        Assert.Null(ResultsDoc.LocateDocs(_scratch.Path));
     }
 }
 
