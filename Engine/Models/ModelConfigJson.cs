@@ -15,4 +15,6 @@ namespace Engine.Models;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DenseAutoencoderOptions))]
 [JsonSerializable(typeof(VaeOptions))]
+[JsonSerializable(typeof(ConvAutoencoderOptions))]
+[JsonSerializable(typeof(ConvVaeOptions))]
 internal sealed partial class ModelConfigJson : JsonSerializerContext;
