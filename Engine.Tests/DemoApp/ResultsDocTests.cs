@@ -229,6 +229,7 @@ public sealed class DocsBlocksTests
         { "06-autoencoders-vs-pca.md", "pca" },
         { "07-text-autoencoders.md", "text-comparison" },
         { "08-autoencoders-vs-word2vec.md", "word2vec" },
+        { "09-autoencoders-vs-transformers.md", "text-comparison" },
     };
 
     private static string Docs => ResultsDoc.LocateDocs(AppContext.BaseDirectory)
