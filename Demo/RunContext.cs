@@ -17,6 +17,7 @@ internal sealed class RunContext(ParseResult parse, CommonOptions options, Cance
     public string? JsonPath { get; } = parse.GetValue(options.Json);
     public string? SavePath { get; } = parse.GetValue(options.Save);
     public string? LoadPath { get; } = parse.GetValue(options.Load);
+    public bool WriteDocs { get; } = parse.GetValue(options.WriteDocs);
     public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Headline figures, written to --json at the end.</summary>

@@ -41,15 +41,22 @@ internal static class DenseCommands
             ? $"test MSE {testMse:F5}"
             : $"test MSE of denoised images against the clean ones {testMse:F5} (noise: {recipe.Noise.Kind} {recipe.Noise.Level})");
         context.Results["test_mse"] = testMse;
+        string value = $"{testMse:F5}";
         if (recipe.Sparsity is not null)
         {
             float meanActivation = MeanCodeActivation(model, test);
             context.Out.Line($"mean code activation on test images {meanActivation:F4} (target {recipe.Sparsity.Target})");
             context.Results["mean_code_activation"] = meanActivation;
+            value += $" (mean code activation {meanActivation:F4}, target {recipe.Sparsity.Target})";
         }
         ModelTraining.Report(context, name, history, data);
         ModelTraining.SaveIfAsked(context, model, data, testMse);
-        ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        string caption = recipe.Noise is null
+            ? "Test images (top row) and their reconstructions (bottom row)"
+            : "Test images (top), with noise (middle), denoised (bottom)";
+        ModelTraining.Publish(context, name == "ae" ? "01-what-is-an-autoencoder.md" : "03-variants.md", name, model, history,
+            data, recipe.Noise is null ? "test MSE" : "test MSE (denoised vs clean)", value, (picture, caption));
     }
 
     private static float MeanCodeActivation(DenseAutoencoder model, Engine.Data.IDataset test)

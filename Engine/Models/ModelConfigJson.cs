@@ -17,4 +17,5 @@ namespace Engine.Models;
 [JsonSerializable(typeof(VaeOptions))]
 [JsonSerializable(typeof(ConvAutoencoderOptions))]
 [JsonSerializable(typeof(ConvVaeOptions))]
+[JsonSerializable(typeof(TransformerTextAutoencoderOptions))]
 internal sealed partial class ModelConfigJson : JsonSerializerContext;
