@@ -3,7 +3,7 @@ using Engine.Tests.Testing;
 
 namespace Engine.Tests.Tensors;
 
-/// <summary>FillNormal's block-wise SIMD Box–Muller against the scalar formula, and its moments.</summary>
+/// <summary>FillNormalFast's block-wise SIMD Box–Muller against the scalar formula, and its moments.</summary>
 [Trait("Chapter", "01-Tensors")]
 public sealed class FillNormalTests
 {
@@ -14,10 +14,10 @@ public sealed class FillNormalTests
     [InlineData(512)]
     [InlineData(513)]
     [InlineData(1999)]
-    public void FillNormal_MatchesScalarBoxMullerOnTheSameDraws(int length)
+    public void FillNormalFast_MatchesScalarBoxMullerOnTheSameDraws(int length)
     {
         var actual = new float[length];
-        Tensor.FillNormal(new Rng(Seeds.Default), actual, 0.5f, 2f);
+        Tensor.FillNormalFast(new Rng(Seeds.Default), actual, 0.5f, 2f);
         var expected = new float[length];
         var random = new Rng(Seeds.Default);
         for (int i = 0; i < length; i += 2)
@@ -31,10 +31,10 @@ public sealed class FillNormalTests
     }
 
     [Fact]
-    public void FillNormal_HasTheRequestedMoments()
+    public void FillNormalFast_HasTheRequestedMoments()
     {
         var values = new float[100_001];
-        Tensor.FillNormal(new Rng(Seeds.Default), values, -1f, 0.3f);
+        Tensor.FillNormalFast(new Rng(Seeds.Default), values, -1f, 0.3f);
         double mean = values.Average(v => (double)v);
         double std = Math.Sqrt(values.Average(v => (v - mean) * (v - mean)));
         // Standard errors: 0.3/√n ≈ 0.001 for the mean, 0.3/√(2n) ≈ 0.0007 for the standard deviation.

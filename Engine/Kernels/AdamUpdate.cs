@@ -4,10 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Engine.Kernels;
 
 // Legend: L = elements of one parameter. gradient (L) -> theta, m, v (L), updated in place.
-// Per element, exactly PyTorch 1.13's single-tensor Adam / AdamW (torch/optim/adam.py, _single_tensor_adam):
-//   g = gradient (+ λ·θ for Adam's L2 decay);  θ = θ·(1 − lr·λ) for AdamW's decoupled decay
-//   m = β₁·m + (1 − β₁)·g;  v = β₂·v + (1 − β₂)·g·g
-//   θ = θ − stepSize · (m / (√v / √c₂ + ε)),  stepSize = lr / c₁,  cᵢ = 1 − βᵢᵗ.
+// Per element, Kingma & Ba's Algorithm 1 as Optim/Adam.cs always computed it (so results are unchanged, bit for bit):
+//   g = gradient (+ λ·θ for Adam's L2 decay);  θ = θ − (lr·λ)·θ for AdamW's decoupled decay
+//   m = β₁·m + (1 − β₁)·g;  v = β₂·v + (1 − β₂)·g·g;  θ = θ − lr·(m / c₁) / (√(v / c₂) + ε),  cᵢ = 1 − βᵢᵗ (float).
 
 /// <summary>The per-step scalars of one Adam update, computed once per step (the bias corrections in double).</summary>
 internal readonly struct AdamStep
@@ -16,30 +15,32 @@ internal readonly struct AdamStep
     public AdamStep(float learningRate, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled,
         long step)
     {
+        LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
         OneMinusBeta1 = 1f - beta1;
         OneMinusBeta2 = 1f - beta2;
         Epsilon = epsilon;
-        StepSize = (float)(learningRate / (1 - Math.Pow(beta1, step)));
-        SqrtCorrection2 = (float)Math.Sqrt(1 - Math.Pow(beta2, step));
+        Correction1 = 1f - MathF.Pow(beta1, step);
+        Correction2 = 1f - MathF.Pow(beta2, step);
         L2 = decoupled ? 0f : weightDecay;
-        Decay = decoupled ? 1f - learningRate * weightDecay : 1f;
+        DecoupledDecay = decoupled ? learningRate * weightDecay : 0f;
     }
 
+    public float LearningRate { get; }
     public float Beta1 { get; }
     public float Beta2 { get; }
     public float OneMinusBeta1 { get; }
     public float OneMinusBeta2 { get; }
     public float Epsilon { get; }
-    public float StepSize { get; }
-    public float SqrtCorrection2 { get; }
+    public float Correction1 { get; }
+    public float Correction2 { get; }
 
     /// <summary>λ of Adam's L2 decay, added to the gradient (0 for AdamW or no decay).</summary>
     public float L2 { get; }
 
-    /// <summary>AdamW's multiplicative shrink 1 − lr·λ (1 for Adam).</summary>
-    public float Decay { get; }
+    /// <summary>AdamW's lr·λ, subtracted as θ −= (lr·λ)·θ (0 for Adam).</summary>
+    public float DecoupledDecay { get; }
 }
 
 /// <summary>
@@ -85,13 +86,13 @@ internal static unsafe class AdamUpdate
     private static void UpdateOne(ReadOnlySpan<float> gradient, in AdamStep s, Span<float> theta, Span<float> m,
         Span<float> v, int i)
     {
+        float t = theta[i] - s.DecoupledDecay * theta[i];
         float g = gradient[i] + s.L2 * theta[i];
-        float t = theta[i] * s.Decay;
         float mi = s.Beta1 * m[i] + s.OneMinusBeta1 * g;
         float vi = s.Beta2 * v[i] + s.OneMinusBeta2 * g * g;
         m[i] = mi;
         v[i] = vi;
-        theta[i] = t - s.StepSize * (mi / (MathF.Sqrt(vi) / s.SqrtCorrection2 + s.Epsilon));
+        theta[i] = t - s.LearningRate * (mi / s.Correction1) / (MathF.Sqrt(vi / s.Correction2) + s.Epsilon);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -106,19 +107,21 @@ internal static unsafe class AdamUpdate
             var oneMinusBeta1 = new Vector<float>(s.OneMinusBeta1);
             var oneMinusBeta2 = new Vector<float>(s.OneMinusBeta2);
             var l2 = new Vector<float>(s.L2);
-            var decay = new Vector<float>(s.Decay);
-            var stepSize = new Vector<float>(s.StepSize);
-            var sqrtC2 = new Vector<float>(s.SqrtCorrection2);
+            var decay = new Vector<float>(s.DecoupledDecay);
+            var lr = new Vector<float>(s.LearningRate);
+            var c1 = new Vector<float>(s.Correction1);
+            var c2 = new Vector<float>(s.Correction2);
             var eps = new Vector<float>(s.Epsilon);
             for (; i <= theta.Length - width; i += width)
             {
                 var t0 = new Vector<float>(theta[i..]);
+                var t = t0 - decay * t0;
                 var g = new Vector<float>(gradient[i..]) + l2 * t0;
                 var mi = beta1 * new Vector<float>(m[i..]) + oneMinusBeta1 * g;
                 var vi = beta2 * new Vector<float>(v[i..]) + oneMinusBeta2 * g * g;
                 mi.CopyTo(m[i..]);
                 vi.CopyTo(v[i..]);
-                (t0 * decay - stepSize * (mi / (Vector.SquareRoot(vi) / sqrtC2 + eps))).CopyTo(theta[i..]);
+                (t - lr * (mi / c1) / (Vector.SquareRoot(vi / c2) + eps)).CopyTo(theta[i..]);
             }
         }
         for (; i < theta.Length; i++)

@@ -30,7 +30,7 @@ public sealed record Corruption(NoiseKind Kind, float Level)
         {
             case NoiseKind.Gaussian:
                 // Noise is drawn straight into the copy's storage (no per-batch array), then clean + noise, clipped.
-                Tensor.FillNormal(random, s, 0f, Level);
+                Tensor.FillNormalFast(random, s, 0f, Level);
                 TensorPrimitives.Add(clean.ReadOnlySpan, s, s);
                 TensorPrimitives.Clamp(s, 0f, 1f, s);
                 break;

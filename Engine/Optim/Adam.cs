@@ -9,9 +9,8 @@ namespace Engine.Optim;
 /// </summary>
 /// <remarks>
 /// Per parameter element, with gradient g at step t:
-/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m / (1−β₁ᵗ);  v̂ = v / (1−β₂ᵗ);  θ ← θ − lr·m̂ / (√v̂ + ε),
-/// evaluated in PyTorch's order θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
-/// Adam's weight decay adds λθ to g (L2); AdamW instead shrinks θ ← θ·(1 − lr·λ) before the update.
+/// m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m / (1−β₁ᵗ);  v̂ = v / (1−β₂ᵗ);  θ ← θ − lr·m̂ / (√v̂ + ε).
+/// Adam's weight decay adds λθ to g (L2); AdamW instead shrinks θ ← θ − lr·λ·θ before the update.
 /// This is PyTorch's torch.optim.Adam / AdamW arithmetic.
 /// </remarks>
 public sealed class Adam : Optimizer
