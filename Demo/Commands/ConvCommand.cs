@@ -38,6 +38,7 @@ internal static class ConvCommand
         float testMse = trainer.Evaluate(model, test);
         double secondsPerEpoch = history.Epochs.Count > 0 ? history.Epochs.Average(e => e.Seconds) : 0;
         context.Out.Line($"test MSE {testMse:F5} after {history.Epochs.Count} epochs ({secondsPerEpoch:F1} s/epoch)");
+        context.Report.LossChart("convolutional autoencoder", history.Epochs);
         context.Results["model"] = "conv";
         context.Results["test_mse"] = testMse;
         context.Results["epochs"] = history.Epochs.Count;

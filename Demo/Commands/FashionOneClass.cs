@@ -41,7 +41,8 @@ internal static class FashionOneClass
         ];
     }
 
-    public static string Run(RunContext context)
+    /// <summary>The comparison over <paramref name="classes"/> (default all ten) as normal class; returns the markdown.</summary>
+    public static string Run(RunContext context, int[]? classes = null)
     {
         var data = context.LoadFashion();
         int epochs = context.Epochs ?? (data.IsSubset ? 30 : 10);
@@ -50,8 +51,12 @@ internal static class FashionOneClass
         var train = new ByteImageDataset(data.TrainImages, FashionMnist.ImageSize, data.TrainLabels, 28, 28);
         var auroc = new double[FashionMnist.ClassCount, detectors.Count];
         var seconds = new double[detectors.Count];
-        for (int c = 0; c < FashionMnist.ClassCount && !context.Cancellation.IsCancellationRequested; c++)
+        var evaluated = new List<int>();
+        foreach (int c in classes ?? Enumerable.Range(0, FashionMnist.ClassCount).ToArray())
         {
+            if (context.Cancellation.IsCancellationRequested) break;
+            evaluated.Add(c);
+            var curves = new List<(string, float[])>();
             var normal = Enumerable.Range(0, data.TrainCount).Where(i => data.TrainLabels[i] == c).ToArray();
             var classTrain = train.Subset(normal);
             var isAnomaly = data.TestLabels.Select(l => l != c).ToArray();
@@ -61,11 +66,17 @@ internal static class FashionOneClass
                 var clock = Stopwatch.StartNew();
                 var detector = detectors[d].Create(context.Seed);
                 detector.Fit(classTrain);
-                auroc[c, d] = DetectionReport.Evaluate(detector.DecisionFunction(test), isAnomaly, detector.Threshold).Auroc;
+                var scores = detector.DecisionFunction(test);
+                auroc[c, d] = DetectionReport.Evaluate(scores, isAnomaly, detector.Threshold).Auroc;
+                curves.Add((detectors[d].Name, scores));
+                if (evaluated.Count == 1 && detector is AutoencoderDetector { History: { } history })
+                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs);
                 seconds[d] += clock.Elapsed.TotalSeconds;
                 line.Append($"  {detectors[d].Name} {100 * auroc[c, d]:F1}");
             }
             context.Out.Line(line.ToString());
+            if (evaluated.Count == 1)
+                Demo.Report.DetectionCharts.Add(context.Report, $"normal class {FashionMnist.ClassNames[c]}", curves, isAnomaly);
         }
 
         var md = new StringBuilder();
@@ -80,7 +91,7 @@ internal static class FashionOneClass
         foreach (var _ in detectors) md.Append("---:|");
         md.Append('\n');
         var classResults = new List<Dictionary<string, double>>();
-        for (int c = 0; c < FashionMnist.ClassCount; c++)
+        foreach (int c in evaluated)
         {
             md.Append($"| {c} {FashionMnist.ClassNames[c]} |");
             var json = new Dictionary<string, double>();
@@ -96,7 +107,7 @@ internal static class FashionOneClass
         var means = new Dictionary<string, double>();
         for (int d = 0; d < detectors.Count; d++)
         {
-            double mean = Enumerable.Range(0, FashionMnist.ClassCount).Average(c => auroc[c, d]);
+            double mean = evaluated.Count == 0 ? double.NaN : evaluated.Average(c => auroc[c, d]);
             means[detectors[d].Name] = mean;
             md.Append($" **{100 * mean:F1}** |");
         }
@@ -108,6 +119,7 @@ internal static class FashionOneClass
         context.Results["epochs"] = epochs;
         context.Results["auroc_mean"] = means;
         context.Results["auroc_per_class"] = classResults;
+        context.Report.Markdown(md.ToString());
         return md.ToString();
     }
 }

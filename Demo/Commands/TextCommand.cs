@@ -81,9 +81,10 @@ internal static class TextCommand
         string table = Table(corpus.Description, rows, accuracies, reconstruction, neighbours);
         context.Out.Line("");
         context.Out.Line(table);
+        context.Report.Markdown(table);
         // A --quick run is a smoke test on the synthetic corpus: it leaves the recorded results alone.
         if (context.Quick) context.Out.Line("--quick: docs/results.md left unchanged.");
-        else WriteResultsSection(context, Heading, table);
+        else if (context.WriteDocs) WriteResultsSection(context, Heading, table);
 
         context.Results["command"] = "text";
         context.Results["corpus"] = corpus.Split.Source;
@@ -128,7 +129,7 @@ internal static class TextCommand
         context.Out.Line($"LSTM autoencoder: {settings}, {model.ParameterCount:N0} parameters");
         var ids = train.Select(model.ToIds).ToList();
         var clock = Stopwatch.StartNew();
-        TextTrainer.Fit(model, ids, new TextTrainerOptions
+        var epochReports = TextTrainer.Fit(model, ids, new TextTrainerOptions
         {
             Epochs = epochs, BatchSize = 64, LearningRate = 3e-3f, ClipGradientNorm = 5f, Seed = context.Seed,
             Cancellation = context.Cancellation,
@@ -136,6 +137,7 @@ internal static class TextCommand
             OnEpoch = r => context.Out.Epoch(r, epochs),
         });
         double seconds = clock.Elapsed.TotalSeconds;
+        context.Report.LossChart("LSTM text autoencoder", epochReports, "cross-entropy per token");
         if (context.SavePath is not null)
         {
             model.Save(context.SavePath);
