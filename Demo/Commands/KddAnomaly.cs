@@ -195,7 +195,7 @@ internal static class KddAnomaly
     }
 
     // The 1-minute load average (Linux), so a timing taken on a busy machine says so.
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

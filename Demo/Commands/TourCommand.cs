@@ -43,6 +43,7 @@ internal static class TourCommand
             new("text autoencoder", 2, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64)),
         ];
         var seconds = new Dictionary<string, double>();
+        var cpuSeconds = new Dictionary<string, double>();
         var results = new Dictionary<string, object>();
         var total = Stopwatch.StartNew();
         foreach (var part in parts)
@@ -53,8 +54,10 @@ internal static class TourCommand
             context.Latent = userLatent;
             context.Quick = userQuick || part.Quick;
             var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             part.Run(context);
             seconds[part.Name] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+            cpuSeconds[part.Name] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, 1);
             results[part.Name] = new Dictionary<string, object>(context.Results);
             context.Results.Clear();
             if (context.Cancellation.IsCancellationRequested) context.Out.Line($"the tour was interrupted during: {part.Name}");
@@ -62,17 +65,20 @@ internal static class TourCommand
         context.Epochs = userEpochs;
         context.Results["parts"] = results;
         context.Results["seconds"] = seconds;
+        context.Results["cpu_seconds"] = cpuSeconds;
         context.Results["total_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
 
         context.Out.Heading("Tour summary");
-        var rows = seconds.Select(p => (IReadOnlyList<string>)[p.Key, p.Value.ToString("F1", CultureInfo.InvariantCulture)])
-            .Append(["total", total.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)]).ToList();
-        context.Out.Table("Wall-clock seconds per part", ["part", "seconds"], rows);
-        context.Report.Text($"Wall-clock seconds per part on {Environment.ProcessorCount} cores "
+        string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
+        var rows = seconds.Select(p => (IReadOnlyList<string>)[p.Key, F(p.Value), F(cpuSeconds[p.Key])])
+            .Append(["total", F(total.Elapsed.TotalSeconds), F(cpuSeconds.Values.Sum())]).ToList();
+        string[] headers = ["part", "wall-clock s", "CPU s (all threads)"];
+        context.Out.Table($"Seconds per part (load average {KddAnomaly.LoadAverage()})", headers, rows);
+        context.Report.Text($"Seconds per part on {Environment.ProcessorCount} cores, 1-minute load average {KddAnomaly.LoadAverage()} at the end "
             + $"({Engine.Kernels.Parallelism.MaxThreads} kernel threads). Each part is the command of the same name with "
             + "tour-sized settings (fewer epochs, the embedded Fashion-MNIST subset, one label budget); run the command itself "
             + "for the full comparison.");
-        context.Report.Add(new Demo.Report.Table(null, ["part", "seconds"], rows));
+        context.Report.Add(new Demo.Report.Table(null, headers, rows));
     }
 
     // KDD Cup 1999 when --data or the shared data folder has it (no download in the tour), else one-class Fashion-MNIST.

@@ -101,11 +101,16 @@ internal sealed class Axes
         return value.ToString(a >= 100 ? "0" : a >= 1 ? "0.##" : "0.####", CultureInfo.InvariantCulture);
     }
 
-    // Pads a range by 5% each side (a degenerate range gets a unit width) so points do not sit on the frame.
+    // Pads a range by 5% each side so points do not sit on the frame.
     private static (double, double) Range(double min, double max)
     {
         if (!double.IsFinite(min) || !double.IsFinite(max)) return (0, 1);
-        if (max - min < 1e-12 * Math.Max(1, Math.Abs(max))) return (min - 0.5, max + 0.5);
+        if (max - min < 1e-12 * Math.Max(1, Math.Abs(max)))
+        {
+            // One value: a band of ±10% around it (±0.5 around zero), so a positive loss keeps a positive axis.
+            double half = max == 0 ? 0.5 : 0.1 * Math.Abs(max);
+            return (min - half, max + half);
+        }
         double pad = 0.05 * (max - min);
         return (min - pad, max + pad);
     }

@@ -20,7 +20,9 @@ internal static class HtmlReport
         h2 { font-size: 20px; border-bottom: 2px solid #1f77b4; padding-bottom: 3px; margin-top: 36px; }
         p.meta { color: #666; font-size: 13px; margin-top: 0; }
         nav ol { columns: 2; font-size: 14px; }
-        figure { display: inline-block; vertical-align: top; margin: 8px 16px 12px 0; }
+        div.figures { display: flex; flex-wrap: wrap; gap: 12px 16px; align-items: flex-start; margin-top: 12px; }
+        figure { margin: 0; }
+        p.item { margin: 2px 0 2px 0; } p.item1 { margin: 2px 0 2px 28px; }
         figure img { image-rendering: pixelated; border: 1px solid #ccc; max-width: 100%; }
         figure svg { border: 1px solid #ddd; }
         figcaption { font-size: 12px; color: #555; max-width: 560px; }
@@ -57,14 +59,22 @@ internal static class HtmlReport
         if (sections.Count > 1)
         {
             html.Append("<nav><ol>");
-            for (int i = 0; i < sections.Count; i++) html.Append($"<li><a href=\"#s{i + 1}\">{E(sections[i].Title)}</a></li>");
+            for (int i = 0; i < sections.Count; i++) html.Append($"<li><a href=\"#s{i + 1}\">{E(Capitalised(sections[i].Title))}</a></li>");
             if (headline.Rows.Count > 0) html.Append("<li><a href=\"#headline\">Headline figures</a></li>");
             html.Append("</ol></nav>\n");
         }
         for (int i = 0; i < sections.Count; i++)
         {
-            html.Append($"<section id=\"s{i + 1}\"><h2>{E(sections[i].Title)}</h2>\n");
-            foreach (object item in sections[i].Items) AppendItem(html, item);
+            html.Append($"<section id=\"s{i + 1}\"><h2>{E(Capitalised(sections[i].Title))}</h2>\n");
+            // Text and tables first, in order; then the figures side by side, in order.
+            foreach (object item in sections[i].Items.Where(item => item is not Figure)) AppendItem(html, item);
+            var figures = sections[i].Items.OfType<Figure>().ToList();
+            if (figures.Count > 0)
+            {
+                html.Append("<div class=\"figures\">");
+                foreach (var figure in figures) AppendItem(html, figure);
+                html.Append("</div>\n");
+            }
             html.Append("</section>\n");
         }
         if (headline.Rows.Count > 0)
@@ -81,19 +91,25 @@ internal static class HtmlReport
     {
         switch (item)
         {
+            case Paragraph { Item: int level } p:
+                html.Append($"<p class=\"item{(level > 0 ? "1" : "")}\">• {E(p.Text)}</p>\n");
+                break;
             case Paragraph p:
                 html.Append($"<p>{E(p.Text)}</p>\n");
                 break;
             case Table t:
+                // Columns with nothing but "–" (e.g. label budgets a shortened run skipped) are left out.
+                var shown = Enumerable.Range(0, t.Headers.Count)
+                    .Where(c => t.Rows.Count == 0 || t.Rows.Any(r => c < r.Count && r[c] != "–")).ToList();
                 html.Append("<table>");
                 if (t.Caption is not null) html.Append($"<caption>{E(t.Caption)}</caption>");
                 html.Append("<thead><tr>");
-                foreach (string h in t.Headers) html.Append($"<th>{E(h)}</th>");
+                foreach (int c in shown) html.Append($"<th>{E(t.Headers[c])}</th>");
                 html.Append("</tr></thead><tbody>");
                 foreach (var row in t.Rows)
                 {
                     html.Append("<tr>");
-                    foreach (string cell in row)
+                    foreach (string cell in shown.Select(c => c < row.Count ? row[c] : ""))
                         html.Append(IsNumber(cell) ? $"<td class=\"num\">{E(cell)}</td>" : $"<td>{E(cell)}</td>");
                     html.Append("</tr>");
                 }
@@ -138,7 +154,10 @@ internal static class HtmlReport
         : value.ToString("G5", CultureInfo.InvariantCulture);
 
     private static bool IsNumber(string cell) =>
-        cell.Length > 0 && double.TryParse(cell.TrimEnd('%', 's', ' '), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        cell.Length > 0 && double.TryParse(cell.TrimEnd('%', 's', ' ').Replace(",", "", StringComparison.Ordinal),
+            NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    private static string Capitalised(string title) => title.Length == 0 ? title : char.ToUpperInvariant(title[0]) + title[1..];
 
     private static string E(string text) => Svg.Escape(text);
 }

@@ -10,8 +10,8 @@ internal sealed class ReportSection(string title)
     public List<object> Items { get; } = [];
 }
 
-/// <summary>A paragraph of plain text.</summary>
-internal sealed record Paragraph(string Text);
+/// <summary>A paragraph of plain text; a bullet-list item when <paramref name="Item"/> is its nesting level (0, 1).</summary>
+internal sealed record Paragraph(string Text, int? Item = null);
 
 /// <summary>A table: a header row and body rows of cells (plain text).</summary>
 internal sealed record Table(string? Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows);
@@ -80,7 +80,8 @@ internal sealed class RunReport(string title)
 
     /// <summary>
     /// Adds markdown as it is printed on the console: runs of lines starting with '|' become tables (the
-    /// separator row dropped, ** marks removed), other non-empty lines paragraphs.
+    /// separator row dropped, ** marks removed), lines starting with "- " list items (indented: nested), other
+    /// non-empty lines paragraphs.
     /// </summary>
     public void Markdown(string markdown)
     {
@@ -94,6 +95,13 @@ internal sealed class RunReport(string title)
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].Trim();
+            if (line.StartsWith("- ", StringComparison.Ordinal))
+            {
+                FlushParagraph();
+                Current.Items.Add(new Paragraph(line[2..].Replace("**", "", StringComparison.Ordinal),
+                    lines[i].Length - lines[i].TrimStart().Length > 0 ? 1 : 0));
+                continue;
+            }
             if (!line.StartsWith('|'))
             {
                 if (line.Length == 0) FlushParagraph();

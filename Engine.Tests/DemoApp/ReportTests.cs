@@ -68,7 +68,7 @@ public sealed class ReportTests
         var isAnomaly = Enumerable.Range(0, 400).Select(i => i % 4 == 0).ToArray();
         var scores = isAnomaly.Select(a => (float)(random.NextDouble() + (a ? 0.5 : 0))).ToArray();
         DetectionCharts.Add(report, "synthetic", [("AE", scores), ("PCA", scores.Select(s => -s).ToArray())], isAnomaly);
-        report.Markdown("Intro **text**.\n\n| detector | AUROC |\n|---|---:|\n| AE | 0.9 |\n| PCA | 0.1 |\n");
+        report.Markdown("Intro **text**.\n\n| detector | AUROC | skipped |\n|---|---:|---:|\n| AE | 0.9 | – |\n| PCA | 0.1 | – |\n");
 
         report.Begin("PCA");
         report.Chart("pca", "by size", new LineChart("mse", "k", "mse",
@@ -82,6 +82,7 @@ public sealed class ReportTests
         Assert.Equal((1, 0, 0), sections["PCA"]);
         Assert.Equal((0, 0, 1), sections["Headline figures"]);
         Assert.Contains(root.Descendants(Xhtml + "td"), td => td.Value == "0.0123");
+        Assert.DoesNotContain(root.Descendants(Xhtml + "th"), th => th.Value == "skipped"); // a column of "–" only
         var files = report.Sections.SelectMany(s => s.Items).OfType<Figure>().Select(f => f.File).ToList();
         Assert.Equal(6, files.Count);
         Assert.Equal(files.Count, files.Distinct().Count());
@@ -91,12 +92,14 @@ public sealed class ReportTests
     public void Markdown_TablesAndParagraphs_AreSplit()
     {
         var report = new RunReport("t");
-        report.Markdown("first line\nsecond line\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | **4** |\nafter");
+        report.Markdown("first line\nsecond line\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | **4** |\nafter\n- item\n  - nested");
         var items = report.Current.Items;
         Assert.Equal("first line second line", Assert.IsType<Paragraph>(items[0]).Text);
         var table = Assert.IsType<Table>(items[1]);
         Assert.Equal(["a", "b"], table.Headers);
         Assert.Equal(["3", "4"], table.Rows[1]);
         Assert.Equal("after", Assert.IsType<Paragraph>(items[2]).Text);
+        Assert.Equal(new Paragraph("item", 0), items[3]);
+        Assert.Equal(new Paragraph("nested", 1), items[4]);
     }
 }
