@@ -50,16 +50,37 @@ internal sealed class Output(Action<string>? onHeading = null) : IDisposable
         EndProgress();
         if (!_interactive)
         {
-            Console.WriteLine(title);
+            if (title.Length > 0) Console.WriteLine(title);
             Console.WriteLine("| " + string.Join(" | ", headers) + " |");
             Console.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
             foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
             return;
         }
-        var table = new Spectre.Console.Table { Title = new TableTitle(Markup.Escape(title)) }.RoundedBorder();
+        var table = new Spectre.Console.Table().RoundedBorder();
+        if (title.Length > 0) table.Title = new TableTitle(Markup.Escape(title));
         foreach (string h in headers) table.AddColumn(new TableColumn(Markup.Escape(h)));
         foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Markdown as the commands write it for docs/results.md: as it is when redirected; on a terminal its tables
+    /// are drawn as tables and the rest printed as lines.
+    /// </summary>
+    public void Markdown(string markdown)
+    {
+        if (!_interactive)
+        {
+            Line(markdown);
+            return;
+        }
+        var parsed = new Demo.Report.RunReport("console");
+        parsed.Markdown(markdown);
+        foreach (object item in parsed.Current.Items)
+        {
+            if (item is Demo.Report.Table t) Table("", t.Headers, t.Rows);
+            else if (item is Demo.Report.Paragraph p) Line(p.Item is int level ? new string(' ', 2 * level) + "- " + p.Text : p.Text);
+        }
     }
 
     public void Dispose() => EndProgress();

@@ -64,7 +64,7 @@ internal static class AnomalyCommand
                 throw new ArgumentException($"--protocol must be standard, dagmm or fashion, got '{protocol}'.");
         }
         context.Out.Line("");
-        context.Out.Line(markdown);
+        context.Out.Markdown(markdown);
         if (context.Cancellation.IsCancellationRequested) return;
         if (context.Quick && protocol != "fashion")
         {

@@ -173,8 +173,8 @@ internal static class ClassifyCommand
             mseTable.AppendLine(CultureInfo.InvariantCulture,
                 $"| {w} | {cells.GetValueOrDefault(($"mse{w}", "all"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "1000"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "100"), "–")} |");
         double aeMse = ae.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
-        context.Out.Line(table.ToString());
-        context.Out.Line(mseTable.ToString());
+        context.Out.Markdown(table.ToString());
+        context.Out.Markdown(mseTable.ToString());
         context.Results["dataset"] = data.Source;
         context.Results["latent"] = k;
         context.Results["epochs"] = epochs;

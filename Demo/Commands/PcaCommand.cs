@@ -66,7 +66,7 @@ internal static class PcaCommand
                 $"| {k} | {pcaMse:F5} | {linearMse:F5} | {denseMse:F5} | {pcaSeconds:F1} | {linearSeconds:F1} | {denseSeconds:F1} |");
             if (context.Cancellation.IsCancellationRequested) break;
         }
-        context.Out.Line(table.ToString());
+        context.Out.Markdown(table.ToString());
         context.Results["dataset"] = data.Source;
         context.Results["epochs"] = epochs;
         context.Results["results"] = rows;

@@ -80,7 +80,7 @@ internal static class TextCommand
             rows.Where(r => r.Encoder is not BagOfWordsEncoder).ToList());
         string table = Table(corpus.Description, rows, accuracies, reconstruction, neighbours);
         context.Out.Line("");
-        context.Out.Line(table);
+        context.Out.Markdown(table);
         context.Report.Markdown(table);
         // A --quick run is a smoke test on the synthetic corpus: it leaves the recorded results alone.
         if (context.Quick) context.Out.Line("--quick: docs/results.md left unchanged.");

@@ -34,13 +34,13 @@ internal static class TourCommand
         bool userQuick = context.Quick;
         Part[] parts =
         [
-            new("dense autoencoder", 5, c => DenseCommands.Run(c, "ae", DenseAutoencoderOptions.Reference(c.Latent ?? 32))),
-            new("denoising autoencoder", 5, c => DenseCommands.Run(c, "denoise", DenseAutoencoderOptions.Denoising(c.Latent ?? 32))),
-            new("variational autoencoder", 5, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
-            new("PCA vs autoencoders", 2, PcaCommand.Run),
-            new("classification from the latent space", 3, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
-            new("anomaly detection", 3, Anomaly),
-            new("text autoencoder", 2, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64)),
+            new("dense autoencoder", 10, c => DenseCommands.Run(c, "ae", DenseAutoencoderOptions.Reference(c.Latent ?? 32))),
+            new("denoising autoencoder", 10, c => DenseCommands.Run(c, "denoise", DenseAutoencoderOptions.Denoising(c.Latent ?? 32))),
+            new("variational autoencoder", 10, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
+            new("PCA vs autoencoders", 3, PcaCommand.Run),
+            new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
+            new("anomaly detection", 5, Anomaly),
+            new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64)),
         ];
         var seconds = new Dictionary<string, double>();
         var cpuSeconds = new Dictionary<string, double>();

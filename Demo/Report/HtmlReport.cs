@@ -15,7 +15,7 @@ internal static class HtmlReport
     public const string FileName = "report.html";
 
     private const string Style = """
-        body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1160px; margin: 24px auto; padding: 0 16px; color: #222; line-height: 1.45; }
+        body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1176px; margin: 24px auto; padding: 0 12px; color: #222; line-height: 1.45; }
         h1 { font-size: 26px; margin-bottom: 4px; }
         h2 { font-size: 20px; border-bottom: 2px solid #1f77b4; padding-bottom: 3px; margin-top: 36px; }
         p.meta { color: #666; font-size: 13px; margin-top: 0; }
@@ -24,8 +24,8 @@ internal static class HtmlReport
         figure { margin: 0; }
         p.item { margin: 2px 0 2px 0; } p.item1 { margin: 2px 0 2px 28px; }
         figure img { image-rendering: pixelated; border: 1px solid #ccc; max-width: 100%; }
-        figure svg { border: 1px solid #ddd; }
-        figcaption { font-size: 12px; color: #555; max-width: 560px; }
+        figure svg { border: 1px solid #ddd; width: 540px; height: auto; }
+        figcaption { font-size: 12px; color: #555; max-width: 540px; }
         table { border-collapse: collapse; margin: 10px 0 16px 0; font-size: 13px; }
         th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
         td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -47,7 +47,7 @@ public sealed class DemoRunTests : IDisposable
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr}\n{stdout}");
 
         var sections = ReportTests.Sections(ReportTests.Parse(File.ReadAllText(Path.Combine(outDir, "report.html"))));
-        var (charts, pictures, _) = sections["denoise autoencoder"];
+        var (charts, pictures, _) = sections["Denoise autoencoder"];
         Assert.Equal(2, charts); // the loss per epoch and the latent scatter
         Assert.Equal(1, pictures); // clean, noisy and denoised rows
         Assert.True(sections.ContainsKey("Headline figures"));
