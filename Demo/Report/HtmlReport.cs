@@ -66,15 +66,15 @@ internal static class HtmlReport
         for (int i = 0; i < sections.Count; i++)
         {
             html.Append($"<section id=\"s{i + 1}\"><h2>{E(Capitalised(sections[i].Title))}</h2>\n");
-            // Text and tables first, in order; then the figures side by side, in order.
-            foreach (object item in sections[i].Items.Where(item => item is not Figure)) AppendItem(html, item);
-            var figures = sections[i].Items.OfType<Figure>().ToList();
+            var (text, figures, details) = Arrange(sections[i].Items);
+            foreach (object item in text) AppendItem(html, item);
             if (figures.Count > 0)
             {
                 html.Append("<div class=\"figures\">");
-                foreach (var figure in figures) AppendItem(html, figure);
+                foreach (object figure in figures) AppendItem(html, figure);
                 html.Append("</div>\n");
             }
+            foreach (object item in details) AppendItem(html, item);
             html.Append("</section>\n");
         }
         if (headline.Rows.Count > 0)
@@ -85,6 +85,26 @@ internal static class HtmlReport
         }
         html.Append("</body></html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// A section's layout: its paragraphs first, then its figures side by side, then the details — tables and
+    /// lists, each with the paragraph that introduces it — so long tables never push the charts down. Order is
+    /// kept within each group.
+    /// </summary>
+    private static (List<object> Text, List<object> Figures, List<object> Details) Arrange(IReadOnlyList<object> items)
+    {
+        static bool IsDetail(object item) => item is Table or Paragraph { Item: not null };
+        var text = new List<object>();
+        var figures = new List<object>();
+        var details = new List<object>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is Figure) figures.Add(items[i]);
+            else if (IsDetail(items[i]) || (i + 1 < items.Count && IsDetail(items[i + 1]))) details.Add(items[i]);
+            else text.Add(items[i]);
+        }
+        return (text, figures, details);
     }
 
     private static void AppendItem(StringBuilder html, object item)
