@@ -40,14 +40,8 @@ internal static class ModelTraining
     {
         Directory.CreateDirectory(context.OutDirectory);
         string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
-        var trainer = new Trainer(new TrainerOptions
+        var trainer = new Trainer(Options(context, epochs) with
         {
-            Epochs = epochs,
-            BatchSize = 128,
-            Seed = context.Seed,
-            Cancellation = context.Cancellation,
-            OnBatch = r => context.Out.Batch(r, epochs),
-            OnEpoch = r => context.Out.Epoch(r, epochs),
             CheckpointPath = checkpoint,
             CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
         });
@@ -57,6 +51,17 @@ internal static class ModelTraining
         if (lossChart) context.Report.LossChart(what, history.Epochs);
         return history;
     }
+
+    /// <summary>Batch 128, the run's seed and Ctrl+C token, progress and epoch lines on the console.</summary>
+    public static TrainerOptions Options(RunContext context, int epochs) => new()
+    {
+        Epochs = epochs,
+        BatchSize = 128,
+        Seed = context.Seed,
+        Cancellation = context.Cancellation,
+        OnBatch = r => context.Out.Batch(r, epochs),
+        OnEpoch = r => context.Out.Epoch(r, epochs),
+    };
 
     /// <summary>The file an interrupted training run leaves under --out.</summary>
     public const string InterruptedCheckpoint = "interrupted.safetensors";

@@ -25,15 +25,7 @@ internal static class ConvCommand
         int epochs = context.Epochs ?? (context.Quick ? 2 : 10);
         var model = new ConvAutoencoder(ConvAutoencoderOptions.Reference(context.Latent ?? 32), new Random(context.Seed));
         context.Out.Line(model.Summary());
-        var trainer = new Trainer(new TrainerOptions
-        {
-            Epochs = epochs,
-            BatchSize = 128,
-            Seed = context.Seed,
-            Cancellation = context.Cancellation,
-            OnBatch = r => context.Out.Batch(r, epochs),
-            OnEpoch = r => context.Out.Epoch(r, epochs),
-        });
+        var trainer = new Trainer(ModelTraining.Options(context, epochs));
         var history = trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), train);
         float testMse = trainer.Evaluate(model, test);
         double secondsPerEpoch = history.Epochs.Count > 0 ? history.Epochs.Average(e => e.Seconds) : 0;
