@@ -66,6 +66,25 @@ internal static class ResultsDoc
         return result.ToString();
     }
 
+    /// <summary>
+    /// Replaces the lines between <c>&lt;!-- generated:NAME --&gt;</c> and <c>&lt;!-- /generated:NAME --&gt;</c> in
+    /// the markdown file <paramref name="path"/> with <paramref name="content"/> (set off by blank lines), leaving the
+    /// prose around the block alone; written to a temporary file and renamed.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file lacks one of the markers, has one twice, or has them in the wrong order.</exception>
+    public static void WriteBlock(string path, string name, string content)
+    {
+        string start = $"<!-- generated:{name} -->", end = $"<!-- /generated:{name} -->";
+        var lines = File.ReadAllText(path).Replace("\r\n", "\n").Split('\n');
+        int first = Array.FindIndex(lines, l => l.Trim() == start), last = Array.FindIndex(lines, l => l.Trim() == end);
+        if (first < 0 || last < first || Array.FindLastIndex(lines, l => l.Trim() == start) != first
+            || Array.FindLastIndex(lines, l => l.Trim() == end) != last)
+            throw new InvalidDataException($"{path}: block '{name}' needs exactly one '{start}' line followed by one '{end}' line.");
+        string updated = string.Join('\n', lines[..(first + 1)]) + "\n\n" + content.Trim() + "\n\n" + string.Join('\n', lines[last..]);
+        File.WriteAllText(path + ".tmp", updated);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     private static bool IsHeadingAtOrAbove(string line, int level)
     {
         int hashes = line.TakeWhile(c => c == '#').Count();

@@ -16,7 +16,7 @@ internal static class ExportCommand
         };
         var part = new Option<OnnxPart>("--part")
         {
-            Description = "What the ONNX model computes: Reconstruct, Encoder or Decoder.",
+            Description = "What the ONNX model computes: Reconstruct, Encoder (a VAE: mu and log_var) or Decoder (latent -> reconstruction). An LSTM text autoencoder exports its Encoder only.",
             DefaultValueFactory = _ => OnnxPart.Reconstruct,
         };
         var command = new Command("export", "Export a checkpoint (--load) to ONNX or to a plain safetensors state dict.");
@@ -34,6 +34,11 @@ internal static class ExportCommand
             throw new ArgumentException("export needs --load CHECKPOINT.");
         if (onnx is null && safetensors is null)
             throw new ArgumentException("export needs --onnx FILE or --safetensors FILE (or both).");
+        if (IsTextAutoencoder(context.LoadPath))
+        {
+            RunText(context, onnx, safetensors, part);
+            return;
+        }
         var model = Checkpoint.Load(context.LoadPath);
         var info = Checkpoint.ReadInfo(context.LoadPath);
         context.Out.Line($"loaded {info.Model} from {context.LoadPath}: {model.ParameterCount:N0} parameters, config {info.ConfigJson}");
@@ -50,6 +55,34 @@ internal static class ExportCommand
             context.Results["safetensors"] = safetensors;
         }
         context.Results["model"] = info.Model;
+    }
+
+    // An LSTM text autoencoder is saved by LstmTextAutoencoder.Save (weights + vocabulary), not as a checkpoint.
+    private static bool IsTextAutoencoder(string path) =>
+        SafeTensors.Read(path).Metadata.TryGetValue("format", out string? format) && format == "engine-lstm-text-autoencoder";
+
+    private static void RunText(RunContext context, string? onnx, string? safetensors, OnnxPart part)
+    {
+        var model = Engine.Models.LstmTextAutoencoder.Load(context.LoadPath!);
+        context.Out.Line($"loaded LstmTextAutoencoder from {context.LoadPath}: {model.Parameters().Sum(p => (long)p.Size):N0} parameters, " +
+                         $"{model.Vocabulary.Count:N0} words");
+        if (onnx is not null)
+        {
+            if (part != OnnxPart.Encoder)
+                throw new ArgumentException(
+                    $"export: an LSTM text autoencoder exports its encoder only (ids, lengths -> latent); greedy decoding " +
+                    $"is a word-by-word loop with no ONNX graph here. Use --part Encoder (got {part}).");
+            OnnxExport.SaveEncoder(model, CreateDirectoryFor(onnx));
+            context.Out.Line($"wrote {onnx} (Encoder, {new FileInfo(onnx).Length:N0} bytes)");
+            context.Results["onnx"] = onnx;
+        }
+        if (safetensors is not null)
+        {
+            model.Save(CreateDirectoryFor(safetensors));
+            context.Out.Line($"wrote {safetensors} and {Engine.Models.LstmTextAutoencoder.VocabularyPath(safetensors)}");
+            context.Results["safetensors"] = safetensors;
+        }
+        context.Results["model"] = nameof(Engine.Models.LstmTextAutoencoder);
     }
 
     internal static string CreateDirectoryFor(string file)

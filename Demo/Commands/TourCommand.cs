@@ -40,7 +40,7 @@ internal static class TourCommand
             new("PCA vs autoencoders", 3, PcaCommand.Run),
             new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
             new("anomaly detection", 5, Anomaly),
-            new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64)),
+            new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64, width: 32)),
         ];
         var seconds = new Dictionary<string, double>();
         var cpuSeconds = new Dictionary<string, double>();

@@ -15,7 +15,7 @@ public sealed class CheckpointCrashTests(ITestOutputHelper output)
 {
     private const int Kills = 12;
 
-    private static string DemoDll()
+    internal static string DemoDll()
     {
         // The test runs from Engine.Tests/bin/{Configuration}/{tfm}/; the Demo builds to Demo/bin/{Configuration}/{tfm}/.
         var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));

@@ -1,3 +1,4 @@
+using Engine.Data;
 using Engine.Text;
 
 namespace Engine.Tests.Text;
@@ -46,7 +47,7 @@ public sealed class SyntheticCorpusTests
     }
 
     [Fact]
-    public void TrecLoader_ParsesLabels_RejectsMalformedLines_AndFallsBack()
+    public void QuestionCorpus_ReadsTrecThroughTheOneReader_AndFallsBack()
     {
         string dir = Directory.CreateTempSubdirectory("trec-tests-").FullName;
         try
@@ -54,19 +55,17 @@ public sealed class SyntheticCorpusTests
             string good = Path.Combine(dir, "good.label");
             File.WriteAllText(good, "NUM:dist How far is it from Denver to Aspen ?\nLOC:city What is the capital ?\n",
                 System.Text.Encoding.Latin1);
-            var questions = TrecQuestions.Load(good);
+            var questions = QuestionCorpus.FromTrec(Trec.Read(good));
             Assert.Equal(new LabeledQuestion("How far is it from Denver to Aspen ?", "NUM", "dist"), questions[0]);
             Assert.Equal("LOC", questions[1].Label);
 
             string bad = Path.Combine(dir, "bad.label");
             File.WriteAllText(bad, "NUM:dist ok ?\nFOO:bar what ?\n");
-            var error = Assert.Throws<InvalidDataException>(() => TrecQuestions.Load(bad));
-            Assert.Contains($"{bad}:2:", error.Message);
-            File.WriteAllText(bad, "no label here\n");
-            Assert.Contains($"{bad}:1:", Assert.Throws<InvalidDataException>(() => TrecQuestions.Load(bad)).Message);
+            var error = Assert.Throws<FormatException>(() => QuestionCorpus.LoadTrecOrSynthetic(bad, good, 1));
+            Assert.Contains($"{bad}: line 2:", error.Message);
 
-            Assert.Equal("trec", TrecQuestions.LoadOrSynthetic(good, good, 1).Source);
-            Assert.Equal("synthetic", TrecQuestions.LoadOrSynthetic(Path.Combine(dir, "missing"), good, 1).Source);
+            Assert.Equal("trec", QuestionCorpus.LoadTrecOrSynthetic(good, good, 1).Source);
+            Assert.Equal("synthetic", QuestionCorpus.LoadTrecOrSynthetic(Path.Combine(dir, "missing"), good, 1).Source);
         }
         finally
         {

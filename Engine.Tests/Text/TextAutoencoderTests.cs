@@ -13,18 +13,10 @@ namespace Engine.Tests.Text;
 [Trait("Chapter", "06-Text")]
 public sealed class TextAutoencoderTests
 {
-    // A toy vocabulary of ten words w0..w9 (ids 4..13 after the four special tokens).
-    private static readonly Vocabulary TenWords = Vocabulary.Build(
-        [Enumerable.Range(0, 10).Select(i => $"w{i}").ToArray()]);
+    private static Vocabulary TenWords => ToyText.TenWords;
 
-    private static List<int[]> RandomSentences(int count, int minLength, int maxLength, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, count)
-            .Select(_ => Enumerable.Range(0, random.Next(minLength, maxLength + 1))
-                .Select(_ => Vocabulary.SpecialCount + random.Next(10)).ToArray())
-            .ToList();
-    }
+    private static List<int[]> RandomSentences(int count, int minLength, int maxLength, int seed) =>
+        ToyText.Sentences(new Random(seed), count, minLength, maxLength);
 
     private static LstmTextAutoencoder Tiny(int seed, float wordDropout = 0, int layers = 2) =>
         new(TenWords, new LstmTextAutoencoderOptions

@@ -78,4 +78,33 @@ internal static class ConvStack
             }
         }
     }
+
+    /// <summary>
+    /// Floats in the state dicts <see cref="AddEncoder"/> and <see cref="AddDecoder"/> build, computed without building
+    /// them (checked arithmetic, so a crafted config overflows instead of allocating): the encoder's convolutions
+    /// (with batch norm: γ, β, the running mean and variance, and the batch counter), the whole decoder, and the
+    /// flat width between them.
+    /// </summary>
+    public static (long Encoder, long Decoder, long Flat) StateSizes(int inputChannels, int[] channels, int latent,
+        int imageSize, bool batchNorm)
+    {
+        static long Norm(long c, bool on) => on ? checked(4 * c + 1) : 0;
+        static long Conv(long from, long to) => checked(from * to * 9 + to);
+        int side = Sides(imageSize, channels.Length)[^1];
+        long flat = checked((long)channels[^1] * side * side);
+        long encoder = 0;
+        long previous = inputChannels;
+        foreach (int c in channels)
+        {
+            encoder = checked(encoder + Conv(previous, c) + Norm(c, batchNorm));
+            previous = c;
+        }
+        long decoder = checked((long)latent * flat + flat + Norm(flat, batchNorm));
+        for (int i = channels.Length - 1; i >= 0; i--)
+        {
+            long to = i == 0 ? inputChannels : channels[i - 1];
+            decoder = checked(decoder + Conv(channels[i], to) + (i > 0 ? Norm(to, batchNorm) : 0));
+        }
+        return (encoder, decoder, flat);
+    }
 }

@@ -5,7 +5,7 @@ namespace Engine.Models;
 
 /// <summary>
 /// A sentence autoencoder over word ids: what <see cref="Training.TextTrainer"/> trains and the demo's text
-/// comparison evaluates (the LSTM autoencoder now; a Transformer one can implement the same contract).
+/// comparison evaluates: <see cref="LstmTextAutoencoder"/> and <see cref="TransformerTextAutoencoder"/>.
 /// </summary>
 public interface ISequenceAutoencoder : ISentenceEncoder
 {

@@ -8,9 +8,6 @@ namespace Engine.Models;
 
 public sealed partial class LstmTextAutoencoder
 {
-    // Sentences per inference batch; they are sorted by length first so batches carry little padding.
-    private const int InferenceBatch = 256;
-
     /// <inheritdoc/>
     /// <remarks>Tokens map through <see cref="Vocabulary"/> (unknown → &lt;unk&gt;); see <see cref="EncodeIds"/>.</remarks>
     public float[] Encode(IReadOnlyList<IReadOnlyList<string>> sentences)
@@ -23,35 +20,13 @@ public sealed partial class LstmTextAutoencoder
     /// Latent vectors of id sequences as a row-major (sentences.Count, Z) array, computed without recording a graph.
     /// Sentences are batched by length, so padding never enters a vector.
     /// </summary>
-    public float[] EncodeIds(IReadOnlyList<int[]> sentences)
-    {
-        ArgumentNullException.ThrowIfNull(sentences);
-        int z = LatentSize;
-        var result = new float[(long)sentences.Count * z];
-        using var _ = GradMode.Disable();
-        foreach (int[] rows in InferenceBatches(sentences))
-        {
-            var latent = EncodeBatch(EncoderBatch(sentences, rows)).ReadOnlySpan;
-            for (int b = 0; b < rows.Length; b++)
-                latent.Slice(b * z, z).CopyTo(result.AsSpan(rows[b] * z, z));
-        }
-        return result;
-    }
+    public float[] EncodeIds(IReadOnlyList<int[]> sentences) =>
+        SequenceInference.EncodeIds(sentences, LatentSize, rows => EncodeBatch(EncoderBatch(sentences, rows)));
 
     /// <inheritdoc/>
-    public List<int[]> Reconstruct(IReadOnlyList<int[]> sentences)
-    {
-        ArgumentNullException.ThrowIfNull(sentences);
-        var result = new int[sentences.Count][];
-        using var _ = GradMode.Disable();
-        foreach (int[] rows in InferenceBatches(sentences))
-        {
-            var decoded = GreedyDecode(EncodeBatch(EncoderBatch(sentences, rows)), Options.MaxLength);
-            for (int b = 0; b < rows.Length; b++)
-                result[rows[b]] = decoded[b];
-        }
-        return [.. result];
-    }
+    public List<int[]> Reconstruct(IReadOnlyList<int[]> sentences) =>
+        SequenceInference.Reconstruct(sentences,
+            rows => GreedyDecode(EncodeBatch(EncoderBatch(sentences, rows)), Options.MaxLength));
 
     /// <summary>Reconstructs raw texts and returns the decoded sentences as text (tokens joined by spaces).</summary>
     public List<string> Reconstruct(IReadOnlyList<string> texts)
@@ -79,38 +54,15 @@ public sealed partial class LstmTextAutoencoder
         var words = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var finished = new bool[batch];
         var previous = Enumerable.Repeat(Vocabulary.BosId, batch).ToArray();
-        for (int step = 0; step <= maxLength && finished.Contains(false); step++)
+        bool running = true;
+        for (int step = 0; step <= maxLength && running; step++)
         {
             var x = Ops.Reshape(Ops.Embedding(previous, Embedding), batch, 1, Options.EmbeddingSize);
             var run = Decoder.Run(x, null, state);
             state = run.FinalStates;
             var logits = Output.Forward(Ops.Reshape(run.Output, batch, Options.HiddenSize)).ReadOnlySpan;
-            for (int b = 0; b < batch; b++)
-            {
-                int best = ArgMaxWord(logits.Slice(b * v, v));
-                previous[b] = best;
-                if (finished[b]) continue;
-                if (best == Vocabulary.EosId || step == maxLength) finished[b] = true;
-                else words[b].Add(best);
-            }
+            running = SequenceInference.Step(logits, v, step, maxLength, previous, words, finished);
         }
         return words.Select(w => w.ToArray()).ToList();
-    }
-
-    // The most likely id among those a sentence can contain (<unk>, <eos> and words); ties go to the lower id.
-    private static int ArgMaxWord(ReadOnlySpan<float> logits)
-    {
-        int best = Vocabulary.UnkId;
-        for (int i = best + 1; i < logits.Length; i++)
-            if (i != Vocabulary.BosId && logits[i] > logits[best]) best = i;
-        return best;
-    }
-
-    // Index batches for inference: sentences ordered by length (stable), cut into InferenceBatch-sized groups.
-    private static IEnumerable<int[]> InferenceBatches(IReadOnlyList<int[]> sentences)
-    {
-        int[] order = Enumerable.Range(0, sentences.Count).OrderBy(i => sentences[i]?.Length ?? 0).ToArray();
-        for (int start = 0; start < order.Length; start += InferenceBatch)
-            yield return order[start..Math.Min(order.Length, start + InferenceBatch)];
     }
 }

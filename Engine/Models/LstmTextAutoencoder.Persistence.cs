@@ -1,5 +1,4 @@
 using System.Globalization;
-using Engine.IO;
 using Engine.Text;
 
 namespace Engine.Models;
@@ -9,11 +8,7 @@ public sealed partial class LstmTextAutoencoder
     private const string FormatName = "engine-lstm-text-autoencoder";
 
     /// <summary>Where <see cref="Save"/> puts the vocabulary for a weights file: <c>name.vocab.txt</c> beside it.</summary>
-    public static string VocabularyPath(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return Path.ChangeExtension(path, ".vocab.txt");
-    }
+    public static string VocabularyPath(string path) => TextModelFile.VocabularyPath(path);
 
     /// <summary>
     /// Saves the weights as safetensors (F32, PyTorch parameter names; the options in the metadata) to
@@ -22,14 +17,9 @@ public sealed partial class LstmTextAutoencoder
     /// </summary>
     public void Save(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var tensors = NamedParameters()
-            .Select(p => new SafeTensor(p.Name, p.Parameter.Shape.ToArray(), p.Parameter.ToArray()))
-            .ToList();
         var c = CultureInfo.InvariantCulture;
-        var metadata = new Dictionary<string, string>
+        TextModelFile.Save(path, this, Vocabulary, FormatName, new Dictionary<string, string>
         {
-            ["format"] = FormatName,
             ["embedding_size"] = Options.EmbeddingSize.ToString(c),
             ["hidden_size"] = Options.HiddenSize.ToString(c),
             ["latent_size"] = Options.LatentSize.ToString(c),
@@ -37,12 +27,7 @@ public sealed partial class LstmTextAutoencoder
             ["bidirectional"] = Options.Bidirectional ? "true" : "false",
             ["word_dropout"] = Options.WordDropout.ToString("R", c),
             ["max_length"] = Options.MaxLength.ToString(c),
-            ["vocabulary_size"] = Vocabulary.Count.ToString(c),
-        };
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        SafeTensors.Write(path, tensors, metadata);
-        Vocabulary.Save(VocabularyPath(path));
+        });
     }
 
     /// <summary>Loads a model written by <see cref="Save"/> (weights file and the vocabulary beside it).</summary>
@@ -53,29 +38,27 @@ public sealed partial class LstmTextAutoencoder
     /// <exception cref="FileNotFoundException">The weights or vocabulary file does not exist.</exception>
     public static LstmTextAutoencoder Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = SafeTensors.Read(path);
+        var file = TextModelFile.Open(path, FormatName, "an LSTM text autoencoder");
         var meta = file.Metadata;
-        if (!meta.TryGetValue("format", out string? format) || format != FormatName)
-            throw new InvalidDataException($"{path}: not an LSTM text autoencoder (metadata 'format' is '{format ?? "missing"}', expected '{FormatName}').");
         LstmTextAutoencoderOptions options;
         try
         {
             options = new LstmTextAutoencoderOptions
             {
-                EmbeddingSize = Int(meta, "embedding_size", path),
-                HiddenSize = Int(meta, "hidden_size", path),
-                LatentSize = Int(meta, "latent_size", path),
-                Layers = Int(meta, "layers", path),
-                Bidirectional = MetaText(meta, "bidirectional", path) switch
+                EmbeddingSize = TextModelFile.Int(meta, "embedding_size", path),
+                HiddenSize = TextModelFile.Int(meta, "hidden_size", path),
+                LatentSize = TextModelFile.Int(meta, "latent_size", path),
+                Layers = TextModelFile.Int(meta, "layers", path),
+                Bidirectional = TextModelFile.MetaText(meta, "bidirectional", path) switch
                 {
                     "true" => true,
                     "false" => false,
                     var other => throw new InvalidDataException($"{path}: metadata 'bidirectional' is '{other}', expected true or false."),
                 },
-                WordDropout = float.TryParse(MetaText(meta, "word_dropout", path), NumberStyles.Float, CultureInfo.InvariantCulture, out float p)
+                WordDropout = float.TryParse(TextModelFile.MetaText(meta, "word_dropout", path), NumberStyles.Float,
+                    CultureInfo.InvariantCulture, out float p)
                     ? p : throw new InvalidDataException($"{path}: metadata 'word_dropout' is not a number."),
-                MaxLength = Int(meta, "max_length", path),
+                MaxLength = TextModelFile.Int(meta, "max_length", path),
             };
             options.Validate();
         }
@@ -83,28 +66,8 @@ public sealed partial class LstmTextAutoencoder
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
-        var vocabulary = Vocabulary.Load(VocabularyPath(path));
-        if (vocabulary.Count != Int(meta, "vocabulary_size", path))
-            throw new InvalidDataException($"{path}: the weights are for {meta["vocabulary_size"]} words but {VocabularyPath(path)} holds {vocabulary.Count}.");
-
-        var model = new LstmTextAutoencoder(vocabulary, options, new Random(0));
-        foreach (var (name, parameter) in model.NamedParameters())
-        {
-            if (!file.TryGet(name, out var stored))
-                throw new InvalidDataException($"{path}: tensor '{name}' is missing.");
-            if (!stored.Shape.SequenceEqual(parameter.Shape.ToArray()))
-                throw new InvalidDataException($"{path}: tensor '{name}' has shape ({string.Join(", ", stored.Shape)}); expected {parameter.Shape}.");
-            stored.ToFloatArray().CopyTo(parameter.Span);
-        }
-        if (file.Tensors.Count != model.NamedParameters().Count())
-            throw new InvalidDataException($"{path}: {file.Tensors.Count} tensors stored; the model has {model.NamedParameters().Count()}.");
+        var model = new LstmTextAutoencoder(TextModelFile.LoadVocabulary(path, file), options, new Random(0));
+        TextModelFile.CopyWeights(path, file, model);
         return model;
     }
-
-    private static string MetaText(IReadOnlyDictionary<string, string> meta, string key, string path) =>
-        meta.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"{path}: metadata '{key}' is missing.");
-
-    private static int Int(IReadOnlyDictionary<string, string> meta, string key, string path) =>
-        int.TryParse(MetaText(meta, key, path), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-            ? value : throw new InvalidDataException($"{path}: metadata '{key}' is not an integer.");
 }

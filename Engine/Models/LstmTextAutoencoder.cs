@@ -89,25 +89,15 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     }
 
     /// <inheritdoc/>
-    public int[] ToIds(IReadOnlyList<string> tokens)
-    {
-        ArgumentNullException.ThrowIfNull(tokens);
-        int[] ids = Vocabulary.Encode(tokens);
-        return ids.Length <= Options.MaxLength ? ids : ids[..Options.MaxLength];
-    }
+    public int[] ToIds(IReadOnlyList<string> tokens) => SentenceBatches.ToIds(Vocabulary, tokens, Options.MaxLength);
 
     /// <summary>
     /// The encoder's padded batch of the picked sentences (truncated to <see cref="LstmTextAutoencoderOptions.MaxLength"/>),
     /// with word dropout applied when <paramref name="wordDropout"/> is given and the option is positive.
     /// </summary>
     public SequenceBatch EncoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null,
-        Random? wordDropout = null)
-    {
-        var batch = SequenceBatch.Create(sentences, indices, Options.MaxLength);
-        if (wordDropout is not null && Options.WordDropout > 0)
-            WordDropout.Apply(batch.Ids, batch.MaxLength, batch.Lengths, Options.WordDropout, wordDropout);
-        return batch;
-    }
+        Random? wordDropout = null) =>
+        SentenceBatches.Encoder(sentences, indices, Options.MaxLength, Options.WordDropout, wordDropout);
 
     /// <summary>The decoder's teacher-forcing batch of the same sentences (never corrupted).</summary>
     public SequenceBatch DecoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null) =>
@@ -117,7 +107,7 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     public Tensor EncodeBatch(SequenceBatch encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        CheckIds(encoder.Ids, "EncodeBatch");
+        SentenceBatches.CheckIds("LstmTextAutoencoder.EncodeBatch", encoder.Ids, Vocabulary.Count);
         var x = Ops.Embedding(encoder.Ids, Embedding);
         return Latent(Ops.Reshape(x, encoder.BatchSize, encoder.MaxLength, Options.EmbeddingSize), encoder.Lengths);
     }
@@ -129,27 +119,11 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     /// <exception cref="ArgumentException">The batches differ in size, or the decoder batch has no targets.</exception>
     public Tensor Loss(SequenceBatch encoder, SequenceBatch decoder)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        ArgumentNullException.ThrowIfNull(decoder);
-        if (decoder.TargetIds is null || decoder.BatchSize != encoder.BatchSize)
-            throw new ArgumentException($"LstmTextAutoencoder.Loss: need an encoder batch and a ForDecoder batch of the same sentences; got {encoder.BatchSize} and {decoder.BatchSize} rows{(decoder.TargetIds is null ? ", no targets" : "")}.",
-                nameof(decoder));
-        CheckIds(decoder.Ids, "Loss");
-        CheckIds(decoder.TargetIds, "Loss");
+        SentenceBatches.CheckPair("LstmTextAutoencoder.Loss", encoder, decoder, Vocabulary.Count);
         var z = EncodeBatch(encoder);
         var hidden = DecoderHidden(z, decoder.Ids, decoder.BatchSize, decoder.MaxLength, decoder.Lengths);
 
-        // Keep only the real positions (mask = 1) before the vocabulary projection: padding costs nothing.
-        var rows = new List<int>();
-        var targets = new List<int>();
-        for (int i = 0; i < decoder.Mask.Length; i++)
-        {
-            if (decoder.Mask[i] == 0) continue;
-            rows.Add(i);
-            targets.Add(decoder.TargetIds[i]);
-        }
-        var real = Ops.GatherRows(Ops.Reshape(hidden, decoder.BatchSize * decoder.MaxLength, Options.HiddenSize), [.. rows]);
-        return Ops.CrossEntropyLoss(Output.Forward(real), [.. targets]);
+        return SentenceBatches.MaskedCrossEntropy(hidden, decoder, Output);
     }
 
     /// <inheritdoc/>
@@ -187,24 +161,5 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     {
         var x = Ops.Reshape(Ops.Embedding(ids, Embedding), batch, steps, Options.EmbeddingSize);
         return Decoder.Run(x, lengths, InitialState(z)).Output;
-    }
-
-    private void CheckIds(int[] ids, string op)
-    {
-        foreach (int id in ids)
-            if ((uint)id >= (uint)Vocabulary.Count)
-                throw new ArgumentException($"LstmTextAutoencoder.{op}: id {id} is outside the vocabulary 0..{Vocabulary.Count - 1}.");
-    }
-
-    // The embedding table as a module, so its parameter is named "embedding.weight" as in PyTorch's nn.Embedding
-    // (initialised N(0, 1) like it).
-    private sealed class EmbeddingTable : Module
-    {
-        public EmbeddingTable(int count, int size, Random random) =>
-            Weight = RegisterParameter("weight", Tensor.Normal(random, 0f, 1f, count, size));
-
-        public Tensor Weight { get; }
-
-        public override Tensor Forward(Tensor input) => Ops.Embedding(input, Weight);
     }
 }

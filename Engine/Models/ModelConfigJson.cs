@@ -15,4 +15,7 @@ namespace Engine.Models;
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DenseAutoencoderOptions))]
 [JsonSerializable(typeof(VaeOptions))]
+[JsonSerializable(typeof(ConvAutoencoderOptions))]
+[JsonSerializable(typeof(ConvVaeOptions))]
+[JsonSerializable(typeof(TransformerTextAutoencoderOptions))]
 internal sealed partial class ModelConfigJson : JsonSerializerContext;

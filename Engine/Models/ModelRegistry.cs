@@ -7,7 +7,7 @@ namespace Engine.Models;
 /// by its type to save it, and by the name in the file to rebuild it.
 /// </summary>
 /// <remarks>
-/// To make a new autoencoder checkpointable (sparse, denoising, conv, VAE...):
+/// To make a new autoencoder type checkpointable:
 /// <list type="number">
 /// <item>Give it an options record holding its whole architecture (like <see cref="DenseAutoencoderOptions"/>)
 /// and a public property returning it.</item>
@@ -29,6 +29,10 @@ public static class ModelRegistry
             model => model.Options, DenseStateSize, options => new DenseAutoencoder(options, new Rng(0))),
         ModelRegistration.For<VariationalAutoencoder, VaeOptions>(ModelConfigJson.Default.VaeOptions,
             model => model.Options, VaeStateSize, options => new VariationalAutoencoder(options, new Rng(0))),
+        ModelRegistration.For<ConvAutoencoder, ConvAutoencoderOptions>(ModelConfigJson.Default.ConvAutoencoderOptions,
+            model => model.Options, ConvStateSize, options => new ConvAutoencoder(options, new Rng(0))),
+        ModelRegistration.For<ConvVariationalAutoencoder, ConvVaeOptions>(ModelConfigJson.Default.ConvVaeOptions,
+            model => model.Options, ConvVaeStateSize, options => new ConvVariationalAutoencoder(options, new Rng(0))),
     ];
 
     private static ModelRegistration[] Registrations => Volatile.Read(ref _registrations);
@@ -95,6 +99,22 @@ public static class ModelRegistry
             width = h;
         }
         return total + Linear(width, options.InputSize);
+    }
+
+    /// <summary>Floats in a conv autoencoder's state dict: the conv trunk, the Linear code layer and the mirrored decoder.</summary>
+    private static long ConvStateSize(ConvAutoencoderOptions o)
+    {
+        ConvStack.Validate(nameof(ConvAutoencoder), o.Channels, o.LatentSize, o.ImageSize, o.InputChannels);
+        var (encoder, decoder, flat) = ConvStack.StateSizes(o.InputChannels, o.Channels, o.LatentSize, o.ImageSize, o.BatchNorm);
+        return checked(encoder + flat * o.LatentSize + o.LatentSize + decoder);
+    }
+
+    /// <summary>Floats in a conv VAE's state dict: the conv trunk, the μ and log σ² heads and the mirrored decoder.</summary>
+    private static long ConvVaeStateSize(ConvVaeOptions o)
+    {
+        ConvStack.Validate(nameof(ConvVariationalAutoencoder), o.Channels, o.LatentSize, o.ImageSize, o.InputChannels);
+        var (encoder, decoder, flat) = ConvStack.StateSizes(o.InputChannels, o.Channels, o.LatentSize, o.ImageSize, o.BatchNorm);
+        return checked(encoder + 2 * (flat * o.LatentSize + o.LatentSize) + decoder);
     }
 
     /// <summary>Floats in a dense autoencoder's state dict: each Linear's weight and bias (tied: encoder weights, all biases).</summary>

@@ -1,3 +1,5 @@
+using Engine.Data;
+
 namespace Engine.Text;
 
 /// <summary>A question with its TREC coarse class (ABBR, DESC, ENTY, HUM, LOC, NUM) and fine class.</summary>
@@ -16,8 +18,8 @@ public sealed record QuestionSplit(IReadOnlyList<LabeledQuestion> Train, IReadOn
 /// <summary>The six TREC coarse question classes (Li and Roth, 2002).</summary>
 public static class QuestionClasses
 {
-    /// <summary>ABBR, DESC, ENTY, HUM, LOC, NUM, in this order (class index = position).</summary>
-    public static IReadOnlyList<string> Coarse { get; } = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"];
+    /// <summary>ABBR, DESC, ENTY, HUM, LOC, NUM, in this order (class index = position): <see cref="Trec.CoarseClasses"/>.</summary>
+    public static IReadOnlyList<string> Coarse => Trec.CoarseClasses;
 
     /// <summary>The index of a coarse class in <see cref="Coarse"/>, or -1.</summary>
     public static int IndexOf(string label)

@@ -47,6 +47,26 @@ public sealed class SequenceBatch
     public int IdAt(int row, int step) => Ids[Offset(row, step)];
 
     /// <summary>
+    /// The flat positions (row · MaxLength + step) of the real tokens, in row-major order, and the target id at
+    /// each: what a masked loss gathers before the vocabulary projection, so padding costs nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The batch has no targets (it was not made by <see cref="ForDecoder"/>).</exception>
+    public (int[] Positions, int[] Targets) RealTargets()
+    {
+        if (TargetIds is null)
+            throw new InvalidOperationException("SequenceBatch.RealTargets: this batch has no targets; build it with ForDecoder.");
+        var positions = new List<int>();
+        var targets = new List<int>();
+        for (int i = 0; i < Mask.Length; i++)
+        {
+            if (Mask[i] == 0) continue;
+            positions.Add(i);
+            targets.Add(TargetIds[i]);
+        }
+        return ([.. positions], [.. targets]);
+    }
+
+    /// <summary>
     /// Pads <paramref name="sequences"/> (the rows picked by <paramref name="indices"/>, or all of them) into a
     /// batch. Sequences longer than <paramref name="maxLength"/> are truncated.
     /// </summary>

@@ -61,12 +61,34 @@ public static class OnnxExport
         return builder.Build();
     }
 
+    /// <summary>
+    /// Writes the encoder of an LSTM text autoencoder (word ids and lengths → <c>latent</c>) to
+    /// <paramref name="path"/> as ONNX, atomically. See <see cref="BuildEncoder"/>.
+    /// </summary>
+    public static void SaveEncoder(LstmTextAutoencoder model, string path) =>
+        AtomicFile.WriteAllBytes(path, BuildEncoder(model));
+
+    /// <summary>
+    /// The serialized ONNX encoder of an LSTM text autoencoder. Inputs <c>ids</c> (int64, (N, T), padded) and
+    /// <c>lengths</c> (int32, (N), each at least 1); output <c>latent</c> (N, Z), equal to
+    /// <see cref="LstmTextAutoencoder.EncodeIds"/>. The decoder (greedy, word by word) is not exported.
+    /// </summary>
+    public static byte[] BuildEncoder(LstmTextAutoencoder model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return LstmEncoderOnnx.Build(model);
+    }
+
     /// <summary>The one table from model types to their ONNX graphs.</summary>
     private static OnnxModelGraph GraphOf(AutoencoderModel model) => model switch
     {
         DenseAutoencoder dense => new DenseOnnxGraph(dense),
+        ConvAutoencoder conv => new ConvOnnxGraph(conv),
+        VariationalAutoencoder vae => VaeOnnxGraph.Of(vae),
+        ConvVariationalAutoencoder convVae => VaeOnnxGraph.Of(convVae),
         _ => throw new ArgumentException(
-            $"OnnxExport: {model.GetType().Name} has no ONNX mapping yet. HINT: add a case to OnnxExport.GraphOf.",
+            $"OnnxExport: {model.GetType().Name} has no ONNX mapping (exportable: DenseAutoencoder, ConvAutoencoder, " +
+            "VariationalAutoencoder, ConvVariationalAutoencoder). HINT: add a case to OnnxExport.GraphOf.",
             nameof(model)),
     };
 }

@@ -89,4 +89,26 @@ public sealed partial class OnnxModelBuilder
     public string BatchNormalization(string x, string scale, string bias, string mean, string variance,
         float epsilon = 1e-5f, string? output = null) =>
         AddNode("BatchNormalization", [x, scale, bias, mean, variance], output, OnnxAttribute.Float("epsilon", epsilon));
+
+    /// <summary>Transpose: output axis i is input axis perm[i].</summary>
+    public string Transpose(string x, long[] perm, string? output = null) =>
+        AddNode("Transpose", [x], output, OnnxAttribute.Ints("perm", perm));
+
+    /// <summary>Gather along axis 0: rows of <paramref name="table"/> picked by the integer <paramref name="indices"/> (an embedding lookup).</summary>
+    public string Gather(string table, string indices, string? output = null) =>
+        AddNode("Gather", [table, indices], output, OnnxAttribute.Int("axis", 0));
+
+    /// <summary>
+    /// LSTM over time-major X (T, N, I) with W (D, 4H, I), R (D, 4H, H) and B (D, 8H), gates in ONNX's order
+    /// i, o, f, c; <paramref name="sequenceLengths"/> (int32, N) or "" for full length. Returns (Y (T, D, N, H),
+    /// Y_h (D, N, H)); the final cell state is not an output.
+    /// </summary>
+    public (string Y, string YH) Lstm(string x, string w, string r, string b, string sequenceLengths, int hiddenSize,
+        bool bidirectional)
+    {
+        string y = $"LSTM_{_nodeCount}_Y", yh = $"LSTM_{_nodeCount}_Y_h";
+        AddNode("LSTM", [x, w, r, b, sequenceLengths], [y, yh], OnnxAttribute.Int("hidden_size", hiddenSize),
+            OnnxAttribute.String("direction", bidirectional ? "bidirectional" : "forward"));
+        return (y, yh);
+    }
 }

@@ -21,6 +21,9 @@ public sealed partial class OnnxModelBuilder
     /// <summary>TensorProto.DataType FLOAT.</summary>
     public const int ElementTypeFloat = 1;
 
+    /// <summary>TensorProto.DataType INT32.</summary>
+    public const int ElementTypeInt32 = 6;
+
     /// <summary>TensorProto.DataType INT64.</summary>
     public const int ElementTypeInt64 = 7;
 
@@ -55,6 +58,20 @@ public sealed partial class OnnxModelBuilder
     {
         Define(name, "AddInput");
         _inputs.Add(ValueInfo(name, shape));
+        return name;
+    }
+
+    /// <summary>Declares a graph input of another element type (e.g. <see cref="ElementTypeInt64"/> word ids); returns its name.</summary>
+    /// <param name="name">Unique value name.</param>
+    /// <param name="elementType">TensorProto.DataType: <see cref="ElementTypeFloat"/>, <see cref="ElementTypeInt32"/> or <see cref="ElementTypeInt64"/>.</param>
+    /// <param name="shape">Dimensions; use a symbolic one (e.g. "N") for the batch.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Another element type.</exception>
+    public string AddTypedInput(string name, int elementType, params OnnxDim[] shape)
+    {
+        if (elementType is not (ElementTypeFloat or ElementTypeInt32 or ElementTypeInt64))
+            throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "AddTypedInput: FLOAT (1), INT32 (6) or INT64 (7).");
+        Define(name, "AddTypedInput");
+        _inputs.Add(ValueInfo(name, shape, elementType));
         return name;
     }
 
@@ -177,7 +194,7 @@ public sealed partial class OnnxModelBuilder
         return tensor;
     }
 
-    private static ProtoWriter ValueInfo(string name, OnnxDim[] shape)
+    private static ProtoWriter ValueInfo(string name, OnnxDim[] shape, int elementType = ElementTypeFloat)
     {
         var dims = new ProtoWriter();
         foreach (var dim in shape)
@@ -190,7 +207,7 @@ public sealed partial class OnnxModelBuilder
             dims.WriteMessage(1, dimension);
         }
         var tensorType = new ProtoWriter();
-        tensorType.WriteInt64(1, ElementTypeFloat);
+        tensorType.WriteInt64(1, elementType);
         tensorType.WriteMessage(2, dims);
         var type = new ProtoWriter();
         type.WriteMessage(1, tensorType);

@@ -31,21 +31,13 @@ public abstract class OnnxModelGraph
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(tensor);
-        if (builder.HasValue(name)) return name;
-        return builder.AddInitializer(name, tensor.Shape.ToArray().Select(d => (long)d).ToArray(), tensor.ReadOnlySpan);
+        return ModuleOnnx.Initializer(builder, name, tensor);
     }
 
     /// <summary>Applies an activation to <paramref name="x"/>; the result is named <paramref name="output"/> when given.</summary>
     protected static string Activate(OnnxModelBuilder builder, ActivationKind kind, string x, string? output = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return kind switch
-        {
-            ActivationKind.Identity => output is null ? x : builder.AddNode("Identity", [x], output),
-            ActivationKind.Relu => builder.Relu(x, output),
-            ActivationKind.Sigmoid => builder.Sigmoid(x, output),
-            ActivationKind.Tanh => builder.Tanh(x, output),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "OnnxModelGraph: no ONNX operator for this activation."),
-        };
+        return ModuleOnnx.Activate(builder, kind, x, output);
     }
 }

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace Demo.Commands;
+
+/// <summary>
+/// Writes the `text` comparison: its section of docs/results.md (table and nearest neighbours) and the table in
+/// the generated block of docs/autoencoders-vs-transformers.md, so no number in either is typed by hand.
+/// </summary>
+internal static class TextReport
+{
+    public const string Heading = "## Text: sequence autoencoders vs Transformer vs Word2Vec vs bag of words";
+    public const string Chapter = "autoencoders-vs-transformers.md";
+    public const string Block = "text-comparison";
+
+    /// <summary>The comparison table with the corpus line above it and the notes below.</summary>
+    public static string Table(string corpus, IReadOnlyList<TextRow> rows)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"Corpus: {corpus}. Each sentence vector feeds the same multinomial logistic regression (Engine.Analysis, C = 1, L-BFGS; dense vectors standardised) predicting the 6 coarse classes; unsupervised encoders saw only the training questions.");
+        sb.AppendLine();
+        sb.AppendLine("| sentence vector | dims | trained parameters | test accuracy (6 classes) | reconstruction token acc. (held-out) | exact sentences (held-out) | training time | settings |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in rows)
+        {
+            if (row.NotRun is not null)
+            {
+                sb.AppendLine(c, $"| {row.Name} | – | – | – | – | – | – | {row.NotRun} |");
+                continue;
+            }
+            string parameters = row.Parameters is long p ? p.ToString("N0", c) : "–";
+            string accuracy = row.Accuracy is double a ? $"{a * 100:F1}%" : "–";
+            string recon = row.Reconstruction is { } r ? $"{r.Tokens * 100:F1}% | {r.Exact * 100:F1}%" : "– | –";
+            sb.AppendLine(c, $"| {row.Name} | {row.Dimensions} | {parameters} | {accuracy} | {recon} | {row.TrainSeconds:F1} s | {row.Settings} |");
+        }
+        sb.AppendLine();
+        sb.AppendLine("Training time is wall-clock to the fixed number of epochs on the shared 2-core machine (other jobs may have run). The peer row trains gensim with the same settings on the same tokens (written to --out by this command) and fits scikit-learn's LogisticRegression the same way (Engine.Bench/peers/trec_sentence_peer.py, run by `text --peer`).");
+        return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// Writes the results section (table plus nearest neighbours) and the chapter's generated block (table); a
+    /// --quick run is a smoke test on the synthetic corpus and leaves both alone.
+    /// </summary>
+    public static void Write(RunContext context, string table, IReadOnlyList<string> neighbours)
+    {
+        if (context.Quick)
+        {
+            context.Out.Line("--quick: docs/results.md and docs/" + Chapter + " left unchanged.");
+            return;
+        }
+        var section = new StringBuilder(table).Append("\n\n")
+            .Append("Nearest training questions to a few held-out questions (cosine similarity of the vectors centred on the training mean):\n\n")
+            .AppendJoin('\n', neighbours);
+        context.Out.Line($"updated {ResultsDoc.WriteSection(Heading, section.ToString())}");
+        string? results = ResultsDoc.Locate(Directory.GetCurrentDirectory());
+        if (results is null) return;
+        string chapter = Path.Combine(Path.GetDirectoryName(results)!, Chapter);
+        ResultsDoc.WriteBlock(chapter, Block, table);
+        context.Out.Line($"updated block '{Block}' of {chapter}");
+    }
+}
