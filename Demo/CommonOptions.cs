@@ -39,9 +39,15 @@ internal sealed class CommonOptions
 
     public Option<string?> Load { get; } = new("--load") { Description = "Load a model checkpoint instead of training.", Recursive = true };
 
+    public Option<bool> WriteDocs { get; } = new("--write-docs")
+    {
+        Description = "Write the results (tables, figures) into their generated blocks in the docs chapters of this repository.",
+        Recursive = true,
+    };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Epochs, Latent, Seed, Threads, Out, Quick, Json, Save, Load })
+        foreach (var option in new Option[] { Data, Epochs, Latent, Seed, Threads, Out, Quick, Json, Save, Load, WriteDocs })
             command.Options.Add(option);
     }
 }

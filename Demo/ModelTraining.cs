@@ -99,6 +99,34 @@ internal static class ModelTraining
         context.Results["saved"] = save;
     }
 
+    /// <summary>
+    /// Puts a model's headline result and its pictures into block <paramref name="block"/> of a docs chapter (with
+    /// --write-docs): one table row of the model, the data, epochs, the metric and seconds per epoch.
+    /// </summary>
+    public static void Publish(RunContext context, string chapter, string block, AutoencoderModel model,
+        TrainingHistory? history, FashionMnistData data, string metric, string value,
+        params (string Path, string Caption)[] figures)
+    {
+        string epochs = history is null ? $"loaded from {context.LoadPath}" : history.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string perEpoch = history is null || history.Epochs.Count == 0 ? "–" : $"{history.Epochs.Average(e => e.Seconds):F1}";
+        string markdown = $"| model | parameters | data | epochs | {metric} | s/epoch |\n|---|---:|---|---:|---:|---:|\n"
+            + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | {Describe(data)} "
+            + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on a shared 2-core machine.";
+        ResultsDoc.Publish(context, chapter, block, markdown, figures);
+    }
+
+    /// <summary>
+    /// The data of a run in a few words for the docs ("Fashion-MNIST, the embedded subset (6,000 train / 1,000 test
+    /// images)"), without the local paths that <see cref="FashionMnistData.Source"/> names.
+    /// </summary>
+    public static string Describe(FashionMnistData data)
+    {
+        string which = data.IsSubset ? "the embedded subset"
+            : data.TrainCount == 60_000 && data.TestCount == 10_000 ? "the full set"
+            : "a set given with --data";
+        return $"Fashion-MNIST, {which} ({data.TrainCount:N0} train / {data.TestCount:N0} test images)";
+    }
+
     /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>
     public static void Report(RunContext context, string name, TrainingHistory? history, FashionMnistData data)
     {
@@ -136,8 +164,8 @@ internal static class ModelTraining
         return (float)(sum / count);
     }
 
-    /// <summary>Writes originals (top row), optionally their noisy versions, and reconstructions as one PNG.</summary>
-    public static void SaveReconstructions(RunContext context, AutoencoderModel model, IDataset test, string file,
+    /// <summary>Writes originals (top row), optionally their noisy versions, and reconstructions as one PNG; returns its path.</summary>
+    public static string SaveReconstructions(RunContext context, AutoencoderModel model, IDataset test, string file,
         Corruption? noise = null)
     {
         const int count = 10;
@@ -149,13 +177,13 @@ internal static class ModelTraining
         rows.AddRange(batch.ToArray());
         if (noise is not null) rows.AddRange(shown.ToArray());
         rows.AddRange(reconstruction.ToArray());
-        SaveGrid(context, file, rows.ToArray(), rows.Count / 784, caption: noise is null
+        return SaveGrid(context, file, rows.ToArray(), rows.Count / 784, caption: noise is null
             ? $"{model.GetType().Name}: test images (top row) and their reconstructions (bottom row)."
             : $"{model.GetType().Name}: clean test images, the noisy inputs ({noise.Kind} {noise.Level}), and the denoised outputs.");
     }
 
-    /// <summary>Tiles 28×28 images (ten to a row by default) into a PNG under --out, and into the report.</summary>
-    public static void SaveGrid(RunContext context, string file, float[] images, int count, int columns = 10,
+    /// <summary>Tiles 28×28 images (ten to a row by default) into a PNG under --out, and into the report; returns its path.</summary>
+    public static string SaveGrid(RunContext context, string file, float[] images, int count, int columns = 10,
         string? caption = null)
     {
         Directory.CreateDirectory(context.OutDirectory);
@@ -164,6 +192,7 @@ internal static class ModelTraining
         grid.SavePng(path);
         context.Report.Picture(file, caption ?? file, grid.ToPng());
         context.Out.Line($"wrote {path}");
+        return path;
     }
 
     /// <summary>The test images' codes seen in 2-D (the code itself, or its first two principal axes), coloured by class.</summary>

@@ -1,93 +1,190 @@
 using System.Text;
+using Engine.IO;
 
 namespace Demo;
 
 /// <summary>
-/// Keeps docs/results.md up to date from demo runs: each command owns one "## " section and replaces it in place,
-/// leaving every other section as it was.
+/// Writes what a demo run measured into the docs chapters. A chapter marks each generated part with a pair of lines
+/// <c>&lt;!-- generated:NAME --&gt;</c> … <c>&lt;!-- /generated:NAME --&gt;</c>; a command replaces the text between
+/// its markers and leaves the rest of the chapter (the prose around it) alone. Figures are copied to docs/figures/.
 /// </summary>
+/// <remarks>
+/// The markers are HTML comments, so they do not show when the markdown is rendered. A missing, repeated or nested
+/// marker is refused with a message naming the file and line: guessing where a table belongs could overwrite prose.
+/// Every file is written with <see cref="AtomicFile"/>, so a failed write leaves the old chapter as it was.
+/// </remarks>
 internal static class ResultsDoc
 {
-    public const string FileName = "results.md";
+    /// <summary>The folder under docs/ that holds the figures the chapters show.</summary>
+    public const string FiguresFolder = "figures";
 
-    /// <summary>
-    /// Replaces (or appends) the section that starts with the line <paramref name="heading"/> (e.g.
-    /// "## Anomaly detection (KDD Cup 1999)") and runs to the next heading of the same or a higher level.
-    /// The file is docs/results.md of the repository found by walking up from the current directory to Engine.sln;
-    /// outside the repository it is <paramref name="fallbackDirectory"/>/results.md. Returns the path written.
-    /// </summary>
-    public static string WriteSection(string heading, string markdown, string fallbackDirectory = "out")
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(heading);
-        ArgumentNullException.ThrowIfNull(markdown);
-        int level = heading.TakeWhile(c => c == '#').Count();
-        if (level == 0) throw new ArgumentException($"ResultsDoc.WriteSection: '{heading}' is not a markdown heading.", nameof(heading));
-        string path = Locate(Directory.GetCurrentDirectory()) ?? Path.Combine(fallbackDirectory, FileName);
-        string existing = File.Exists(path) ? File.ReadAllText(path) : "# Results\n";
-        string updated = Replace(existing, heading.Trim(), level, markdown.TrimEnd() + "\n");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        // write to a temporary file and rename, so a crash never leaves half a document
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, updated);
-        File.Move(temp, path, overwrite: true);
-        return path;
-    }
+    private const string StartPrefix = "<!-- generated:";
+    private const string EndPrefix = "<!-- /generated:";
+    private const string MarkerSuffix = " -->";
 
-    /// <summary>docs/results.md under the first ancestor of <paramref name="start"/> holding Engine.sln, or null.</summary>
-    public static string? Locate(string start)
+    /// <summary>The line that opens the block <paramref name="name"/>.</summary>
+    public static string StartMarker(string name) => StartPrefix + name + MarkerSuffix;
+
+    /// <summary>The line that closes the block <paramref name="name"/>.</summary>
+    public static string EndMarker(string name) => EndPrefix + name + MarkerSuffix;
+
+    /// <summary>docs/ under the first ancestor of <paramref name="start"/> holding Engine.sln, or null.</summary>
+    public static string? LocateDocs(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
-                return Path.Combine(dir.FullName, "docs", FileName);
+                return Path.Combine(dir.FullName, "docs");
         }
         return null;
     }
 
-    /// <summary>The document with the section under <paramref name="heading"/> replaced by heading + body.</summary>
-    public static string Replace(string document, string heading, int level, string body)
+    /// <summary>
+    /// The document with the lines between the markers of block <paramref name="name"/> replaced by
+    /// <paramref name="content"/> (set off by blank lines, so tables and images render as blocks of their own).
+    /// </summary>
+    /// <param name="document">The markdown text ("\n" or "\r\n" line ends; the result uses "\n").</param>
+    /// <param name="name">Block name: lower-case letters, digits and '-'.</param>
+    /// <param name="content">The new markdown of the block; it must not contain generated-block markers itself.</param>
+    /// <param name="what">The file name, for error messages.</param>
+    /// <exception cref="ArgumentException">A bad block name, or content that holds markers.</exception>
+    /// <exception cref="InvalidDataException">The markers are missing, repeated, out of order or nested.</exception>
+    public static string ReplaceBlock(string document, string name, string content, string what)
     {
-        var lines = document.Replace("\r\n", "\n").Split('\n').ToList();
-        int start = lines.FindIndex(l => l.TrimEnd() == heading);
-        var section = new StringBuilder().Append(heading).Append("\n\n").Append(body);
-        if (start < 0)
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(content);
+        CheckName(name);
+        if (content.Contains(StartPrefix, StringComparison.Ordinal) || content.Contains(EndPrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"ResultsDoc: the content for block '{name}' of {what} contains a generated-block marker.", nameof(content));
+
+        var lines = document.Replace("\r\n", "\n").Split('\n');
+        int start = Single(lines, StartMarker(name), name, what);
+        int end = Single(lines, EndMarker(name), name, what);
+        if (start < 0 || end < 0)
+            throw new InvalidDataException($"{what}: block '{name}' needs the lines '{StartMarker(name)}' and "
+                + $"'{EndMarker(name)}'; {(start < 0 ? "the first" : "the second")} is missing.");
+        if (end < start)
+            throw new InvalidDataException($"{what}: block '{name}' closes on line {end + 1} before it opens on line {start + 1}.");
+        for (int i = start + 1; i < end; i++)
         {
-            string head = document.TrimEnd();
-            return (head.Length == 0 ? "" : head + "\n\n") + section;
+            if (IsMarker(lines[i]))
+                throw new InvalidDataException($"{what}: block '{name}' (lines {start + 1}-{end + 1}) holds another marker on "
+                    + $"line {i + 1} ('{lines[i].Trim()}'); nested blocks are not allowed.");
         }
-        int end = start + 1;
-        while (end < lines.Count && !IsHeadingAtOrAbove(lines[end], level)) end++;
-        string before = string.Join('\n', lines.Take(start));
-        string after = string.Join('\n', lines.Skip(end));
+
         var result = new StringBuilder();
-        if (before.Length > 0) result.Append(before).Append('\n');
-        result.Append(section);
-        if (after.Trim().Length > 0) result.Append('\n').Append(after);
+        foreach (string line in lines.AsSpan(0, start + 1)) result.Append(line).Append('\n');
+        string body = content.Replace("\r\n", "\n").Trim('\n');
+        result.Append('\n');
+        if (body.Length > 0) result.Append(body).Append("\n\n");
+        result.AppendJoin('\n', lines[end..]);
         return result.ToString();
     }
 
-    /// <summary>
-    /// Replaces the lines between <c>&lt;!-- generated:NAME --&gt;</c> and <c>&lt;!-- /generated:NAME --&gt;</c> in
-    /// the markdown file <paramref name="path"/> with <paramref name="content"/> (set off by blank lines), leaving the
-    /// prose around the block alone; written to a temporary file and renamed.
-    /// </summary>
-    /// <exception cref="InvalidDataException">The file lacks one of the markers, has one twice, or has them in the wrong order.</exception>
+    /// <summary>Replaces block <paramref name="name"/> of the markdown file <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The markers are missing, repeated, out of order or nested.</exception>
     public static void WriteBlock(string path, string name, string content)
     {
-        string start = $"<!-- generated:{name} -->", end = $"<!-- /generated:{name} -->";
-        var lines = File.ReadAllText(path).Replace("\r\n", "\n").Split('\n');
-        int first = Array.FindIndex(lines, l => l.Trim() == start), last = Array.FindIndex(lines, l => l.Trim() == end);
-        if (first < 0 || last < first || Array.FindLastIndex(lines, l => l.Trim() == start) != first
-            || Array.FindLastIndex(lines, l => l.Trim() == end) != last)
-            throw new InvalidDataException($"{path}: block '{name}' needs exactly one '{start}' line followed by one '{end}' line.");
-        string updated = string.Join('\n', lines[..(first + 1)]) + "\n\n" + content.Trim() + "\n\n" + string.Join('\n', lines[last..]);
-        File.WriteAllText(path + ".tmp", updated);
-        File.Move(path + ".tmp", path, overwrite: true);
+        if (!File.Exists(path)) throw new FileNotFoundException($"ResultsDoc: {path} does not exist.", path);
+        string updated = ReplaceBlock(File.ReadAllText(path), name, content, path);
+        AtomicFile.WriteText(path, w => w.Write(updated));
     }
 
-    private static bool IsHeadingAtOrAbove(string line, int level)
+    /// <summary>
+    /// Copies a figure (PNG or SVG) to docs/figures/<paramref name="targetName"/>, atomically; returns the link to it
+    /// relative to docs/ ("figures/NAME").
+    /// </summary>
+    public static string CopyFigure(string docsDirectory, string sourcePath, string targetName)
     {
-        int hashes = line.TakeWhile(c => c == '#').Count();
-        return hashes >= 1 && hashes <= level && line.Length > hashes && line[hashes] == ' ';
+        string extension = Path.GetExtension(targetName).ToLowerInvariant();
+        if (extension is not (".png" or ".svg") || Path.GetFileName(targetName) != targetName)
+            throw new ArgumentException($"ResultsDoc: a figure is a .png or .svg file name without folders, got '{targetName}'.", nameof(targetName));
+        string folder = Path.Combine(docsDirectory, FiguresFolder);
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllBytes(Path.Combine(folder, targetName), File.ReadAllBytes(sourcePath));
+        return FiguresFolder + "/" + targetName;
+    }
+
+    /// <summary>
+    /// With --write-docs: writes <paramref name="markdown"/>, the figures (as images under it) and a line saying which
+    /// command produced them into block <paramref name="block"/> of docs/<paramref name="chapter"/>. Without it, says
+    /// how to ask for that. Figure files are named after the block (docs/figures/BLOCK-FILE unless FILE starts with it).
+    /// </summary>
+    public static void Publish(RunContext context, string chapter, string block, string markdown,
+        params (string Path, string Caption)[] figures)
+    {
+        if (!context.WriteDocs)
+        {
+            context.Out.Line($"docs/{chapter} left as it is (add --write-docs to put these results into its block '{block}').");
+            return;
+        }
+        string? docs = LocateDocs(Directory.GetCurrentDirectory());
+        if (docs is null)
+        {
+            context.Out.Line($"--write-docs: no Engine.sln above {Directory.GetCurrentDirectory()}, so docs/{chapter} was not written.");
+            return;
+        }
+        string path = Path.Combine(docs, chapter);
+        if (!File.Exists(path)) throw new FileNotFoundException($"--write-docs: {path} does not exist.", path);
+
+        var body = new StringBuilder(markdown.TrimEnd()).Append("\n\n");
+        var copies = new List<(string Source, string Target)>();
+        foreach (var (source, caption) in figures)
+        {
+            string file = Path.GetFileName(source);
+            string target = file.StartsWith(block + "-", StringComparison.Ordinal) ? file : $"{block}-{file}";
+            copies.Add((source, target));
+            body.Append($"![{caption}]({FiguresFolder}/{target})\n\n");
+        }
+        body.Append($"Generated by `{CommandLine()}` on {DateTime.UtcNow:yyyy-MM-dd}.");
+        // Check the chapter's markers before touching any file, so a refusal changes nothing.
+        string updated = ReplaceBlock(File.ReadAllText(path), block, body.ToString(), path);
+        foreach (var (source, target) in copies) CopyFigure(docs, source, target);
+        AtomicFile.WriteText(path, w => w.Write(updated));
+        context.Out.Line($"wrote block '{block}' of {path}" + (copies.Count > 0 ? $" and {copies.Count} figure(s) in {FiguresFolder}/" : ""));
+    }
+
+    // The command as a reader would type it again: the process's own arguments, quoted where needed, without the
+    // options that only say where files go (--out, --json), which do not change the results.
+    private static string CommandLine()
+    {
+        var args = new List<string>();
+        string[] given = Environment.GetCommandLineArgs();
+        for (int i = 1; i < given.Length; i++)
+        {
+            if (given[i] is "--out" or "--json") i++;
+            else if (!given[i].StartsWith("--out=", StringComparison.Ordinal) && !given[i].StartsWith("--json=", StringComparison.Ordinal))
+                args.Add(given[i].Contains(' ') ? $"\"{given[i]}\"" : given[i]);
+        }
+        return "dotnet run -c Release --project Demo -- " + string.Join(' ', args);
+    }
+
+    private static void CheckName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+            throw new ArgumentException($"ResultsDoc: block name '{name}' may hold only lower-case letters, digits and '-'.", nameof(name));
+    }
+
+    private static bool IsMarker(string line)
+    {
+        string trimmed = line.Trim();
+        return (trimmed.StartsWith(StartPrefix, StringComparison.Ordinal) || trimmed.StartsWith(EndPrefix, StringComparison.Ordinal))
+            && trimmed.EndsWith(MarkerSuffix, StringComparison.Ordinal);
+    }
+
+    // The index of the one line equal to marker (ignoring surrounding spaces), -1 if none; twice is an error.
+    private static int Single(string[] lines, string marker, string name, string what)
+    {
+        int found = -1;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Trim() != marker) continue;
+            if (found >= 0)
+                throw new InvalidDataException($"{what}: '{marker}' appears twice (lines {found + 1} and {i + 1}); block '{name}' must be unique.");
+            found = i;
+        }
+        return found;
     }
 }

@@ -19,6 +19,8 @@ internal sealed class RunContext(ParseResult parse, CommonOptions options, Cance
     public string? JsonPath { get; } = parse.GetValue(options.Json);
     public string? SavePath { get; } = parse.GetValue(options.Save);
     public string? LoadPath { get; } = parse.GetValue(options.Load);
+    // Settable: the tour turns it off, so that its shortened runs never replace the chapters' results.
+    public bool WriteDocs { get; set; } = parse.GetValue(options.WriteDocs);
     public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Headline figures, written to --json at the end.</summary>
@@ -32,8 +34,6 @@ internal sealed class RunContext(ParseResult parse, CommonOptions options, Cance
     /// <summary>The command line as typed (for the report's header).</summary>
     public string CommandLine { get; } = "Demo " + string.Join(' ', parse.Tokens.Select(t => t.Value));
 
-    /// <summary>False in the tour: its shortened runs must not replace the sections of docs/results.md.</summary>
-    public bool WriteDocs { get; set; } = true;
 
     /// <summary>Set by the tour: use the data that ships with the repo unless --data says otherwise.</summary>
     public bool PreferEmbedded { get; set; }

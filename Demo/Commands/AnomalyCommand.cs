@@ -27,9 +27,12 @@ internal static class AnomalyCommand
         return command;
     }
 
+    /// <summary>The chapter whose generated blocks hold the anomaly results.</summary>
+    public const string Chapter = "05-anomaly-detection-kdd99.md";
+
     public static void Run(RunContext context, string protocol, int? runs)
     {
-        string heading, markdown;
+        string block, markdown;
         switch (protocol)
         {
             case "standard":
@@ -38,7 +41,7 @@ internal static class AnomalyCommand
                 var data = KddAnomaly.Load(context);
                 var recipe = Recipe(context, epochs: 50, latent: 8);
                 markdown = KddAnomaly.Standard(context, data, recipe);
-                heading = "## Anomaly detection (KDD Cup 1999)";
+                block = "kdd-standard";
                 break;
             }
             case "dagmm":
@@ -48,16 +51,16 @@ internal static class AnomalyCommand
                 int count = runs ?? (context.Quick ? 3 : 20);
                 if (count < 1) throw new ArgumentException($"--runs must be at least 1, got {count}.");
                 markdown = KddDagmm.Run(context, data, Recipe(context, epochs: 5, latent: 4), count);
-                heading = "## Anomaly detection (KDD Cup 1999, DAGMM protocol)";
+                block = "kdd-dagmm";
                 break;
             }
             case "fashion":
             {
                 context.Out.Heading("One-class anomaly detection on Fashion-MNIST");
                 markdown = FashionOneClass.Run(context);
-                heading = context.Results["dataset"] is string source && source.Contains("embedded", StringComparison.Ordinal)
-                    ? "## Anomaly detection (one-class Fashion-MNIST, embedded subset)"
-                    : "## Anomaly detection (one-class Fashion-MNIST)";
+                block = context.Results["dataset"] is string source && source.Contains("embedded", StringComparison.Ordinal)
+                    ? "fashion-one-class-embedded"
+                    : "fashion-one-class";
                 break;
             }
             default:
@@ -66,16 +69,10 @@ internal static class AnomalyCommand
         context.Out.Line("");
         context.Out.Markdown(markdown);
         if (context.Cancellation.IsCancellationRequested) return;
-        if (context.Quick && protocol != "fashion")
-        {
-            context.Out.Line("--quick: a shortened run, so docs/results.md is left as it is.");
-            return;
-        }
-        string path = ResultsDoc.WriteSection(heading, markdown, context.OutDirectory);
-        context.Out.Line($"wrote the section \"{heading[3..]}\" of {path}");
+        ResultsDoc.Publish(context, Chapter, block, markdown);
     }
 
-    // Chosen by trying a few variants (see docs/results.md): standard on seed 1, dagmm on seeds 100-101, which the
+    // Chosen by trying a few variants (see docs/05-anomaly-detection-kdd99.md): standard on seed 1, dagmm on seeds 100-101, which the
     // reported dagmm runs (seeds 1-20) do not use.
     private static KddRecipe Recipe(RunContext context, int epochs, int latent) =>
         new([64, 32], context.Latent ?? latent, context.Epochs ?? (context.Quick ? Math.Max(1, epochs / 4) : epochs), 256, 1e-3f);

@@ -4,7 +4,7 @@ using Engine.Anomaly;
 
 namespace Demo.Commands;
 
-/// <summary>Formats detection reports as markdown tables (for the console and docs/results.md) and JSON values.</summary>
+/// <summary>Formats detection reports as markdown tables (for the console and the docs chapter) and JSON values.</summary>
 internal static class AnomalyMarkdown
 {
     public static string F(double value, int digits = 4) => value.ToString("F" + digits, CultureInfo.InvariantCulture);

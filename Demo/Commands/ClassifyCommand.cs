@@ -18,9 +18,9 @@ namespace Demo.Commands;
 internal static class ClassifyCommand
 {
     private const int Classes = 10;
-    private const int RandomForestMaxRows = 10_000;
-    private const int MinimumSteps = 500;
     private static readonly float[] JointWeights = [0.01f, 0.1f, 1f];
+    // --quick is a smoke test: one weight; the full run shows the effect of the weight.
+    private static readonly float[] QuickJointWeights = [0.1f];
 
     public static Command Create(CommonOptions options)
     {
@@ -34,7 +34,7 @@ internal static class ClassifyCommand
     /// <paramref name="jointWeights"/> and <paramref name="minimumSteps"/> (of each fine-tuned or joint model).
     /// </summary>
     public static void Run(RunContext context, string[]? budgets = null, float[]? jointWeights = null,
-        int minimumSteps = MinimumSteps)
+        int? minimumSteps = null)
     {
         context.Out.Heading("Classification from the latent space");
         var data = context.LoadFashion();
@@ -54,7 +54,8 @@ internal static class ClassifyCommand
             ("1000", Stratified(trainY, 1000, context.Seed)),
             ("100", Stratified(trainY, 100, context.Seed)),
         }.Where(b => budgets is null || budgets.Contains(b.Name)).ToArray();
-        var weights = jointWeights ?? JointWeights;
+        var weights = jointWeights ?? (context.Quick ? QuickJointWeights : JointWeights);
+        int steps = minimumSteps ?? MinimumSteps(context);
 
         // Unsupervised pretraining on every training image (labels unused).
         var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
@@ -103,10 +104,9 @@ internal static class ClassifyCommand
                     var fitX = x;
                     var fitY = labels;
                     int fitRows = rows.Length;
-                    if (classifier.StartsWith("random forest", StringComparison.Ordinal) && fitRows > RandomForestMaxRows)
+                    if (classifier.StartsWith("random forest", StringComparison.Ordinal) && fitRows > ForestRows(context))
                     {
-                        // The forest is the slowest fit: cap it at a class-balanced random subset of 10k rows.
-                        var sub = Stratified(labels, RandomForestMaxRows, context.Seed);
+                        var sub = Stratified(labels, ForestRows(context), context.Seed);
                         fitX = Gather(x, cols, sub);
                         fitY = sub.Select(i => labels[i]).ToArray();
                         fitRows = sub.Length;
@@ -133,7 +133,7 @@ internal static class ClassifyCommand
                 LatentDemoSupport.CopyParameters(ae, copy);
                 var model = new EncoderClassifier(copy.Encoder, k, Classes, new Random(context.Seed + 10));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var trainer = SupervisedTrainerFor(context, rows.Length, tuneEpochs, minimumSteps);
+                var trainer = SupervisedTrainerFor(context, rows.Length, tuneEpochs, steps);
                 trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled);
                 Record("fine-tuned", $"AE-{k} encoder", "softmax head", budget, trainer.Accuracy(model, test),
                     clock.Elapsed.TotalSeconds);
@@ -148,7 +148,7 @@ internal static class ClassifyCommand
                 var model = new JointAutoencoderClassifier(copy, Classes, weight, new Random(context.Seed + 10));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 bool semi = rows.Length < n;
-                var trainer = SupervisedTrainerFor(context, semi ? n : rows.Length, tuneEpochs, minimumSteps);
+                var trainer = SupervisedTrainerFor(context, semi ? n : rows.Length, tuneEpochs, steps);
                 trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled, semi ? train : null);
                 double mse = copy.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
                 Record("joint", $"AE-{k}, w = {weight.ToString(CultureInfo.InvariantCulture)}", "softmax head", budget,
@@ -186,20 +186,17 @@ internal static class ClassifyCommand
             + $"{n:N0} training images without labels for {epochs} epochs (Adam 1e-3, batch 128, seed {context.Seed}); the "
             + $"1,000 and 100 budgets are class-balanced random subsets. Classifiers: softmax regression (L-BFGS, C = 1), "
             + "linear SVM (hinge, C = 1, at most 200 epochs), MLP (one hidden layer of 128, Adam, on the engine) on "
-            + $"standardised features; random forest ({Trees(context)} trees, at most {RandomForestMaxRows:N0} training rows) and "
+            + $"standardised features; random forest ({Trees(context)} trees, at most {ForestRows(context):N0} training rows) and "
             + "5-NN (Euclidean) on the features as they are. Fine-tuned: the pretrained encoder + a new softmax head, "
-            + $"trained end to end on the labels ({tuneEpochs} epochs, at least {minimumSteps} steps). Joint: the "
+            + $"trained end to end on the labels ({tuneEpochs} epochs, at least {steps} steps). Joint: the "
             + $"pretrained AE + a softmax head, trained {tuneEpochs} epochs on MSE + w·cross-entropy (reconstruction on all "
             + "training images, cross-entropy on the labelled ones). Pretrained AE test MSE "
-            + $"{aeMse:F5}; the joint models' test MSE:\n\n{mseTable}\n"
-            + "Generated by `dotnet run -c Release --project Demo -- classify" + (context.Quick ? " --quick" : "")
-            + $" --epochs {epochs}`.\n\n{table}";
+            + $"{aeMse:F5}; the joint models' test MSE:\n\n{mseTable}\n{table}";
         context.Report.Text($"Test accuracy (%) on {nTest:N0} test images by approach and label budget: baseline features, "
             + $"frozen AE codes and VAE means with five classifiers, the fine-tuned encoder, and joint training. AE and VAE "
             + $"pretrained {epochs} epochs without labels on {n:N0} images ({data.Source}).");
         context.Report.Markdown(table.ToString());
-        if (context.WriteDocs && LatentDemoSupport.WriteResultsSection("## Classification from the latent space", markdown) is string path)
-            context.Out.Line($"wrote the table to {path}");
+        ResultsDoc.Publish(context, "04-classification-from-the-latent-space.md", "classify", markdown);
     }
 
     private static (string Name, Func<int, IClassifier> Make, bool Scale)[] Classifiers(RunContext context) =>
@@ -212,6 +209,13 @@ internal static class ClassifyCommand
     ];
 
     private static int Trees(RunContext context) => context.Quick ? 50 : 100;
+
+    // The forest is the slowest fit: it trains on at most this many rows (a class-balanced random subset).
+    private static int ForestRows(RunContext context) => context.Quick ? 2_000 : 10_000;
+
+    // Fine-tuning and joint training run at least this many steps, so that the 100-label budget (one batch per
+    // epoch) still trains; --quick keeps a tenth of it as a smoke test.
+    private static int MinimumSteps(RunContext context) => context.Quick ? 50 : 500;
 
     private static SupervisedTrainer SupervisedTrainerFor(RunContext context, int rowsPerEpoch, int epochs, int minimumSteps)
     {

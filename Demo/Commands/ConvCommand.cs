@@ -29,5 +29,8 @@ internal static class ConvCommand
         context.Results["parameters"] = model.ParameterCount;
         ModelTraining.Report(context, "conv", history, data);
         ModelTraining.SaveIfAsked(context, model, data, testMse);
+        string picture = ModelTraining.SaveReconstructions(context, model, test, "conv-reconstructions.png");
+        ModelTraining.Publish(context, "03-variants.md", "conv", model, history, data, "test MSE", $"{testMse:F5}",
+            (picture, "Test images (top row) and their reconstructions by the convolutional autoencoder (bottom row)"));
     }
 }

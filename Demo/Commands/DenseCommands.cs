@@ -44,16 +44,23 @@ internal static class DenseCommands
         context.Report.Text($"{model.GetType().Name} {recipe.InputSize}-{string.Join('-', recipe.HiddenSizes)}-{model.LatentSize}: "
             + (recipe.Noise is null ? $"test MSE per pixel {testMse:F5}." : $"test MSE of the denoised test images against the clean ones {testMse:F5} (noise: {recipe.Noise.Kind} {recipe.Noise.Level}).")
             + $" Data: {data.Source}, {data.TrainCount:N0} training / {data.TestCount:N0} test images.");
+        string value = $"{testMse:F5}";
         if (recipe.Sparsity is not null)
         {
             float meanActivation = MeanCodeActivation(model, test);
             context.Out.Line($"mean code activation on test images {meanActivation:F4} (target {recipe.Sparsity.Target})");
             context.Results["mean_code_activation"] = meanActivation;
+            value += $" (mean code activation {meanActivation:F4}, target {recipe.Sparsity.Target})";
         }
         ModelTraining.Report(context, name, history, data);
         ModelTraining.SaveIfAsked(context, model, data, testMse);
-        ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
         ModelTraining.LatentScatter(context, model, test, $"{name} ({model.LatentSize}-D code)");
+        string caption = recipe.Noise is null
+            ? "Test images (top row) and their reconstructions (bottom row)"
+            : "Test images (top), with noise (middle), denoised (bottom)";
+        ModelTraining.Publish(context, name == "ae" ? "01-what-is-an-autoencoder.md" : "03-variants.md", name, model, history,
+            data, recipe.Noise is null ? "test MSE" : "test MSE (denoised vs clean)", value, (picture, caption));
     }
 
     private static float MeanCodeActivation(DenseAutoencoder model, Engine.Data.IDataset test)

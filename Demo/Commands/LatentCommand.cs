@@ -31,11 +31,12 @@ internal static class LatentCommand
         var testY = LatentDemoSupport.ToLabels(data.TestLabels);
         Directory.CreateDirectory(context.OutDirectory);
         string Out(string file) => Path.Combine(context.OutDirectory, file);
-        context.Out.Line("colours by class: " + string.Join(", ", FashionMnist.ClassNames.Select((name, c) =>
+        string colours = string.Join(", ", FashionMnist.ClassNames.Select((name, c) =>
         {
             var (r, g, b) = ScatterPlot.ColorOf(c);
             return $"{name} #{r:x2}{g:x2}{b:x2}";
-        })));
+        }));
+        context.Out.Line("colours by class: " + colours);
 
         // 1. A model whose code is 2-D: plot the codes directly.
         var ae2 = new DenseAutoencoder(DenseAutoencoderOptions.Reference(2), new Random(context.Seed));
@@ -96,5 +97,17 @@ internal static class LatentCommand
         {
             "latent-2d.png", $"latent-{k}d-pca.png", "interpolation.png", "vae-samples.png", "neighbours.png",
         };
+
+        string markdown = $"{ModelTraining.Describe(data)}; dense "
+            + $"autoencoders 784-512-128-k (reference recipe) and a VAE 784-512-256-{vae.LatentSize}, {epochs} epochs each, "
+            + $"seed {context.Seed}. Test MSE: 2-D code {context.Results["ae2_test_mse"]:F5}, {k}-D code "
+            + $"{context.Results["ae_test_mse"]:F5}. Nearest neighbours (Euclidean, in the {k}-D code space) that share the "
+            + $"query's class: {100 * agreement:F1}% ({agree}/{total}). Colours: {colours}.";
+        ResultsDoc.Publish(context, "02-latent-space.md", "latent", markdown,
+            (Out("latent-2d.png"), "The test images' codes of the autoencoder with a 2-D code, coloured by class"),
+            (Out($"latent-{k}d-pca.png"), $"The {k}-D codes of the test images seen through their first two principal axes"),
+            (Out("interpolation.png"), "Decoding points on the straight line between the codes of two test images (first and last column)"),
+            (Out("vae-samples.png"), "Decoded samples z ~ N(0, I) from the VAE's prior"),
+            (Out("neighbours.png"), $"A query image per class (first column) and its nearest neighbours in the {k}-D code space"));
     }
 }

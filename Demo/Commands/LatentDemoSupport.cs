@@ -4,7 +4,7 @@ using Engine.Models;
 
 namespace Demo.Commands;
 
-/// <summary>What the pca, classify and latent commands share: data as float arrays, AE training, the results page.</summary>
+/// <summary>What the pca, classify and latent commands share: data as float arrays, AE training.</summary>
 internal static class LatentDemoSupport
 {
     public static float[] ToFloats(byte[] images)
@@ -52,40 +52,5 @@ internal static class LatentDemoSupport
         var to = target.NamedParameters().ToList();
         if (from.Count != to.Count) throw new InvalidOperationException("CopyParameters: the models differ.");
         for (int i = 0; i < from.Count; i++) from[i].Parameter.ReadOnlySpan.CopyTo(to[i].Parameter.Span);
-    }
-
-    /// <summary>
-    /// Replaces the section under <paramref name="heading"/> (up to the next "## " heading) in docs/results.md, or
-    /// appends it; the file is found by walking up from the working directory to the folder holding Engine.sln.
-    /// Written atomically. Returns the path, or null when no repository was found.
-    /// </summary>
-    public static string? WriteResultsSection(string heading, string markdown)
-    {
-        var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Engine.sln"))) dir = dir.Parent;
-        if (dir is null) return null;
-        string path = Path.Combine(dir.FullName, "docs", "results.md");
-        var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : ["# Results", ""];
-        var section = new List<string> { heading, "" };
-        section.AddRange(markdown.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
-        section.Add("");
-        int start = lines.FindIndex(l => l.TrimEnd() == heading);
-        if (start < 0)
-        {
-            if (lines.Count > 0 && lines[^1].Length > 0) lines.Add("");
-            lines.AddRange(section);
-        }
-        else
-        {
-            int end = lines.FindIndex(start + 1, l => l.StartsWith("## ", StringComparison.Ordinal));
-            if (end < 0) end = lines.Count;
-            lines.RemoveRange(start, end - start);
-            lines.InsertRange(start, section);
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, string.Join("\n", lines).TrimEnd() + "\n");
-        File.Move(temp, path, overwrite: true);
-        return path;
     }
 }

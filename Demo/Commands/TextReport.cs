@@ -4,13 +4,14 @@ using System.Text;
 namespace Demo.Commands;
 
 /// <summary>
-/// Writes the `text` comparison: its section of docs/results.md (table and nearest neighbours) and the table in
-/// the generated block of docs/autoencoders-vs-transformers.md, so no number in either is typed by hand.
+/// Writes the `text` comparison into the chapters' generated blocks (with --write-docs): the table and the nearest
+/// neighbours in docs/07-text-autoencoders.md, the table in docs/09-autoencoders-vs-transformers.md, so no number
+/// in either is typed by hand.
 /// </summary>
 internal static class TextReport
 {
-    public const string Heading = "## Text: sequence autoencoders vs Transformer vs Word2Vec vs bag of words";
-    public const string Chapter = "autoencoders-vs-transformers.md";
+    public const string TextChapter = "07-text-autoencoders.md";
+    public const string TransformerChapter = "09-autoencoders-vs-transformers.md";
     public const string Block = "text-comparison";
 
     /// <summary>The comparison table with the corpus line above it and the notes below.</summary>
@@ -39,25 +40,13 @@ internal static class TextReport
         return sb.ToString().TrimEnd();
     }
 
-    /// <summary>
-    /// Writes the results section (table plus nearest neighbours) and the chapter's generated block (table); a
-    /// --quick run is a smoke test on the synthetic corpus and leaves both alone.
-    /// </summary>
+    /// <summary>Writes the table and the nearest neighbours into chapter 7's block and the table into chapter 9's.</summary>
     public static void Write(RunContext context, string table, IReadOnlyList<string> neighbours)
     {
-        if (context.Quick)
-        {
-            context.Out.Line("--quick: docs/results.md and docs/" + Chapter + " left unchanged.");
-            return;
-        }
-        var section = new StringBuilder(table).Append("\n\n")
+        var withNeighbours = new StringBuilder(table).Append("\n\n")
             .Append("Nearest training questions to a few held-out questions (cosine similarity of the vectors centred on the training mean):\n\n")
             .AppendJoin('\n', neighbours);
-        context.Out.Line($"updated {ResultsDoc.WriteSection(Heading, section.ToString())}");
-        string? results = ResultsDoc.Locate(Directory.GetCurrentDirectory());
-        if (results is null) return;
-        string chapter = Path.Combine(Path.GetDirectoryName(results)!, Chapter);
-        ResultsDoc.WriteBlock(chapter, Block, table);
-        context.Out.Line($"updated block '{Block}' of {chapter}");
+        ResultsDoc.Publish(context, TextChapter, Block, withNeighbours.ToString());
+        ResultsDoc.Publish(context, TransformerChapter, Block, table);
     }
 }

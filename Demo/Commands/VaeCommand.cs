@@ -45,15 +45,21 @@ internal static class VaeCommand
         context.Results["beta"] = beta;
         ModelTraining.Report(context, pytorchExample ? "vae-pytorch-example" : "vae", history, data);
         ModelTraining.SaveIfAsked(context, model, data, negElbo);
-        ModelTraining.SaveReconstructions(context, model, test, "vae-reconstructions.png");
+        string reconstructions = ModelTraining.SaveReconstructions(context, model, test, "vae-reconstructions.png");
         context.Report.Text($"Test negative ELBO {negElbo:F1} nats per image; IWAE bound (k = {k}) {iwae:F1}; "
             + $"{posterior.ActiveUnits} of {model.LatentSize} latent units active. Data: {data.Source}.");
-        ModelTraining.SaveGrid(context, "vae-samples.png", model.Sample(50, new Random(context.Seed)).ToArray(), 50,
+        string samples = ModelTraining.SaveGrid(context, "vae-samples.png", model.Sample(50, new Random(context.Seed)).ToArray(), 50,
             caption: "VAE: 50 images decoded from z drawn from the prior N(0, I).");
         var testX = LatentDemoSupport.ToFloats(data.TestImages);
         var (strip, count) = LatentDemoSupport.InterpolationStrip(model, testX, LatentDemoSupport.ToLabels(data.TestLabels), 8);
         ModelTraining.SaveGrid(context, "vae-interpolation.png", strip, count, 10,
             "VAE: interpolation between the posterior means of two test images (first and last column), 8 decoded steps.");
+        string block = pytorchExample ? "vae-pytorch-example" : beta == 1f ? "vae" : "beta-vae";
+        ModelTraining.Publish(context, "03-variants.md", block, model, history, data,
+            $"test negative ELBO (nats/image), β = {beta.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            $"{negElbo:F1} (IWAE k={k}: {iwae:F1}; active units {posterior.ActiveUnits}/{model.LatentSize})",
+            (reconstructions, "Test images (top) and their reconstructions from the posterior mean (bottom)"),
+            (samples, "Decoded samples z ~ N(0, I) from the prior"));
     }
 
     // The plain negative ELBO (β = 1, no annealing or free bits) per test image, one ε sample per image.

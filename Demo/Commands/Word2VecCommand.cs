@@ -49,10 +49,12 @@ internal static class Word2VecCommand
         var vectors = result.Vectors;
         context.Out.Line(string.Create(CultureInfo.InvariantCulture,
             $"{vectors.Count:N0} words, {result.TrainWords:N0} words/epoch, {result.TrainingTime.TotalSeconds:F2} s, {result.WordsPerSecond:N0} words/s"));
+        var table = new System.Text.StringBuilder("| word | nearest words (cosine similarity) |\n|---|---|\n");
         foreach (string word in Queries.Where(vectors.Contains))
         {
-            var near = vectors.MostSimilar(word, 6).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Word} {s.Cosine:F2}"));
-            context.Out.Line($"  {word,-10} {string.Join(", ", near)}");
+            var near = string.Join(", ", vectors.MostSimilar(word, 6).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Word} {s.Cosine:F2}")));
+            context.Out.Line($"  {word,-10} {near}");
+            table.Append($"| {word} | {near} |\n");
         }
         string path = VectorsPath(context.OutDirectory);
         string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -67,6 +69,10 @@ internal static class Word2VecCommand
         context.Results["words_per_second"] = result.WordsPerSecond;
         context.Results["train_seconds"] = result.TrainingTime.TotalSeconds;
         context.Results["vectors_path"] = path;
+        ResultsDoc.Publish(context, "08-autoencoders-vs-word2vec.md", "word2vec", string.Create(CultureInfo.InvariantCulture,
+            $"Corpus: {description}. Training: {Describe(options)}; {vectors.Count:N0} words in the vocabulary, "
+            + $"{result.TrainWords:N0} words per epoch, {result.TrainingTime.TotalSeconds:F2} s, {result.WordsPerSecond:N0} words/s "
+            + $"(wall-clock, shared 2-core machine).\n\n{table}"));
     }
 
     // --out names the file when it has a vector-file extension, else the folder for word2vec.txt.

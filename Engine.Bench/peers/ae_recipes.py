@@ -32,7 +32,7 @@ dense models well below PyTorch's seconds per epoch (aim 0.6x); dense AE peak RS
 Run (build the Demo first: dotnet build -c Release):
     /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/ae_recipes.py [--quick] [--threads 2]
         [--epochs 10] [--models ae,denoise,conv,vae,vae-example] [--write-docs] [--deadline HH:MM]
---write-docs replaces the section "## Autoencoders on Fashion-MNIST: ours vs PyTorch" of docs/results.md (after
+--write-docs replaces the generated block "ours-vs-pytorch" of docs/03-variants.md (after
 every model, so a stopped run leaves an honest partial table). --deadline (UTC) stops a child still running then and
 skips the remaining models; their rows say so.
 """
@@ -57,6 +57,8 @@ SUBSET_CANDIDATES = [REPO / "Demo/bin/Release/net10.0/data/fashion-mnist-subset"
 DEMO = REPO / "Demo/bin/Release/net10.0/Demo"
 PEER_ENV = "/work/shared/tools/peer-env"
 SECTION = "## Autoencoders on Fashion-MNIST: ours vs PyTorch"
+DOCS_CHAPTER = "docs/03-variants.md"
+DOCS_BLOCK = "ours-vs-pytorch"
 ALL_MODELS = ["ae", "denoise", "conv", "vae", "vae-example"]
 DEMO_COMMAND = {"ae": ["ae"], "denoise": ["denoise"], "conv": ["conv"], "vae": ["vae"],
                 "vae-example": ["vae", "--pytorch-example"]}
@@ -329,20 +331,21 @@ def render(run, rows):
 
 
 def write_docs(section_text):
-    path = REPO / "docs/results.md"
-    text = path.read_text() if path.exists() else "# Results\n"
-    lines = text.splitlines()
-    start = next((i for i, l in enumerate(lines) if l.strip() == SECTION), None)
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section_text
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        before = "\n".join(lines[:start]).rstrip("\n")
-        after = "\n".join(lines[end:])
-        new = before + "\n\n" + section_text + ("\n" + after if after else "")
-    new = new.rstrip("\n") + "\n"
-    tmp = path.with_suffix(".md.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replaces the generated block DOCS_BLOCK of DOCS_CHAPTER (the same markers and refusals as Demo/ResultsDoc.cs)."""
+    path = REPO / DOCS_CHAPTER
+    body = section_text.split("\n", 1)[1] if section_text.startswith(SECTION) else section_text
+    start_marker, end_marker = f"<!-- generated:{DOCS_BLOCK} -->", f"<!-- /generated:{DOCS_BLOCK} -->"
+    lines = path.read_text().replace("\r\n", "\n").split("\n")
+    starts = [i for i, l in enumerate(lines) if l.strip() == start_marker]
+    ends = [i for i, l in enumerate(lines) if l.strip() == end_marker]
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+        sys.exit(f"{path}: block '{DOCS_BLOCK}' needs exactly one '{start_marker}' line followed by one '{end_marker}' "
+                 f"line (found {len(starts)} and {len(ends)})")
+    inner = lines[starts[0] + 1:ends[0]]
+    if any(l.strip().startswith(("<!-- generated:", "<!-- /generated:")) for l in inner):
+        sys.exit(f"{path}: block '{DOCS_BLOCK}' holds another generated-block marker; nested blocks are not allowed")
+    new = "\n".join(lines[:starts[0] + 1] + ["", body.strip("\n"), ""] + lines[ends[0]:])
+    tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w") as f:
         f.write(new)
         f.flush()
@@ -468,7 +471,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=None, help="default 10 (2 with --quick)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--models", default=",".join(ALL_MODELS))
-    parser.add_argument("--write-docs", action="store_true", help="write the table into docs/results.md")
+    parser.add_argument("--write-docs", action="store_true", help="write the table into the block ours-vs-pytorch of docs/03-variants.md")
     parser.add_argument("--deadline", default=None, help="HH:MM UTC: stop and skip whatever still runs then")
     parser.add_argument("--omp-active", action="store_true",
                         help="leave libgomp's default spin-waiting on for torch (default: OMP_WAIT_POLICY=PASSIVE)")
