@@ -10,10 +10,16 @@ namespace Engine.Autodiff;
 public static class Autograd
 {
     /// <summary>True when an op on these inputs must record a node: grad mode is on and an input requires grad.</summary>
-    public static bool IsRecording(Tensor a) => GradMode.IsEnabled && a.RequiresGrad;
+    public static bool IsRecording(Tensor a) =>
+        GradMode.IsEnabled && (a ?? throw new ArgumentNullException(nameof(a))).RequiresGrad;
 
     /// <summary>True when an op on these inputs must record a node.</summary>
-    public static bool IsRecording(Tensor a, Tensor b) => GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad);
+    public static bool IsRecording(Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad);
+    }
 
     /// <summary>True when an op on these inputs must record a node.</summary>
     public static bool IsRecording(params ReadOnlySpan<Tensor> inputs)

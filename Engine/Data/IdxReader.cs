@@ -105,15 +105,7 @@ public static class IdxReader
 
     private static IdxArray ReadGzip(Stream stream, string name, long start, long length, long maxElements)
     {
-        // 10-byte member header + 8-byte trailer is the least any gzip member can have.
-        if (length < 18)
-            throw Error(name, false, length, $"the gzip stream is only {length} bytes long, too short to be complete");
-        Span<byte> trailer = stackalloc byte[8];
-        stream.Position = start + length - 8;
-        stream.ReadExactly(trailer);
-        uint expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
-        uint expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-        stream.Position = start;
+        var (expectedCrc, expectedSize) = GzipTrailer.Read(stream, start, length, name);
 
         using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
         var header = ReadHeader(gzip, name, gzip: true, maxElements);

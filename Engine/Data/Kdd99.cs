@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Runtime.ExceptionServices;
+using Engine.IO;
 
 namespace Engine.Data;
 
@@ -74,7 +76,7 @@ public static class Kdd99
     /// <param name="path">File to read; also names the file in error messages.</param>
     /// <returns>The records by column.</returns>
     /// <exception cref="FormatException">A line is malformed; the message gives file, line and column.</exception>
-    /// <exception cref="InvalidDataException">The gzip data is corrupt.</exception>
+    /// <exception cref="InvalidDataException">The gzip data is corrupt, or truncated (its size or CRC-32 differs from the trailer); the message gives the byte offset.</exception>
     public static Kdd99Data Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -87,7 +89,7 @@ public static class Kdd99
     /// <param name="name">Name for error messages and <see cref="Kdd99Data.Source"/>.</param>
     /// <returns>The records by column.</returns>
     /// <exception cref="FormatException">A line is malformed; the message gives name, line and column.</exception>
-    /// <exception cref="InvalidDataException">The gzip data is corrupt.</exception>
+    /// <exception cref="InvalidDataException">The gzip data is corrupt, or truncated (its size or CRC-32 differs from the trailer); the message gives the byte offset.</exception>
     public static Kdd99Data Read(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -109,19 +111,49 @@ public static class Kdd99
         stream.Position = start;
         var parser = new Kdd99Parser(name);
         if (got == 2 && lead[0] == 0x1F && lead[1] == 0x8B)
+            return ReadGzip(stream, name, start, parser);
+        return parser.Parse(stream);
+    }
+
+    /// <summary>
+    /// Decompresses and parses a single-member gzip file, then checks the decompressed size and CRC-32 against
+    /// the trailer: GZipStream alone ends cleanly on a file cut at a deflate block or inside the trailer.
+    /// </summary>
+    private static Kdd99Data ReadGzip(Stream stream, string name, long start, Kdd99Parser parser)
+    {
+        long length = stream.Length - start;
+        var (expectedCrc, expectedSize) = GzipTrailer.Read(stream, start, length, name);
+
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        using var checksum = new ChecksumStream(gzip);
+        Kdd99Data? data = null;
+        FormatException? lineError = null;
+        // decompress (and checksum) on a second thread while this one parses; disposing waits for that thread
+        using (var input = Kernels.Parallelism.MaxThreads > 1 ? new ReadAheadStream(checksum) : (Stream)checksum)
         {
-            using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-            // decompress on a second thread while this one parses
-            using var input = Kernels.Parallelism.MaxThreads > 1 ? new ReadAheadStream(gzip) : (Stream)gzip;
             try
             {
-                return parser.Parse(input);
+                data = parser.Parse(input);
             }
             catch (InvalidDataException e)
             {
                 throw new InvalidDataException($"{name}: corrupt gzip data after line {parser.LineNumber} ({e.Message})", e);
             }
+            catch (FormatException e)
+            {
+                // a cut file usually ends inside a line: report the truncation, not the broken last line
+                lineError = e;
+            }
         }
-        return parser.Parse(stream);
+        bool intact = checksum.Matches(expectedCrc, expectedSize);
+        if (lineError is not null && (intact || !checksum.Ended))
+            ExceptionDispatchInfo.Throw(lineError);
+        if (!intact)
+            throw new InvalidDataException(
+                $"{name}: byte offset {length - 8}: the gzip trailer says {expectedSize} bytes (mod 2^32) with CRC-32 "
+                + $"0x{expectedCrc:X8}, but the data decompressed to {checksum.Count} bytes with CRC-32 0x{checksum.Crc:X8} "
+                + $"(after line {parser.LineNumber}); the file is truncated or corrupt (multi-member gzip files are not supported).",
+                lineError);
+        return data!;
     }
 }

@@ -1,3 +1,4 @@
+using Engine.IO;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
@@ -9,7 +10,7 @@ namespace Engine.Data;
 /// </summary>
 /// <remarks>An exception from the source is rethrown from <see cref="Read(Span{byte})"/> after the chunks
 /// before it have been consumed. Disposing stops the background reader; it does not dispose the source.</remarks>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ReadOnlyStream
 {
     private const int ChunkSize = 1 << 20;
     private const int ChunkCount = 4;
@@ -82,27 +83,6 @@ internal sealed class ReadAheadStream : Stream
         _position += n;
         return n;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -84,6 +84,7 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(source);
         var state = module.StateDict().ToList();
         var expected = state.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var missing = state.Where(s => !file.TryGet(s.Name, out _)).Select(s => s.Name).ToList();

@@ -26,5 +26,5 @@ public static class Scratch
     }
 
     /// <summary>Returns a buffer obtained from <see cref="Rent"/>.</summary>
-    public static void Return(float[] buffer) => Pool.Return(buffer);
+    public static void Return(float[] buffer) => Pool.Return(buffer ?? throw new ArgumentNullException(nameof(buffer)));
 }

@@ -26,7 +26,7 @@ public sealed class Activation(ActivationKind kind) : Module
     public override Tensor Forward(Tensor input) => Apply(Kind, input);
 
     /// <summary>Applies an activation by kind.</summary>
-    public static Tensor Apply(ActivationKind kind, Tensor x) => kind switch
+    public static Tensor Apply(ActivationKind kind, Tensor x) => x is null ? throw new ArgumentNullException(nameof(x)) : kind switch
     {
         ActivationKind.Identity => x,
         ActivationKind.Relu => Ops.Relu(x),

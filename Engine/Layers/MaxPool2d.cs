@@ -13,13 +13,16 @@ namespace Engine.Layers;
 public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 0) : Module
 {
     /// <summary>Window size.</summary>
-    public int KernelSize { get; } = kernelSize;
+    public int KernelSize { get; } = kernelSize >= 1 ? kernelSize
+        : throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "MaxPool2d: the window size must be at least 1.");
 
     /// <summary>Step between windows.</summary>
-    public int Stride { get; } = stride ?? kernelSize;
+    public int Stride { get; } = (stride ?? kernelSize) >= 1 ? stride ?? kernelSize
+        : throw new ArgumentOutOfRangeException(nameof(stride), stride, "MaxPool2d: the stride must be at least 1.");
 
     /// <summary>Implicit −∞ border.</summary>
-    public int Padding { get; } = padding;
+    public int Padding { get; } = padding >= 0 && padding <= kernelSize / 2 ? padding
+        : throw new ArgumentOutOfRangeException(nameof(padding), padding, $"MaxPool2d: the padding must be in [0, {kernelSize / 2}] for a window of {kernelSize}.");
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) => Ops.MaxPool2D(input, KernelSize, Stride, Padding);

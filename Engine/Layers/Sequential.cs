@@ -13,6 +13,7 @@ public sealed class Sequential : Module
     /// <summary>Creates the container from its layers.</summary>
     public Sequential(params Module[] layers)
     {
+        ArgumentNullException.ThrowIfNull(layers);
         foreach (var layer in layers) Add(layer);
     }
 

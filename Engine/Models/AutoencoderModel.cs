@@ -48,5 +48,6 @@ public abstract class AutoencoderModel : Module
 public sealed record ModelLoss(Tensor Total, IReadOnlyDictionary<string, float> Parts)
 {
     /// <summary>A loss with no parts besides the total.</summary>
-    public static ModelLoss Of(Tensor total) => new(total, new Dictionary<string, float>());
+    public static ModelLoss Of(Tensor total) =>
+        new(total ?? throw new ArgumentNullException(nameof(total)), new Dictionary<string, float>());
 }

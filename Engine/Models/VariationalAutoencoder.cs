@@ -58,6 +58,8 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
+        if (options.HiddenSizes is null)
+            throw new ArgumentException("VariationalAutoencoder: options.HiddenSizes is null; use [] for no hidden layer.", nameof(options));
         Options = options;
         Encoder = RegisterModule("encoder", new Sequential());
         int width = options.InputSize;

@@ -9,14 +9,24 @@ namespace Engine.Optim;
 public abstract class Optimizer
 {
     /// <summary>Takes the parameters to update.</summary>
-    /// <exception cref="ArgumentException">A parameter does not require grad.</exception>
+    /// <exception cref="ArgumentException">The list is empty or holds null, a parameter does not require grad,
+    /// or the learning rate is negative, NaN or infinite.</exception>
     protected Optimizer(IEnumerable<Tensor> parameters, float learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         Parameters = parameters.ToList();
+        if (Parameters.Count == 0)
+            throw new ArgumentException($"{GetType().Name}: the parameter list is empty; there is nothing to optimize.", nameof(parameters));
         foreach (var p in Parameters)
+        {
+            if (p is null)
+                throw new ArgumentException($"{GetType().Name}: the parameter list holds null.", nameof(parameters));
             if (!p.RequiresGrad)
-                throw new ArgumentException($"{GetType().Name}: parameter '{p.Name ?? p.Shape.ToString()}' does not require grad.");
+                throw new ArgumentException($"{GetType().Name}: parameter '{p.Name ?? p.Shape.ToString()}' does not require grad.", nameof(parameters));
+        }
+        if (!(learningRate >= 0) || float.IsInfinity(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
+                $"{GetType().Name}: the learning rate must be finite and at least 0.");
         LearningRate = learningRate;
     }
 

@@ -3,7 +3,11 @@ namespace Engine.Tensors;
 public sealed partial class Tensor
 {
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(params int[] shape) => new(new Shape(shape), TensorStorage.Allocate(new Shape(shape).Size));
+    public static Tensor Zeros(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new(new Shape(shape), TensorStorage.Allocate(new Shape(shape).Size));
+    }
 
     /// <summary>A tensor of zeros with the given shape.</summary>
     public static Tensor Zeros(Shape shape) => new(shape, TensorStorage.Allocate(shape.Size));
@@ -50,6 +54,7 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[] values, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(shape);
         var s = shape.Length == 0 ? new Shape(values.Length) : new Shape(shape);
         if (s.Size != values.Length)
             throw new ArgumentException($"FromArray: {values.Length} values do not fill shape {s}.", nameof(shape));
@@ -75,6 +80,7 @@ public sealed partial class Tensor
     public static Tensor Wrap(float[] storage, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(shape);
         return new Tensor(new Shape(shape), storage);
     }
 
@@ -112,5 +118,9 @@ public sealed partial class Tensor
     }
 
     /// <summary>Zeros with the shape of <paramref name="other"/>.</summary>
-    public static Tensor ZerosLike(Tensor other) => Zeros(other.Shape);
+    public static Tensor ZerosLike(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Zeros(other.Shape);
+    }
 }

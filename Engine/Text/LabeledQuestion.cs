@@ -24,6 +24,7 @@ public static class QuestionClasses
     /// <summary>The index of a coarse class in <see cref="Coarse"/>, or -1.</summary>
     public static int IndexOf(string label)
     {
+        ArgumentNullException.ThrowIfNull(label);
         for (int i = 0; i < Coarse.Count; i++)
         {
             if (Coarse[i] == label)

@@ -51,9 +51,17 @@ public static class LengthBucketing
     public static IEnumerable<SequenceBatch> Batches(IReadOnlyList<int[]> sequences, int batchSize, Random random,
         int chunkBatches = 50, bool decoder = false, int maxLength = int.MaxValue)
     {
+        // Checked here, not in the iterator, so bad arguments fail at the call rather than at the first MoveNext.
         ArgumentNullException.ThrowIfNull(sequences);
+        ArgumentNullException.ThrowIfNull(random);
         var lengths = sequences.Select(s => s?.Length ?? 0).ToArray();
-        foreach (int[] indices in BatchIndices(lengths, batchSize, chunkBatches, random))
+        return Enumerate(sequences, BatchIndices(lengths, batchSize, chunkBatches, random), decoder, maxLength);
+    }
+
+    private static IEnumerable<SequenceBatch> Enumerate(IReadOnlyList<int[]> sequences, IReadOnlyList<int[]> batches,
+        bool decoder, int maxLength)
+    {
+        foreach (int[] indices in batches)
         {
             yield return decoder
                 ? SequenceBatch.ForDecoder(sequences, indices, maxLength)

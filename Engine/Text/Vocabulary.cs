@@ -173,59 +173,52 @@ public sealed class Vocabulary
         });
 
     /// <summary>Loads a file written by <see cref="Save"/>, checking every line.</summary>
-    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and line.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and line (and the byte offset of invalid UTF-8).</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static Vocabulary Load(string path)
     {
-        using var reader = new StreamReader(path, AtomicFile.Utf8, detectEncodingFromByteOrderMarks: false);
-        int lineNumber = 0;
-        try
-        {
-            string header = reader.ReadLine() ?? throw Error(path, 1, "the file is empty");
-            lineNumber = 1;
-            string[] parts = header.Split(' ');
-            if (parts.Length != 3 || parts[0] != Magic)
-                throw Error(path, 1, $"expected header '{Magic} {FormatVersion} <count>', found '{Clip(header)}'");
-            if (parts[1] != FormatVersion.ToString(CultureInfo.InvariantCulture))
-                throw Error(path, 1, $"unsupported version '{Clip(parts[1])}' (this build reads {FormatVersion})");
-            if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
-                || count < SpecialCount)
-                throw Error(path, 1, $"bad entry count '{Clip(parts[2])}' (need an integer ≥ {SpecialCount})");
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var reader = new Utf8LineReader(path);
+        string header = reader.ReadLine() ?? throw Error(path, 1, "the file is empty");
+        int lineNumber = 1;
+        string[] parts = header.Split(' ');
+        if (parts.Length != 3 || parts[0] != Magic)
+            throw Error(path, 1, $"expected header '{Magic} {FormatVersion} <count>', found '{Clip(header)}'");
+        if (parts[1] != FormatVersion.ToString(CultureInfo.InvariantCulture))
+            throw Error(path, 1, $"unsupported version '{Clip(parts[1])}' (this build reads {FormatVersion})");
+        if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            || count < SpecialCount)
+            throw Error(path, 1, $"bad entry count '{Clip(parts[2])}' (need an integer ≥ {SpecialCount})");
 
-            // Grow as lines arrive instead of trusting the header count for an allocation.
-            var tokens = new List<string>();
-            var counts = new List<long>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.ReadLine() is { } line)
-            {
-                lineNumber++;
-                int id = lineNumber - 2;
-                if (id >= count)
-                    throw Error(path, lineNumber, $"more entries than the {count} the header announces");
-                int tab = line.IndexOf('\t');
-                if (tab <= 0 || line.IndexOf('\t', tab + 1) >= 0)
-                    throw Error(path, lineNumber, $"expected 'token<TAB>count', found '{Clip(line)}'");
-                string token = line[..tab];
-                if (token.Any(char.IsWhiteSpace))
-                    throw Error(path, lineNumber, $"token '{Clip(token)}' contains white space");
-                if (!long.TryParse(line.AsSpan(tab + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
-                    throw Error(path, lineNumber, $"bad count '{Clip(line[(tab + 1)..])}'");
-                if (id < SpecialCount ? token != SpecialTokens[id] : SpecialTokens.Contains(token))
-                    throw Error(path, lineNumber, $"token '{Clip(token)}' at id {id}: special tokens must be " +
-                        "exactly ids 0..3 in the order <pad> <unk> <bos> <eos>");
-                if (!seen.Add(token))
-                    throw Error(path, lineNumber, $"duplicate token '{Clip(token)}'");
-                tokens.Add(token);
-                counts.Add(n);
-            }
-            if (tokens.Count != count)
-                throw Error(path, lineNumber + 1, $"file ends after {tokens.Count} of {count} entries");
-            return new Vocabulary([.. tokens], [.. counts]);
-        }
-        catch (DecoderFallbackException e)
+        // Grow as lines arrive instead of trusting the header count for an allocation.
+        var tokens = new List<string>();
+        var counts = new List<long>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
         {
-            throw Error(path, lineNumber + 1, $"invalid UTF-8 ({e.Message})");
+            lineNumber++;
+            int id = lineNumber - 2;
+            if (id >= count)
+                throw Error(path, lineNumber, $"more entries than the {count} the header announces");
+            int tab = line.IndexOf('\t');
+            if (tab <= 0 || line.IndexOf('\t', tab + 1) >= 0)
+                throw Error(path, lineNumber, $"expected 'token<TAB>count', found '{Clip(line)}'");
+            string token = line[..tab];
+            if (token.Any(char.IsWhiteSpace))
+                throw Error(path, lineNumber, $"token '{Clip(token)}' contains white space");
+            if (!long.TryParse(line.AsSpan(tab + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
+                throw Error(path, lineNumber, $"bad count '{Clip(line[(tab + 1)..])}'");
+            if (id < SpecialCount ? token != SpecialTokens[id] : SpecialTokens.Contains(token))
+                throw Error(path, lineNumber, $"token '{Clip(token)}' at id {id}: special tokens must be " +
+                    "exactly ids 0..3 in the order <pad> <unk> <bos> <eos>");
+            if (!seen.Add(token))
+                throw Error(path, lineNumber, $"duplicate token '{Clip(token)}'");
+            tokens.Add(token);
+            counts.Add(n);
         }
+        if (tokens.Count != count)
+            throw Error(path, lineNumber + 1, $"file ends after {tokens.Count} of {count} entries");
+        return new Vocabulary([.. tokens], [.. counts]);
     }
 
     internal static void ValidateToken(string? token, string paramName)

@@ -32,49 +32,45 @@ public sealed partial class WordVectors
     /// <exception cref="InvalidDataException">Malformed file; the message names the file and line.</exception>
     public static WordVectors LoadText(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         long fileLength = new FileInfo(path).Length;
-        using var reader = new StreamReader(path, AtomicFile.Utf8, detectEncodingFromByteOrderMarks: false);
+        using var reader = new Utf8LineReader(path);
         int line = 1;
-        try
+        string header = reader.ReadLine() ?? throw TextError(path, 1, "the file is empty");
+        var (count, dims) = ParseHeader(header, path, $"{path}:1");
+        // Each value takes at least two characters ("0 "), so a valid header is bounded by the file size.
+        if ((long)count * dims * 2 > fileLength)
+            throw TextError(path, 1, $"header announces {count} x {dims} values but the file has only " +
+                $"{fileLength} bytes");
+        var words = new string[count];
+        var vectors = new float[count * dims];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int row = 0; row < count; row++)
         {
-            string header = reader.ReadLine() ?? throw TextError(path, 1, "the file is empty");
-            var (count, dims) = ParseHeader(header, path, $"{path}:1");
-            // Each value takes at least two characters ("0 "), so a valid header is bounded by the file size.
-            if ((long)count * dims * 2 > fileLength)
-                throw TextError(path, 1, $"header announces {count} x {dims} values but the file has only " +
-                    $"{fileLength} bytes");
-            var words = new string[count];
-            var vectors = new float[count * dims];
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (int row = 0; row < count; row++)
+            line++;
+            string text = reader.ReadLine() ?? throw TextError(path, line, $"file ends after {row} of {count} words");
+            string[] fields = text.TrimEnd(' ', '\r').Split(' ');
+            if (fields.Length != dims + 1 || fields[0].Length == 0)
+                throw TextError(path, line, $"expected a word and {dims} values, found {fields.Length} fields");
+            words[row] = fields[0];
+            if (fields[0].Any(char.IsWhiteSpace))
+                throw TextError(path, line, $"the word '{Clip(fields[0])}' contains white space");
+            if (!seen.Add(fields[0]))
+                throw TextError(path, line, $"the word '{Clip(fields[0])}' appears twice");
+            for (int j = 0; j < dims; j++)
             {
-                line++;
-                string text = reader.ReadLine() ?? throw TextError(path, line, $"file ends after {row} of {count} words");
-                string[] fields = text.TrimEnd(' ', '\r').Split(' ');
-                if (fields.Length != dims + 1 || fields[0].Length == 0)
-                    throw TextError(path, line, $"expected a word and {dims} values, found {fields.Length} fields");
-                words[row] = fields[0];
-                if (!seen.Add(fields[0]))
-                    throw TextError(path, line, $"the word '{Clip(fields[0])}' appears twice");
-                for (int j = 0; j < dims; j++)
-                {
-                    if (!float.TryParse(fields[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture,
-                            out vectors[row * dims + j]))
-                        throw TextError(path, line, $"value {j + 1} ('{Clip(fields[j + 1])}') is not a number");
-                }
+                if (!float.TryParse(fields[j + 1], NumberStyles.Float, CultureInfo.InvariantCulture,
+                        out vectors[row * dims + j]) || !float.IsFinite(vectors[row * dims + j]))
+                    throw TextError(path, line, $"value {j + 1} ('{Clip(fields[j + 1])}') is not a finite number");
             }
-            while (reader.ReadLine() is { } extra)
-            {
-                line++;
-                if (extra.Trim().Length > 0)
-                    throw TextError(path, line, $"more lines than the {count} words the header announces");
-            }
-            return Create(words, vectors, dims, $"{path}");
         }
-        catch (DecoderFallbackException e)
+        while (reader.ReadLine() is { } extra)
         {
-            throw TextError(path, line + 1, $"invalid UTF-8 ({e.Message})");
+            line++;
+            if (extra.Trim().Length > 0)
+                throw TextError(path, line, $"more lines than the {count} words the header announces");
         }
+        return Create(words, vectors, dims, $"{path}");
     }
 
     /// <summary>Writes word2vec.c's binary format atomically.</summary>
@@ -108,6 +104,7 @@ public sealed partial class WordVectors
                 $"{data.Length} bytes");
         var words = new string[count];
         var vectors = new float[count * dims];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         int offset = newline + 1;
         for (int row = 0; row < count; row++)
         {
@@ -126,11 +123,20 @@ public sealed partial class WordVectors
             {
                 throw BinaryError(path, offset, $"word {row} is not valid UTF-8");
             }
+            if (words[row].Any(char.IsWhiteSpace))
+                throw BinaryError(path, offset, $"word {row} ('{Clip(words[row])}') contains white space");
+            if (!seen.Add(words[row]))
+                throw BinaryError(path, offset, $"the word '{Clip(words[row])}' appears twice");
             offset = space + 1;
             if (data.Length - offset < dims * sizeof(float))
                 throw BinaryError(path, offset, $"file ends inside the vector of word {row} ('{Clip(words[row])}')");
             for (int j = 0; j < dims; j++, offset += 4)
-                vectors[row * dims + j] = BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(offset));
+            {
+                float value = BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(offset));
+                if (!float.IsFinite(value))
+                    throw BinaryError(path, offset, $"value {j + 1} of word {row} ('{Clip(words[row])}') is {value}");
+                vectors[row * dims + j] = value;
+            }
         }
         while (offset < data.Length && data[offset] == (byte)'\n')
             offset++;

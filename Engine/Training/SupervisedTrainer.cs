@@ -25,7 +25,7 @@ public sealed class SupervisedTrainer(TrainerOptions options)
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="labelled"/> (and <paramref name="unlabelled"/>).</summary>
     /// <exception cref="ArgumentException">A labelled example has no label, or the feature sizes differ.</exception>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (unless <see cref="TrainerOptions.SkipNonFiniteBatches"/>).</exception>
     public TrainingHistory Fit(ClassifierModel model, Optimizer optimizer, IDataset labelled, IDataset? unlabelled = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -50,6 +50,7 @@ public sealed class SupervisedTrainer(TrainerOptions options)
         var noise = new Random(Options.Seed + 1);
         var reports = new List<EpochReport>();
         bool cancelled = false;
+        var named = NonFiniteGuard.Named(model, optimizer.Parameters);
         float best = float.PositiveInfinity;
         int bestEpoch = -1;
         for (int epoch = 0; epoch < Options.Epochs && !cancelled; epoch++)
@@ -59,7 +60,7 @@ public sealed class SupervisedTrainer(TrainerOptions options)
             var clock = Stopwatch.StartNew();
             double lossSum = 0;
             var partSums = new Dictionary<string, double>();
-            int steps = 0, seen = 0;
+            int steps = 0, seen = 0, skipped = 0;
             int batchCount = unlabelledLoader?.BatchCount ?? labelledLoader.BatchCount;
             // The driving sequence: unlabelled batches if any (each paired with a labelled one), else labelled.
             IEnumerable<Batch?> driver = unlabelledLoader is null
@@ -72,10 +73,12 @@ public sealed class SupervisedTrainer(TrainerOptions options)
                 optimizer.ZeroGrad();
                 var loss = model.Loss(batch.Inputs, batch.Labels.ToArray(), extra?.Inputs, noise);
                 float value = loss.Total.Item();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException(
-                        $"Training diverged: the loss is {value} at epoch {epoch + 1}, step {steps + 1}. Lower the learning rate or clip gradients.");
-                loss.Total.Backward();
+                if (float.IsFinite(value)) loss.Total.Backward();
+                if (!NonFiniteGuard.Passes(value, named, Options.SkipNonFiniteBatches, nameof(SupervisedTrainer), epoch, steps + skipped))
+                {
+                    skipped++;
+                    continue;
+                }
                 if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
                 optimizer.Step();
 
@@ -94,7 +97,7 @@ public sealed class SupervisedTrainer(TrainerOptions options)
             // Losses are averaged per step (not per example): with paired batches there is no single example count.
             var report = new EpochReport(epoch, (float)(lossSum / Math.Max(steps, 1)),
                 partSums.ToDictionary(p => p.Key, p => (float)(p.Value / Math.Max(steps, 1))),
-                null, clock.Elapsed.TotalSeconds, optimizer.LearningRate);
+                null, clock.Elapsed.TotalSeconds, optimizer.LearningRate) { SkippedBatches = skipped };
             reports.Add(report);
             Options.OnEpoch?.Invoke(report);
             if (report.TrainLoss < best)

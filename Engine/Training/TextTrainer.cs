@@ -26,6 +26,9 @@ public sealed record TextTrainerOptions
     /// <summary>Seeds the batch order and the word dropout; the same seed and thread count give identical runs.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Skip a batch whose loss or gradient is NaN or infinite (counted in <see cref="EpochReport.SkippedBatches"/>) instead of throwing <see cref="TrainingDivergedException"/>.</summary>
+    public bool SkipNonFiniteBatches { get; init; }
+
     /// <summary>Called after every batch.</summary>
     public Action<BatchReport>? OnBatch { get; init; }
 
@@ -46,7 +49,7 @@ public static class TextTrainer
     /// <summary>Trains <paramref name="model"/> on <paramref name="sentences"/> (id sequences from <see cref="ISequenceAutoencoder.ToIds"/>).</summary>
     /// <returns>One report per finished epoch.</returns>
     /// <exception cref="ArgumentException">No sentences, or a setting is out of range.</exception>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (unless <see cref="TextTrainerOptions.SkipNonFiniteBatches"/>).</exception>
     public static List<EpochReport> Fit(ISequenceAutoencoder model, IReadOnlyList<int[]> sentences, TextTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -60,6 +63,7 @@ public static class TextTrainer
 
         var parameters = model.Parameters();
         var optimizer = new Adam(parameters, options.LearningRate);
+        var named = NonFiniteGuard.Named(model, parameters);
         // Two streams, so that turning word dropout on or off does not change the batch order.
         var batchRandom = new Random(options.Seed);
         var dropoutRandom = new Random(unchecked(options.Seed * 31 + 7));
@@ -72,16 +76,19 @@ public static class TextTrainer
             var batches = LengthBucketing.BatchIndices(lengths, options.BatchSize, options.ChunkBatches, batchRandom);
             double lossSum = 0, normSum = 0;
             long tokens = 0, seen = 0;
-            int done = 0;
+            int done = 0, skipped = 0;
             foreach (int[] indices in batches)
             {
                 if (options.Cancellation.IsCancellationRequested) break;
                 optimizer.ZeroGrad();
                 var (loss, count) = model.BatchLoss(sentences, indices, dropoutRandom);
                 float value = loss.Item();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException($"TextTrainer: the loss is {value} at epoch {epoch + 1}, batch {done + 1}.");
-                loss.Backward();
+                if (float.IsFinite(value)) loss.Backward();
+                if (!NonFiniteGuard.Passes(value, named, options.SkipNonFiniteBatches, nameof(TextTrainer), epoch, done + skipped))
+                {
+                    skipped++;
+                    continue;
+                }
                 normSum += GradClip.ClipByGlobalNorm(parameters, options.ClipGradientNorm);
                 optimizer.Step();
                 lossSum += (double)value * count;
@@ -91,10 +98,10 @@ public static class TextTrainer
                 options.OnBatch?.Invoke(new BatchReport(epoch, done - 1, batches.Count, value,
                     seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
             }
-            if (done == 0) break;
-            var report = new EpochReport(epoch, (float)(lossSum / tokens),
-                new Dictionary<string, float> { ["grad_norm"] = (float)(normSum / done) }, null,
-                clock.Elapsed.TotalSeconds, optimizer.LearningRate);
+            if (done + skipped == 0) break;
+            var report = new EpochReport(epoch, (float)(lossSum / Math.Max(tokens, 1)),
+                new Dictionary<string, float> { ["grad_norm"] = (float)(normSum / Math.Max(done, 1)) }, null,
+                clock.Elapsed.TotalSeconds, optimizer.LearningRate) { SkippedBatches = skipped };
             reports.Add(report);
             options.OnEpoch?.Invoke(report);
         }

@@ -22,7 +22,7 @@ public sealed class Trainer(TrainerOptions options)
     /// With <see cref="TrainerOptions.ResumeFrom"/>, the model's weights, the optimizer's state and the loop's
     /// position are first restored from that checkpoint; the returned history then covers the whole run.
     /// </remarks>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became NaN or infinite (unless <see cref="TrainerOptions.SkipNonFiniteBatches"/>).</exception>
     /// <exception cref="ArgumentException">The checkpoint to resume from was made with another model, optimizer, seed or batch size.</exception>
     /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged.</exception>
     public TrainingHistory Fit(AutoencoderModel model, Optimizer optimizer, IDataset train, IDataset? validation = null)
@@ -35,6 +35,7 @@ public sealed class Trainer(TrainerOptions options)
         var run = Options.ResumeFrom is string resume ? Resume(resume, model, optimizer, loader, noise) : new Progress();
         bool cancelled = false;
         var every = Options.CheckpointEvery.Count >= 1 ? Options.CheckpointEvery : CheckpointInterval.Epochs(1);
+        var named = NonFiniteGuard.Named(model, optimizer.Parameters);
 
         while (run.Epoch < Options.Epochs && !run.StoppedEarly && !cancelled)
         {
@@ -58,20 +59,23 @@ public sealed class Trainer(TrainerOptions options)
                 optimizer.ZeroGrad();
                 var loss = model.Loss(batch.Inputs, noise);
                 float value = loss.Total.Item();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException(
-                        $"Training diverged: the loss is {value} at epoch {run.Epoch + 1}, batch {batch.Index + 1}. Lower the learning rate or clip gradients.");
-                loss.Total.Backward();
-                if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
-                optimizer.Step();
-
+                if (float.IsFinite(value)) loss.Total.Backward();
                 run.NextBatch = batch.Index + 1;
-                run.LossSum += (double)value * batch.Count;
-                foreach (var (name, part) in loss.Parts)
-                    run.PartSums[name] = run.PartSums.GetValueOrDefault(name) + (double)part * batch.Count;
-                run.Seen += batch.Count;
-                Options.OnBatch?.Invoke(new BatchReport(run.Epoch, batch.Index, loader.BatchCount, value,
-                    run.Seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                if (NonFiniteGuard.Passes(value, named, Options.SkipNonFiniteBatches, nameof(Trainer), run.Epoch, batch.Index))
+                {
+                    if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
+                    optimizer.Step();
+                    run.LossSum += (double)value * batch.Count;
+                    foreach (var (name, part) in loss.Parts)
+                        run.PartSums[name] = run.PartSums.GetValueOrDefault(name) + (double)part * batch.Count;
+                    run.Seen += batch.Count;
+                    Options.OnBatch?.Invoke(new BatchReport(run.Epoch, batch.Index, loader.BatchCount, value,
+                        run.Seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                }
+                else
+                {
+                    run.Skipped++;
+                }
                 if (Options.Cancellation.IsCancellationRequested)
                 {
                     cancelled = true;
@@ -104,7 +108,10 @@ public sealed class Trainer(TrainerOptions options)
         float? validationLoss = validation is null ? null : Evaluate(model, validation);
         int seen = Math.Max(run.Seen, 1);
         var report = new EpochReport(run.Epoch, (float)(run.LossSum / seen),
-            run.PartSums.ToDictionary(p => p.Key, p => (float)(p.Value / seen)), validationLoss, seconds, optimizer.LearningRate);
+            run.PartSums.ToDictionary(p => p.Key, p => (float)(p.Value / seen)), validationLoss, seconds, optimizer.LearningRate)
+        {
+            SkippedBatches = run.Skipped,
+        };
         run.Reports.Add(report);
         Options.OnEpoch?.Invoke(report);
 
@@ -128,6 +135,7 @@ public sealed class Trainer(TrainerOptions options)
     private void SaveCheckpoint(AutoencoderModel model, Optimizer optimizer, DataLoader loader, Rng noise, Progress run)
     {
         if (Options.CheckpointPath is not string path) return;
+        NonFiniteGuard.RequireFiniteWeights(NonFiniteGuard.Named(model, optimizer.Parameters), nameof(Trainer), run.Epoch, Math.Max(run.NextBatch - 1, 0));
         TrainingCheckpoint.Save(path, model, optimizer, new TrainingState
         {
             Seed = Options.Seed, BatchSize = Options.BatchSize, Epoch = run.Epoch, NextBatch = run.NextBatch,
@@ -135,7 +143,7 @@ public sealed class Trainer(TrainerOptions options)
             Noise = noise.State, Loader = loader.State, Optimizer = optimizer.GetType().Name, Step = optimizer.StepCount,
             LearningRate = optimizer.LearningRate, OptimizerBuffers = optimizer.StateBuffers, LossSum = run.LossSum,
             PartSums = run.PartSums, Seen = run.Seen, Best = run.Best, BestEpoch = run.BestEpoch,
-            SinceBest = run.SinceBest, BestWeights = run.BestWeights, Reports = run.Reports,
+            SinceBest = run.SinceBest, BestWeights = run.BestWeights, Reports = run.Reports, Skipped = run.Skipped,
         });
     }
 
@@ -145,14 +153,21 @@ public sealed class Trainer(TrainerOptions options)
         if (state.NextBatch < 0 || state.NextBatch > loader.BatchCount || state.Epoch < 0 || state.Seen < 0)
             throw new InvalidDataException(
                 $"{path}: the training position (epoch {state.Epoch}, batch {state.NextBatch}) is outside the data's {loader.BatchCount} batches.");
-        loader.State = state.Loader;
+        try
+        {
+            loader.State = state.Loader;
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: the saved data order does not fit this data set: {e.Message}", e);
+        }
         noise.State = state.Noise;
         return new Progress
         {
             Epoch = state.Epoch, NextBatch = state.NextBatch, EpochStarted = state.EpochStarted, Finished = state.Finished,
             StoppedEarly = state.StoppedEarly, LossSum = state.LossSum, PartSums = state.PartSums.ToDictionary(),
             Seen = state.Seen, Best = state.Best, BestEpoch = state.BestEpoch, SinceBest = state.SinceBest,
-            BestWeights = state.BestWeights, Reports = [.. state.Reports],
+            BestWeights = state.BestWeights, Reports = [.. state.Reports], Skipped = state.Skipped,
         };
     }
 
@@ -205,6 +220,7 @@ public sealed class Trainer(TrainerOptions options)
         public int SinceBest { get; set; }
         public float[][]? BestWeights { get; set; }
         public List<EpochReport> Reports { get; set; } = [];
+        public int Skipped { get; set; }
 
         /// <summary>Begins an epoch: the order is drawn, nothing is seen yet.</summary>
         public void StartEpoch()
@@ -214,9 +230,7 @@ public sealed class Trainer(TrainerOptions options)
             LossSum = 0;
             PartSums = [];
             Seen = 0;
+            Skipped = 0;
         }
     }
 }
-
-/// <summary>Thrown when the training loss becomes NaN or infinite; the message names the epoch and batch.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);

@@ -23,6 +23,13 @@ public sealed record TrainerOptions
     /// <summary>Clip the global gradient norm to this value before each step; null for no clipping.</summary>
     public float? ClipGradientNorm { get; init; }
 
+    /// <summary>
+    /// When the loss or a gradient of a batch is NaN or infinite: false (default) stops with a
+    /// <see cref="TrainingDivergedException"/> naming the epoch, step and parameter; true skips the batch without
+    /// an optimizer step and counts it in <see cref="EpochReport.SkippedBatches"/>.
+    /// </summary>
+    public bool SkipNonFiniteBatches { get; init; }
+
     /// <summary>Called after every batch.</summary>
     public Action<BatchReport>? OnBatch { get; init; }
 
@@ -85,7 +92,11 @@ public sealed record EpochReport(
     IReadOnlyDictionary<string, float> TrainParts,
     float? ValidationLoss,
     double Seconds,
-    float LearningRate);
+    float LearningRate)
+{
+    /// <summary>Batches skipped because their loss or a gradient was NaN or infinite (see <see cref="TrainerOptions.SkipNonFiniteBatches"/>).</summary>
+    public int SkippedBatches { get; init; }
+}
 
 /// <summary>Everything a run produced: per-epoch reports, the best epoch, and whether it stopped early.</summary>
 public sealed record TrainingHistory(IReadOnlyList<EpochReport> Epochs, int BestEpoch, bool StoppedEarly, bool Cancelled);

@@ -44,7 +44,7 @@ internal static class TrainingCheckpoint
             state.Finished, state.StoppedEarly, state.Noise.ToString(), state.Loader.Random?.ToString(), state.Optimizer,
             state.Step, state.LearningRate, state.OptimizerBuffers.Keys.ToArray(), state.LossSum,
             state.PartSums.ToDictionary(), state.Seen, state.Best, state.BestEpoch, state.SinceBest,
-            state.BestWeights is not null, state.Reports.ToArray());
+            state.BestWeights is not null, state.Reports.ToArray(), state.Skipped);
         Checkpoint.Write(model, path, new Dictionary<string, string> { ["kind"] = "training" },
             JsonSerializer.Serialize(json, TrainingStateJsonContext.Default.TrainingStateJson), tensors);
     }
@@ -125,7 +125,15 @@ internal static class TrainingCheckpoint
         }
 
         // Everything is read and checked; now change the caller's objects (the optimizer validates its own part first).
-        optimizer.LoadState(json.Step, json.LearningRate, buffers);
+        try
+        {
+            optimizer.LoadState(json.Step, json.LearningRate, buffers);
+        }
+        catch (ArgumentException e)
+        {
+            // The model and optimizer types were checked above, so a misfit here is damage in the file.
+            throw new InvalidDataException($"{path}: the saved optimizer state does not fit: {e.Message}", e);
+        }
         Checkpoint.LoadStateDict(model, file, path, ignoreTraining: true);
         return new TrainingState
         {
@@ -135,6 +143,7 @@ internal static class TrainingCheckpoint
             Optimizer = json.Optimizer, Step = json.Step, LearningRate = json.LearningRate, OptimizerBuffers = buffers,
             LossSum = json.LossSum, PartSums = json.PartSums, Seen = json.Seen, Best = json.Best,
             BestEpoch = json.BestEpoch, SinceBest = json.SinceBest, BestWeights = best, Reports = json.Reports,
+            Skipped = json.Skipped,
         };
     }
 
@@ -155,7 +164,7 @@ internal sealed record TrainingStateJson(
     int Seed, int BatchSize, int Epoch, int NextBatch, bool EpochStarted, bool Finished, bool StoppedEarly,
     string Noise, string? LoaderRandom, string Optimizer, long Step, float LearningRate, string[] OptimizerSlots,
     double LossSum, Dictionary<string, double> PartSums, int Seen, float Best, int BestEpoch, int SinceBest,
-    bool HasBestWeights, EpochReport[] Reports);
+    bool HasBestWeights, EpochReport[] Reports, int Skipped = 0);
 
 /// <summary>Source-generated JSON for <see cref="TrainingStateJson"/>; named literals keep an infinite "best" loss.</summary>
 [JsonSourceGenerationOptions(

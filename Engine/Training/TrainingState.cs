@@ -71,6 +71,9 @@ public sealed record TrainingState
     /// <summary>The weights at the best epoch (state-dict order), kept when early stopping is on.</summary>
     public required float[][]? BestWeights { get; init; }
 
+    /// <summary>Batches skipped so far in the current epoch for a non-finite loss or gradient.</summary>
+    public int Skipped { get; init; }
+
     /// <summary>The reports of the finished epochs.</summary>
     public required IReadOnlyList<EpochReport> Reports { get; init; }
 }

@@ -13,6 +13,7 @@ public static partial class Ops
     public static Tensor Reshape(Tensor x, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
         var target = InferShape(x.Shape, shape);
         var view = new Tensor(target, x.Storage, x.StorageOffset);
         return Autograd.IsRecording(x) ? Autograd.Record(view, new ReshapeNode(x)) : view;

@@ -20,7 +20,10 @@ public static partial class Ops
     /// </summary>
     public static Tensor Unary(string opName, Tensor x, UnaryForward forward, UnaryBackward backward)
     {
+        ArgumentNullException.ThrowIfNull(opName);
         ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
         var y = Tensor.Zeros(x.Shape);
         forward(x.ReadOnlySpan, y.Span);
         return Autograd.IsRecording(x) ? Autograd.Record(y, new UnaryNode(opName, x, y, backward)) : y;

@@ -34,11 +34,11 @@ public sealed class OnnxAttribute
 
     /// <summary>An INTS attribute.</summary>
     public static OnnxAttribute Ints(string name, params long[] values) =>
-        new(name, 7) { IntsValue = (long[])values.Clone() };
+        new(name, 7) { IntsValue = (long[])(values ?? throw new ArgumentNullException(nameof(values))).Clone() };
 
     /// <summary>A FLOATS attribute.</summary>
     public static OnnxAttribute Floats(string name, params float[] values) =>
-        new(name, 6) { FloatsValue = (float[])values.Clone() };
+        new(name, 6) { FloatsValue = (float[])(values ?? throw new ArgumentNullException(nameof(values))).Clone() };
 
     /// <summary>
     /// Encodes the AttributeProto: name = 1, f = 2, i = 3, s = 4, floats = 7, ints = 8, type = 20.
