@@ -1,3 +1,4 @@
+using Demo.Report;
 using Engine.Autodiff;
 using Engine.Data;
 using Engine.IO;
@@ -25,17 +26,45 @@ internal static class ModelTraining
     {
         int epochs = context.Epochs ?? (context.Quick ? Math.Min(3, defaultEpochs) : defaultEpochs);
         context.Out.Line(model.Summary());
-        var trainer = new Trainer(new TrainerOptions
-        {
-            Epochs = epochs,
-            BatchSize = 128,
-            Seed = context.Seed,
-            Cancellation = context.Cancellation,
-            OnBatch = r => context.Out.Batch(r, epochs),
-            OnEpoch = r => context.Out.Epoch(r, epochs),
-        });
-        return trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
+        return Fit(context, model, train, epochs, learningRate, context.Report.Current.Title);
     }
+
+    /// <summary>
+    /// Fits with the run's seed and Ctrl+C token, progress on the console and the loss curve in the report. On
+    /// Ctrl+C the trainer stops after the current batch and leaves a resumable checkpoint in
+    /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it); a run that finishes
+    /// removes it.
+    /// </summary>
+    public static TrainingHistory Fit(RunContext context, AutoencoderModel model, IDataset train, int epochs,
+        float learningRate, string what, bool lossChart = true)
+    {
+        Directory.CreateDirectory(context.OutDirectory);
+        string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
+        var trainer = new Trainer(Options(context, epochs) with
+        {
+            CheckpointPath = checkpoint,
+            CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
+        });
+        var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
+        if (history.Cancelled) context.Out.Line($"interrupted: the state of {what} at the last finished batch is in {checkpoint}");
+        else File.Delete(checkpoint);
+        if (lossChart) context.Report.LossChart(what, history.Epochs);
+        return history;
+    }
+
+    /// <summary>Batch 128, the run's seed and Ctrl+C token, progress and epoch lines on the console.</summary>
+    public static TrainerOptions Options(RunContext context, int epochs) => new()
+    {
+        Epochs = epochs,
+        BatchSize = 128,
+        Seed = context.Seed,
+        Cancellation = context.Cancellation,
+        OnBatch = r => context.Out.Batch(r, epochs),
+        OnEpoch = r => context.Out.Epoch(r, epochs),
+    };
+
+    /// <summary>The file an interrupted training run leaves under --out.</summary>
+    public const string InterruptedCheckpoint = "interrupted.safetensors";
 
     /// <summary>
     /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; otherwise a
@@ -148,16 +177,36 @@ internal static class ModelTraining
         rows.AddRange(batch.ToArray());
         if (noise is not null) rows.AddRange(shown.ToArray());
         rows.AddRange(reconstruction.ToArray());
-        return SaveGrid(context, file, rows.ToArray(), rows.Count / 784);
+        return SaveGrid(context, file, rows.ToArray(), rows.Count / 784, caption: noise is null
+            ? $"{model.GetType().Name}: test images (top row) and their reconstructions (bottom row)."
+            : $"{model.GetType().Name}: clean test images, the noisy inputs ({noise.Kind} {noise.Level}), and the denoised outputs.");
     }
 
-    /// <summary>Tiles 28×28 images ten to a row into a PNG under --out; returns its path.</summary>
-    public static string SaveGrid(RunContext context, string file, float[] images, int count)
+    /// <summary>Tiles 28×28 images (ten to a row by default) into a PNG under --out, and into the report; returns its path.</summary>
+    public static string SaveGrid(RunContext context, string file, float[] images, int count, int columns = 10,
+        string? caption = null)
     {
         Directory.CreateDirectory(context.OutDirectory);
         string path = Path.Combine(context.OutDirectory, file);
-        ImageGrid.Tile(images, count, 28, 28, columns: 10, scale: 2).SavePng(path);
+        var grid = ImageGrid.Tile(images, count, 28, 28, columns, scale: 2);
+        grid.SavePng(path);
+        context.Report.Picture(file, caption ?? file, grid.ToPng());
         context.Out.Line($"wrote {path}");
         return path;
+    }
+
+    /// <summary>The test images' codes seen in 2-D (the code itself, or its first two principal axes), coloured by class.</summary>
+    public static void LatentScatter(RunContext context, AutoencoderModel model, ByteImageDataset test, string what,
+        int maxPoints = 2000)
+    {
+        var subset = test.Count > maxPoints ? test.Subset(Enumerable.Range(0, maxPoints).ToArray()) : test;
+        var codes = Engine.Latent.LatentSpace.Encode(model, subset);
+        int k = codes.Length / subset.Count;
+        var labels = Enumerable.Range(0, subset.Count).Select(subset.Label).ToArray();
+        string axes = k == 2 ? "z" : "principal axis";
+        context.Report.Chart($"latent-{RunReport.Slug(what)}",
+            $"{what}: codes of {subset.Count:N0} test images" + (k == 2 ? "." : $", {k}-D codes projected on their first two principal axes."),
+            new ScatterChart($"{what}: latent space", $"{axes} 1", $"{axes} 2",
+                Engine.Latent.LatentSpace.View2D(codes, subset.Count, k), labels, FashionMnist.ClassNames));
     }
 }

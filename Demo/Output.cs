@@ -1,36 +1,40 @@
-using System.Diagnostics;
 using Engine.Training;
+using Spectre.Console;
 
 namespace Demo;
 
 /// <summary>
-/// Console output that suits where it goes: a live status line on a terminal, plain lines when redirected
-/// (so logs and CI stay readable).
+/// Console output that suits where it goes: on a terminal, a Spectre.Console progress bar while training and
+/// tables drawn as tables; when redirected, plain lines (logs, tests and CI read them).
 /// </summary>
-internal sealed class Output
+internal sealed class Output(Action<string>? onHeading = null) : IDisposable
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
-    private readonly Stopwatch _sinceStatus = Stopwatch.StartNew();
-    private bool _statusShown;
+    private TrainingProgress? _progress;
+
+    /// <summary>The last batch reported by any trainer: where a run was when it was interrupted.</summary>
+    public BatchReport? LastBatch { get; private set; }
 
     public void Line(string text)
     {
-        ClearStatus();
+        EndProgress();
         Console.WriteLine(text);
     }
 
-    public void Heading(string text) => Line($"\n== {text} ==");
+    /// <summary>A heading; it also starts a new section of the report.</summary>
+    public void Heading(string text)
+    {
+        Line($"\n== {text} ==");
+        onHeading?.Invoke(text);
+    }
 
-    /// <summary>A progress line for a batch: epoch, batch, loss, examples per second, time left in the epoch.</summary>
+    /// <summary>Progress after a batch: epoch, batch, loss, examples per second, time left (terminal only).</summary>
     public void Batch(BatchReport r, int epochs)
     {
-        if (!_interactive || _sinceStatus.ElapsedMilliseconds < 100) return;
-        _sinceStatus.Restart();
-        int done = r.Batch + 1;
-        int width = 24, filled = (int)(width * (double)done / r.BatchCount);
-        string bar = new string('#', filled) + new string('.', width - filled);
-        Console.Write($"\r  epoch {r.Epoch + 1}/{epochs} [{bar}] {done}/{r.BatchCount} loss {r.Loss:F5} {r.ExamplesPerSecond,8:N0} ex/s ");
-        _statusShown = true;
+        LastBatch = r;
+        if (!_interactive) return;
+        _progress ??= TrainingProgress.Start();
+        _progress.Update(r, epochs);
     }
 
     public void Epoch(EpochReport r, int epochs)
@@ -40,10 +44,50 @@ internal sealed class Output
         Line($"  epoch {r.Epoch + 1,3}/{epochs}  train {r.TrainLoss:F5}{validation}  [{parts}]  {r.Seconds:F1} s");
     }
 
-    private void ClearStatus()
+    /// <summary>A results table: drawn by Spectre.Console on a terminal, markdown lines otherwise.</summary>
+    public void Table(string title, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {
-        if (!_statusShown) return;
-        Console.Write("\r" + new string(' ', Math.Max(0, Console.WindowWidth - 1)) + "\r");
-        _statusShown = false;
+        EndProgress();
+        if (!_interactive)
+        {
+            if (title.Length > 0) Console.WriteLine(title);
+            Console.WriteLine("| " + string.Join(" | ", headers) + " |");
+            Console.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
+            foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+            return;
+        }
+        var table = new Spectre.Console.Table().RoundedBorder();
+        if (title.Length > 0) table.Title = new TableTitle(Markup.Escape(title));
+        foreach (string h in headers) table.AddColumn(new TableColumn(Markup.Escape(h)));
+        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Markdown as the commands write it for docs/results.md: as it is when redirected; on a terminal its tables
+    /// are drawn as tables and the rest printed as lines.
+    /// </summary>
+    public void Markdown(string markdown)
+    {
+        if (!_interactive)
+        {
+            Line(markdown);
+            return;
+        }
+        var parsed = new Demo.Report.RunReport("console");
+        parsed.Markdown(markdown);
+        foreach (object item in parsed.Current.Items)
+        {
+            if (item is Demo.Report.Table t) Table("", t.Headers, t.Rows);
+            else if (item is Demo.Report.Paragraph p) Line(p.Item is int level ? new string(' ', 2 * level) + "- " + p.Text : p.Text);
+        }
+    }
+
+    public void Dispose() => EndProgress();
+
+    private void EndProgress()
+    {
+        _progress?.Dispose();
+        _progress = null;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Demo.Report;
 using Engine.Data;
 
 namespace Demo;
@@ -8,22 +9,31 @@ namespace Demo;
 internal sealed class RunContext(ParseResult parse, CommonOptions options, CancellationToken cancellation)
 {
     public string? DataPath { get; } = parse.GetValue(options.Data);
-    public int? Epochs { get; } = parse.GetValue(options.Epochs);
-    public int? Latent { get; } = parse.GetValue(options.Latent);
+    // Epochs, Latent and Quick are settable so that the tour can give each part its own tour-sized settings.
+    public int? Epochs { get; set; } = parse.GetValue(options.Epochs);
+    public int? Latent { get; set; } = parse.GetValue(options.Latent);
     public int Seed { get; } = parse.GetValue(options.Seed);
     public int? Threads { get; } = parse.GetValue(options.Threads);
     public string OutDirectory { get; } = parse.GetValue(options.Out) ?? "out";
-    public bool Quick { get; } = parse.GetValue(options.Quick);
+    public bool Quick { get; set; } = parse.GetValue(options.Quick);
     public string? JsonPath { get; } = parse.GetValue(options.Json);
     public string? SavePath { get; } = parse.GetValue(options.Save);
     public string? LoadPath { get; } = parse.GetValue(options.Load);
-    public bool WriteDocs { get; } = parse.GetValue(options.WriteDocs);
+    // Settable: the tour turns it off, so that its shortened runs never replace the chapters' results.
+    public bool WriteDocs { get; set; } = parse.GetValue(options.WriteDocs);
     public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Headline figures, written to --json at the end.</summary>
     public Dictionary<string, object> Results { get; } = [];
 
-    public Output Out { get; } = new();
+    /// <summary>What the run found, written to OUT/report.html at the end; every console heading starts a section.</summary>
+    public RunReport Report { get; } = new($"Autoencoders from scratch: {(parse.CommandResult.Command is RootCommand ? "tour" : parse.CommandResult.Command.Name)}");
+
+    public Output Out => field ??= new Output(text => Report.Begin(text));
+
+    /// <summary>The command line as typed (for the report's header).</summary>
+    public string CommandLine { get; } = "Demo " + string.Join(' ', parse.Tokens.Select(t => t.Value));
+
 
     /// <summary>Set by the tour: use the data that ships with the repo unless --data says otherwise.</summary>
     public bool PreferEmbedded { get; set; }
@@ -36,6 +46,13 @@ internal sealed class RunContext(ParseResult parse, CommonOptions options, Cance
             : FashionMnist.Load();
         Out.Line($"data: Fashion-MNIST, {data.Source}: {data.TrainCount:N0} train / {data.TestCount:N0} test images");
         return data;
+    }
+
+    /// <summary>Writes OUT/report.html (and the charts as .svg files beside it) and says where.</summary>
+    public void WriteReport()
+    {
+        string path = HtmlReport.Write(Report, OutDirectory, CommandLine, Results);
+        Out.Line($"wrote {path}");
     }
 
     public void WriteJson()

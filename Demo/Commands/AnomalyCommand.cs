@@ -67,7 +67,7 @@ internal static class AnomalyCommand
                 throw new ArgumentException($"--protocol must be standard, dagmm or fashion, got '{protocol}'.");
         }
         context.Out.Line("");
-        context.Out.Line(markdown);
+        context.Out.Markdown(markdown);
         if (context.Cancellation.IsCancellationRequested) return;
         ResultsDoc.Publish(context, Chapter, block, markdown);
     }

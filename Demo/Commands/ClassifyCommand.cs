@@ -25,11 +25,16 @@ internal static class ClassifyCommand
     public static Command Create(CommonOptions options)
     {
         var command = new Command("classify", "Classification from the latent space: frozen codes + classifiers, fine-tuning, joint training; all / 1,000 / 100 labels.");
-        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c => Run(c)));
         return command;
     }
 
-    public static void Run(RunContext context)
+    /// <summary>
+    /// The comparison; the tour narrows it with <paramref name="budgets"/> (names among all, 1000, 100),
+    /// <paramref name="jointWeights"/> and <paramref name="minimumSteps"/> (of each fine-tuned or joint model).
+    /// </summary>
+    public static void Run(RunContext context, string[]? budgets = null, float[]? jointWeights = null,
+        int? minimumSteps = null)
     {
         context.Out.Heading("Classification from the latent space");
         var data = context.LoadFashion();
@@ -43,12 +48,14 @@ internal static class ClassifyCommand
         var testY = LatentDemoSupport.ToLabels(data.TestLabels);
         var train = new ByteImageDataset(data.TrainImages, d, data.TrainLabels, 28, 28);
         var test = new ByteImageDataset(data.TestImages, d, data.TestLabels, 28, 28);
-        var budgets = new (string Name, int[] Rows)[]
+        var budgetRows = new (string Name, int[] Rows)[]
         {
             ("all", Enumerable.Range(0, n).ToArray()),
             ("1000", Stratified(trainY, 1000, context.Seed)),
             ("100", Stratified(trainY, 100, context.Seed)),
-        };
+        }.Where(b => budgets is null || budgets.Contains(b.Name)).ToArray();
+        var weights = jointWeights ?? (context.Quick ? QuickJointWeights : JointWeights);
+        int steps = minimumSteps ?? MinimumSteps(context);
 
         // Unsupervised pretraining on every training image (labels unused).
         var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
@@ -82,7 +89,7 @@ internal static class ClassifyCommand
             context.Out.Line($"  {approach,-10} {feature,-22} {classifier,-20} labels {budget,4}: {100 * accuracy:F1}%  ({seconds:F1} s)");
         }
 
-        foreach (var (budget, rows) in budgets)
+        foreach (var (budget, rows) in budgetRows)
         {
             context.Out.Line($"label budget {budget} ({rows.Length:N0} labelled training images)");
             var labels = rows.Select(r => trainY[r]).ToArray();
@@ -126,14 +133,14 @@ internal static class ClassifyCommand
                 LatentDemoSupport.CopyParameters(ae, copy);
                 var model = new EncoderClassifier(copy.Encoder, k, Classes, new Random(context.Seed + 10));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var trainer = SupervisedTrainerFor(context, rows.Length, tuneEpochs);
+                var trainer = SupervisedTrainerFor(context, rows.Length, tuneEpochs, steps);
                 trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled);
                 Record("fine-tuned", $"AE-{k} encoder", "softmax head", budget, trainer.Accuracy(model, test),
                     clock.Elapsed.TotalSeconds);
             }
 
             // Joint training: reconstruction of every training image + w·cross-entropy on the labelled ones.
-            foreach (float weight in context.Quick ? QuickJointWeights : JointWeights)
+            foreach (float weight in weights)
             {
                 if (context.Cancellation.IsCancellationRequested) return;
                 var copy = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
@@ -141,7 +148,7 @@ internal static class ClassifyCommand
                 var model = new JointAutoencoderClassifier(copy, Classes, weight, new Random(context.Seed + 10));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 bool semi = rows.Length < n;
-                var trainer = SupervisedTrainerFor(context, semi ? n : rows.Length, tuneEpochs);
+                var trainer = SupervisedTrainerFor(context, semi ? n : rows.Length, tuneEpochs, steps);
                 trainer.Fit(model, new Adam(model.Parameters(), 1e-3f), labelled, semi ? train : null);
                 double mse = copy.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
                 Record("joint", $"AE-{k}, w = {weight.ToString(CultureInfo.InvariantCulture)}", "softmax head", budget,
@@ -162,12 +169,12 @@ internal static class ClassifyCommand
         var mseTable = new StringBuilder();
         mseTable.AppendLine("| joint weight w | test MSE, all labels | 1,000 labels | 100 labels |");
         mseTable.AppendLine("|---:|---:|---:|---:|");
-        foreach (float w in context.Quick ? QuickJointWeights : JointWeights)
+        foreach (float w in weights)
             mseTable.AppendLine(CultureInfo.InvariantCulture,
                 $"| {w} | {cells.GetValueOrDefault(($"mse{w}", "all"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "1000"), "–")} | {cells.GetValueOrDefault(($"mse{w}", "100"), "–")} |");
         double aeMse = ae.ReconstructionMse(Tensor.FromArray(testX, nTest, d));
-        context.Out.Line(table.ToString());
-        context.Out.Line(mseTable.ToString());
+        context.Out.Markdown(table.ToString());
+        context.Out.Markdown(mseTable.ToString());
         context.Results["dataset"] = data.Source;
         context.Results["latent"] = k;
         context.Results["epochs"] = epochs;
@@ -181,10 +188,14 @@ internal static class ClassifyCommand
             + "linear SVM (hinge, C = 1, at most 200 epochs), MLP (one hidden layer of 128, Adam, on the engine) on "
             + $"standardised features; random forest ({Trees(context)} trees, at most {ForestRows(context):N0} training rows) and "
             + "5-NN (Euclidean) on the features as they are. Fine-tuned: the pretrained encoder + a new softmax head, "
-            + $"trained end to end on the labels ({tuneEpochs} epochs, at least {MinimumSteps(context)} steps). Joint: the "
+            + $"trained end to end on the labels ({tuneEpochs} epochs, at least {steps} steps). Joint: the "
             + $"pretrained AE + a softmax head, trained {tuneEpochs} epochs on MSE + w·cross-entropy (reconstruction on all "
             + "training images, cross-entropy on the labelled ones). Pretrained AE test MSE "
             + $"{aeMse:F5}; the joint models' test MSE:\n\n{mseTable}\n{table}";
+        context.Report.Text($"Test accuracy (%) on {nTest:N0} test images by approach and label budget: baseline features, "
+            + $"frozen AE codes and VAE means with five classifiers, the fine-tuned encoder, and joint training. AE and VAE "
+            + $"pretrained {epochs} epochs without labels on {n:N0} images ({data.Source}).");
+        context.Report.Markdown(table.ToString());
         ResultsDoc.Publish(context, "04-classification-from-the-latent-space.md", "classify", markdown);
     }
 
@@ -206,10 +217,10 @@ internal static class ClassifyCommand
     // epoch) still trains; --quick keeps a tenth of it as a smoke test.
     private static int MinimumSteps(RunContext context) => context.Quick ? 50 : 500;
 
-    private static SupervisedTrainer SupervisedTrainerFor(RunContext context, int rowsPerEpoch, int epochs)
+    private static SupervisedTrainer SupervisedTrainerFor(RunContext context, int rowsPerEpoch, int epochs, int minimumSteps)
     {
         int batchesPerEpoch = (rowsPerEpoch + 127) / 128;
-        int atLeast = (MinimumSteps(context) + batchesPerEpoch - 1) / batchesPerEpoch;
+        int atLeast = (minimumSteps + batchesPerEpoch - 1) / batchesPerEpoch;
         int total = Math.Max(epochs, atLeast);
         return new SupervisedTrainer(new TrainerOptions
         {

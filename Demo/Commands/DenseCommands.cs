@@ -41,6 +41,9 @@ internal static class DenseCommands
             ? $"test MSE {testMse:F5}"
             : $"test MSE of denoised images against the clean ones {testMse:F5} (noise: {recipe.Noise.Kind} {recipe.Noise.Level})");
         context.Results["test_mse"] = testMse;
+        context.Report.Text($"{model.GetType().Name} {recipe.InputSize}-{string.Join('-', recipe.HiddenSizes)}-{model.LatentSize}: "
+            + (recipe.Noise is null ? $"test MSE per pixel {testMse:F5}." : $"test MSE of the denoised test images against the clean ones {testMse:F5} (noise: {recipe.Noise.Kind} {recipe.Noise.Level}).")
+            + $" Data: {data.Source}, {data.TrainCount:N0} training / {data.TestCount:N0} test images.");
         string value = $"{testMse:F5}";
         if (recipe.Sparsity is not null)
         {
@@ -52,6 +55,7 @@ internal static class DenseCommands
         ModelTraining.Report(context, name, history, data);
         ModelTraining.SaveIfAsked(context, model, data, testMse);
         string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
+        ModelTraining.LatentScatter(context, model, test, $"{name} ({model.LatentSize}-D code)");
         string caption = recipe.Noise is null
             ? "Test images (top row) and their reconstructions (bottom row)"
             : "Test images (top), with noise (middle), denoised (bottom)";

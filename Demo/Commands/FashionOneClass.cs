@@ -43,7 +43,8 @@ internal static class FashionOneClass
         ];
     }
 
-    public static string Run(RunContext context)
+    /// <summary>The comparison over <paramref name="classes"/> (default all ten) as normal class; returns the markdown.</summary>
+    public static string Run(RunContext context, int[]? classes = null)
     {
         var data = context.LoadFashion();
         // --quick is a smoke test (a few epochs); the embedded subset's 600 images per class need more epochs than the full set's 6,000.
@@ -53,8 +54,12 @@ internal static class FashionOneClass
         var train = new ByteImageDataset(data.TrainImages, FashionMnist.ImageSize, data.TrainLabels, 28, 28);
         var auroc = new double[FashionMnist.ClassCount, detectors.Count];
         var seconds = new double[detectors.Count];
-        for (int c = 0; c < FashionMnist.ClassCount && !context.Cancellation.IsCancellationRequested; c++)
+        var evaluated = new List<int>();
+        foreach (int c in classes ?? Enumerable.Range(0, FashionMnist.ClassCount).ToArray())
         {
+            if (context.Cancellation.IsCancellationRequested) break;
+            evaluated.Add(c);
+            var curves = new List<(string, float[])>();
             var normal = Enumerable.Range(0, data.TrainCount).Where(i => data.TrainLabels[i] == c).ToArray();
             var classTrain = train.Subset(normal);
             var isAnomaly = data.TestLabels.Select(l => l != c).ToArray();
@@ -64,11 +69,17 @@ internal static class FashionOneClass
                 var clock = Stopwatch.StartNew();
                 var detector = detectors[d].Create(context.Seed);
                 detector.Fit(classTrain);
-                auroc[c, d] = DetectionReport.Evaluate(detector.DecisionFunction(test), isAnomaly, detector.Threshold).Auroc;
+                var scores = detector.DecisionFunction(test);
+                auroc[c, d] = DetectionReport.Evaluate(scores, isAnomaly, detector.Threshold).Auroc;
+                curves.Add((detectors[d].Name, scores));
+                if (evaluated.Count == 1 && detector is AutoencoderDetector { History: { } history })
+                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs);
                 seconds[d] += clock.Elapsed.TotalSeconds;
                 line.Append($"  {detectors[d].Name} {100 * auroc[c, d]:F1}");
             }
             context.Out.Line(line.ToString());
+            if (evaluated.Count == 1)
+                Demo.Report.DetectionCharts.Add(context.Report, $"normal class {FashionMnist.ClassNames[c]}", curves, isAnomaly);
         }
 
         var md = new StringBuilder();
@@ -84,7 +95,7 @@ internal static class FashionOneClass
         foreach (var _ in detectors) md.Append("---:|");
         md.Append('\n');
         var classResults = new List<Dictionary<string, double>>();
-        for (int c = 0; c < FashionMnist.ClassCount; c++)
+        foreach (int c in evaluated)
         {
             md.Append($"| {c} {FashionMnist.ClassNames[c]} |");
             var json = new Dictionary<string, double>();
@@ -100,7 +111,7 @@ internal static class FashionOneClass
         var means = new Dictionary<string, double>();
         for (int d = 0; d < detectors.Count; d++)
         {
-            double mean = Enumerable.Range(0, FashionMnist.ClassCount).Average(c => auroc[c, d]);
+            double mean = evaluated.Count == 0 ? double.NaN : evaluated.Average(c => auroc[c, d]);
             means[detectors[d].Name] = mean;
             md.Append($" **{100 * mean:F1}** |");
         }
@@ -112,6 +123,7 @@ internal static class FashionOneClass
         context.Results["epochs"] = epochs;
         context.Results["auroc_mean"] = means;
         context.Results["auroc_per_class"] = classResults;
+        context.Report.Markdown(md.ToString());
         return md.ToString();
     }
 }

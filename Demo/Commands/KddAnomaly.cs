@@ -38,9 +38,10 @@ internal static class KddAnomaly
 {
     private static readonly string[] GroupNames = Enum.GetNames<KddCategory>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    public static Kdd99Data Load(RunContext context)
+    /// <summary>Reads the file at <paramref name="path"/>, or the one <see cref="KddDownload.Locate"/> finds.</summary>
+    public static Kdd99Data Load(RunContext context, string? path = null)
     {
-        string path = KddDownload.Locate(context.DataPath, context.Out);
+        path ??= KddDownload.Locate(context.DataPath, context.Out);
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var data = Kdd99.Read(path);
@@ -100,6 +101,9 @@ internal static class KddAnomaly
         var pcaScores = pca.DecisionFunction(test);
         var pcaReport = DetectionReport.Evaluate(pcaScores, isAnomaly, pca.Threshold, groups, GroupNames);
 
+        if (ae.History is { } history) context.Report.LossChart("KDD autoencoder", history.Epochs);
+        Demo.Report.DetectionCharts.Add(context.Report, "KDD Cup 1999 test set",
+            [("autoencoder", aeScores), ("PCA", pcaScores)], isAnomaly);
         var rows = new List<(string, DetectionReport)> { ($"autoencoder ({recipe.Latent}-d code)", aeReport), (pca.Name, pcaReport) };
         var md = new StringBuilder();
         md.Append($"Protocol \"standard\", seed {context.Seed}: the {normals.Length:N0} normal records of {Path.GetFileName(data.Source)} "
@@ -129,6 +133,7 @@ internal static class KddAnomaly
         context.Results["train_seconds"] = trainSeconds;
         context.Results["recipe"] = recipe.Describe(f);
         context.Results["pca"] = Json(pcaReport);
+        context.Report.Markdown(md.ToString());
         return md.ToString();
     }
 
@@ -190,7 +195,7 @@ internal static class KddAnomaly
     }
 
     // The 1-minute load average (Linux), so a timing taken on a busy machine says so.
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Engine.Data;
-using Engine.IO;
 using Engine.Latent;
 using Engine.Models;
 
@@ -12,8 +11,6 @@ namespace Demo.Commands;
 /// </summary>
 internal static class LatentCommand
 {
-    private const int Side = FashionMnist.Side;
-
     public static Command Create(CommonOptions options)
     {
         var command = new Command("latent", "Latent-space pictures: 2-D views, interpolation, VAE prior samples, nearest neighbours (PNGs in --out).");
@@ -46,35 +43,26 @@ internal static class LatentCommand
         LatentDemoSupport.Train(context, ae2, train, epochs, "AE with a 2-D code");
         var codes2 = LatentSpace.Encode(ae2, test);
         File.WriteAllBytes(Out("latent-2d.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes2, nTest, 2), testY, 800, 800));
+        ModelTraining.LatentScatter(context, ae2, test, "AE with a 2-D code");
 
         // 2. A larger code seen through its first two principal axes.
         var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
         LatentDemoSupport.Train(context, ae, train, epochs, $"AE with a {k}-D code");
         var codes = LatentSpace.Encode(ae, test);
         File.WriteAllBytes(Out($"latent-{k}d-pca.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes, nTest, k), testY, 800, 800));
+        ModelTraining.LatentScatter(context, ae, test, $"AE with a {k}-D code");
 
         // 3. Interpolation: rows of [image a, 10 decoded steps from z_a to z_b, image b] for a few class pairs.
         const int steps = 10;
-        (int From, int To)[] pairs = [(0, 1), (7, 9), (2, 8), (5, 3)]; // T-shirt→Trouser, Sneaker→Boot, Pullover→Bag, Sandal→Dress
-        var strip = new List<float>();
-        foreach (var (from, to) in pairs)
-        {
-            int a = Array.IndexOf(testY, from), b = Array.IndexOf(testY, to);
-            if (a < 0 || b < 0) continue;
-            var imageA = testX.AsSpan(a * d, d);
-            var imageB = testX.AsSpan(b * d, d);
-            strip.AddRange(imageA.ToArray());
-            strip.AddRange(LatentSpace.Interpolate(ae, imageA, imageB, steps));
-            strip.AddRange(imageB.ToArray());
-        }
-        int stripRows = strip.Count / d / (steps + 2);
-        ImageGrid.Tile(strip.ToArray(), stripRows * (steps + 2), Side, Side, steps + 2, scale: 2).SavePng(Out("interpolation.png"));
+        var (strip, stripCount) = LatentDemoSupport.InterpolationStrip(ae, testX, testY, steps);
+        ModelTraining.SaveGrid(context, "interpolation.png", strip, stripCount, steps + 2,
+            $"AE-{k}: interpolation in code space; each row is image a, {steps} decoded steps, image b.");
 
         // 4. Samples from the prior of a VAE.
         var vae = new VariationalAutoencoder(VaeOptions.Reference(), new Random(context.Seed));
         LatentDemoSupport.Train(context, vae, train, epochs, $"VAE 784-512-256-{vae.LatentSize}");
         var samples = LatentSpace.SamplePrior(vae, 64, new Random(context.Seed));
-        ImageGrid.Tile(samples, 64, Side, Side, 8, scale: 2).SavePng(Out("vae-samples.png"));
+        ModelTraining.SaveGrid(context, "vae-samples.png", samples, 64, 8, "VAE: 64 samples decoded from the prior N(0, I).");
 
         // 5. Nearest neighbours in the AE's code space: each row is a query followed by its 9 neighbours.
         const int neighbours = 9;
@@ -93,7 +81,8 @@ internal static class LatentCommand
                 if (testY[i] == testY[q]) agree++;
             }
         }
-        ImageGrid.Tile(tiles.ToArray(), tiles.Count / d, Side, Side, neighbours + 1, scale: 2).SavePng(Out("neighbours.png"));
+        ModelTraining.SaveGrid(context, "neighbours.png", tiles.ToArray(), tiles.Count / d, neighbours + 1,
+            $"AE-{k}: each row is a test image and its {neighbours} nearest neighbours in code space.");
         double agreement = (double)agree / Math.Max(total, 1);
 
         context.Out.Line($"wrote latent-2d.png, latent-{k}d-pca.png, interpolation.png, vae-samples.png, neighbours.png to {context.OutDirectory}");

@@ -1,8 +1,6 @@
 using Engine.Data;
 using Engine.Layers;
 using Engine.Models;
-using Engine.Optim;
-using Engine.Training;
 
 namespace Demo.Commands;
 
@@ -20,20 +18,31 @@ internal static class LatentDemoSupport
 
     /// <summary>Trains an autoencoder with Adam (default 1e-3), batch 128, printing progress; returns the wall-clock seconds.</summary>
     public static double Train(RunContext context, AutoencoderModel model, IDataset train, int epochs, string what,
-        float learningRate = 1e-3f)
+        float learningRate = 1e-3f, bool lossChart = true)
     {
         context.Out.Line($"training {what} ({model.ParameterCount:N0} parameters, {epochs} epochs)");
-        var trainer = new Trainer(new TrainerOptions
-        {
-            Epochs = epochs,
-            BatchSize = 128,
-            Seed = context.Seed,
-            Cancellation = context.Cancellation,
-            OnBatch = r => context.Out.Batch(r, epochs),
-            OnEpoch = r => context.Out.Epoch(r, epochs),
-        });
-        var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
+        var history = ModelTraining.Fit(context, model, train, epochs, learningRate, what, lossChart);
         return history.Epochs.Sum(e => e.Seconds);
+    }
+
+    /// <summary>
+    /// Rows of [image a, <paramref name="steps"/> images decoded along the straight line from z_a to z_b, image b]
+    /// for a few class pairs of the test set (T-shirt→Trouser, Sneaker→Boot, Pullover→Bag, Sandal→Dress).
+    /// </summary>
+    public static (float[] Images, int Count) InterpolationStrip(AutoencoderModel model, float[] testX, int[] testY, int steps)
+    {
+        int d = FashionMnist.ImageSize;
+        (int From, int To)[] pairs = [(0, 1), (7, 9), (2, 8), (5, 3)];
+        var strip = new List<float>();
+        foreach (var (from, to) in pairs)
+        {
+            int a = Array.IndexOf(testY, from), b = Array.IndexOf(testY, to);
+            if (a < 0 || b < 0) continue;
+            strip.AddRange(testX.AsSpan(a * d, d).ToArray());
+            strip.AddRange(Engine.Latent.LatentSpace.Interpolate(model, testX.AsSpan(a * d, d), testX.AsSpan(b * d, d), steps));
+            strip.AddRange(testX.AsSpan(b * d, d).ToArray());
+        }
+        return (strip.ToArray(), strip.Count / d);
     }
 
     /// <summary>Copies every parameter of <paramref name="source"/> into the same-shaped <paramref name="target"/>.</summary>

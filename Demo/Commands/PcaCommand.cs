@@ -50,11 +50,12 @@ internal static class PcaCommand
             var linear = new DenseAutoencoder(
                 new DenseAutoencoderOptions(d, [], k, Output: ActivationKind.Identity), new Random(context.Seed));
             double linearSeconds = LatentDemoSupport.Train(context, linear, train, epochs, $"linear AE {d}-{k}-{d}",
-                LinearLearningRate);
+                LinearLearningRate, lossChart: false);
             double linearMse = linear.ReconstructionMse(Engine.Tensors.Tensor.FromArray(testX, data.TestCount, d));
 
             var dense = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
-            double denseSeconds = LatentDemoSupport.Train(context, dense, train, epochs, $"AE 784-512-128-{k}-128-512-784");
+            double denseSeconds = LatentDemoSupport.Train(context, dense, train, epochs, $"AE 784-512-128-{k}-128-512-784",
+                lossChart: false);
             double denseMse = dense.ReconstructionMse(Engine.Tensors.Tensor.FromArray(testX, data.TestCount, d));
             context.Out.Line($"latent {k}: test MSE PCA {pcaMse:F5}, linear AE {linearMse:F5}, AE {denseMse:F5}");
 
@@ -65,7 +66,7 @@ internal static class PcaCommand
                 $"| {k} | {pcaMse:F5} | {linearMse:F5} | {denseMse:F5} | {pcaSeconds:F1} | {linearSeconds:F1} | {denseSeconds:F1} |");
             if (context.Cancellation.IsCancellationRequested) break;
         }
-        context.Out.Line(table.ToString());
+        context.Out.Markdown(table.ToString());
         context.Results["dataset"] = data.Source;
         context.Results["epochs"] = epochs;
         context.Results["results"] = rows;
@@ -74,6 +75,31 @@ internal static class PcaCommand
             + $"(pixels in [0, 1]). Autoencoders: Adam, batch 128, {epochs} epochs, seed {context.Seed}; linear AE = "
             + $"784-k-784 with identity activations, learning rate {LinearLearningRate}; AE = 784-512-128-k-128-512-784, ReLU, sigmoid output, learning rate 1e-3. Fit times are "
             + "wall-clock on a shared 2-core machine (noisy).\n\n" + table;
+        Chart(context, rows, data.Source, epochs);
         ResultsDoc.Publish(context, "06-autoencoders-vs-pca.md", "pca", markdown);
+    }
+
+    // Test MSE against latent size, one line per method, on a base-2 axis at the sizes tried; and the table.
+    private static void Chart(RunContext context, List<Dictionary<string, object>> rows, string source, int epochs)
+    {
+        var methods = new[] { ("pca", "PCA"), ("linear_ae", "linear AE"), ("ae", "AE (ReLU)") };
+        var series = methods.Select(m =>
+        {
+            var points = rows.Where(r => (string)r["method"] == m.Item1).ToList();
+            return new Demo.Report.Series(m.Item2, points.Select(r => (double)(int)r["latent"]).ToArray(),
+                points.Select(r => (double)r["test_mse"]).ToArray(), Markers: true);
+        }).ToList();
+        var sizes = rows.Select(r => (double)(int)r["latent"]).Distinct().ToArray();
+        context.Report.Chart("pca-vs-ae", $"Test reconstruction MSE per pixel against latent size ({source}; autoencoders {epochs} epochs).",
+            new Demo.Report.LineChart("PCA vs autoencoders: test MSE", "latent size k", "test MSE per pixel", series)
+            {
+                LogX = sizes.Length > 1,
+                XTicks = sizes,
+            });
+        context.Report.Add(new Demo.Report.Table("Test MSE per pixel and fit time (wall clock).",
+            ["latent", "method", "test MSE", "fit (s)"],
+            rows.Select(r => (IReadOnlyList<string>)[r["latent"].ToString()!, (string)r["method"],
+                ((double)r["test_mse"]).ToString("F5", CultureInfo.InvariantCulture),
+                ((double)r["fit_seconds"]).ToString("F1", CultureInfo.InvariantCulture)]).ToList()));
     }
 }

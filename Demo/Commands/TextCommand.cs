@@ -83,8 +83,9 @@ internal static class TextCommand
             rows.Where(r => r.Encoder is not null and not BagOfWordsEncoder).Select(r => (r.Name, r.Encoder!)).ToList());
         string table = TextReport.Table(corpus.Description, rows);
         context.Out.Line("");
-        context.Out.Line(table);
-        TextReport.Write(context, table, neighbours);
+        context.Out.Markdown(table);
+        context.Report.Markdown(table);
+        if (context.WriteDocs) TextReport.Write(context, table, neighbours);
 
         context.Results["command"] = "text";
         context.Results["corpus"] = corpus.Split.Source;

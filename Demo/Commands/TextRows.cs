@@ -153,13 +153,14 @@ internal static class TextRows
         context.Out.Line($"{name}: {settings}, {parameters:N0} parameters");
         var ids = train.Select(model.ToIds).ToList();
         var clock = Stopwatch.StartNew();
-        TextTrainer.Fit(model, ids, new TextTrainerOptions
+        var reports = TextTrainer.Fit(model, ids, new TextTrainerOptions
         {
             Epochs = epochs, BatchSize = 64, LearningRate = learningRate, ClipGradientNorm = 5f, Seed = context.Seed,
             Cancellation = context.Cancellation,
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
         });
+        context.Report.LossChart(name, reports, "cross-entropy per token");
         return clock.Elapsed.TotalSeconds;
     }
 }

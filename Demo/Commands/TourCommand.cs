@@ -1,13 +1,25 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Engine.Models;
 
 namespace Demo.Commands;
 
-/// <summary>`tour` (and no command at all): a guided run through the project on the data that ships with it.</summary>
+/// <summary>
+/// `tour` (and no command at all): a guided run through the project on the data that ships with it — dense AE,
+/// denoising, VAE, PCA comparison, latent classification, anomaly detection, text autoencoder — each part an
+/// existing command's Run with tour-sized settings, all in one report.
+/// </summary>
 internal static class TourCommand
 {
+    /// <summary>One part of the tour: its name, epochs unless --epochs says otherwise, what it runs, whether it runs --quick.</summary>
+    private sealed record Part(string Name, int Epochs, Action<RunContext> Run, bool Quick = false);
+
+    private const string SharedKdd = "/work/shared/data/" + KddDownload.FileName;
+
     public static Command Create(CommonOptions options)
     {
-        var command = new Command("tour", "A guided tour of the whole project on the embedded data (a few minutes on 2 cores).");
+        var command = new Command("tour", "A guided tour of the whole project on the embedded data (about 3 minutes on 2 cores).");
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
         return command;
     }
@@ -16,6 +28,76 @@ internal static class TourCommand
     {
         context.Out.Line("Autoencoders from scratch: a guided tour on the data that ships with the repository.");
         context.PreferEmbedded = true;
-        DenseCommands.Run(context, "ae", Engine.Models.DenseAutoencoderOptions.Reference(context.Latent ?? 32));
+        context.WriteDocs = false;
+        int? userEpochs = context.Epochs;
+        int? userLatent = context.Latent;
+        bool userQuick = context.Quick;
+        Part[] parts =
+        [
+            new("dense autoencoder", 10, c => DenseCommands.Run(c, "ae", DenseAutoencoderOptions.Reference(c.Latent ?? 32))),
+            new("denoising autoencoder", 10, c => DenseCommands.Run(c, "denoise", DenseAutoencoderOptions.Denoising(c.Latent ?? 32))),
+            new("variational autoencoder", 10, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
+            new("PCA vs autoencoders", 3, PcaCommand.Run),
+            new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
+            new("anomaly detection", 5, Anomaly),
+            new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64, width: 32)),
+        ];
+        var seconds = new Dictionary<string, double>();
+        var cpuSeconds = new Dictionary<string, double>();
+        var results = new Dictionary<string, object>();
+        var total = Stopwatch.StartNew();
+        foreach (var part in parts)
+        {
+            if (context.Cancellation.IsCancellationRequested) break;
+            context.Epochs = userEpochs ?? part.Epochs;
+            // The parts choose their own default latent sizes (VAE 20, text 128 ...) unless --latent is given.
+            context.Latent = userLatent;
+            context.Quick = userQuick || part.Quick;
+            var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            part.Run(context);
+            seconds[part.Name] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+            cpuSeconds[part.Name] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, 1);
+            results[part.Name] = new Dictionary<string, object>(context.Results);
+            context.Results.Clear();
+            if (context.Cancellation.IsCancellationRequested) context.Out.Line($"the tour was interrupted during: {part.Name}");
+        }
+        context.Epochs = userEpochs;
+        context.Results["parts"] = results;
+        context.Results["seconds"] = seconds;
+        context.Results["cpu_seconds"] = cpuSeconds;
+        context.Results["total_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
+
+        context.Out.Heading("Tour summary");
+        string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
+        var rows = seconds.Select(p => (IReadOnlyList<string>)[p.Key, F(p.Value), F(cpuSeconds[p.Key])])
+            .Append(["total", F(total.Elapsed.TotalSeconds), F(cpuSeconds.Values.Sum())]).ToList();
+        string[] headers = ["part", "wall-clock s", "CPU s (all threads)"];
+        context.Out.Table($"Seconds per part (load average {KddAnomaly.LoadAverage()})", headers, rows);
+        context.Report.Text($"Seconds per part on {Environment.ProcessorCount} cores, 1-minute load average {KddAnomaly.LoadAverage()} at the end "
+            + $"({Engine.Kernels.Parallelism.MaxThreads} kernel threads). Each part is the command of the same name with "
+            + "tour-sized settings (fewer epochs, the embedded Fashion-MNIST subset, one label budget); run the command itself "
+            + "for the full comparison.");
+        context.Report.Add(new Demo.Report.Table(null, headers, rows));
+    }
+
+    // KDD Cup 1999 when --data or the shared data folder has it (no download in the tour), else one-class Fashion-MNIST.
+    private static void Anomaly(RunContext context)
+    {
+        string? kdd = context.DataPath is string data
+            ? new[] { data, Path.Combine(data, KddDownload.FileName) }.FirstOrDefault(File.Exists)
+            : new[] { SharedKdd, KddDownload.CachePath }.FirstOrDefault(File.Exists);
+        if (kdd is not null && !context.Quick)
+        {
+            context.Out.Heading("Anomaly detection on KDD Cup 1999 network traffic");
+            context.Report.Text($"Data: {kdd}. The autoencoder is trained on normal traffic only; attacks are found by their reconstruction error.");
+            var recipe = new KddRecipe([64, 32], context.Latent ?? 8, context.Epochs ?? 3, 256, 1e-3f);
+            KddAnomaly.Standard(context, KddAnomaly.Load(context, kdd), recipe);
+            return;
+        }
+        context.Out.Heading("One-class anomaly detection on Fashion-MNIST");
+        context.Report.Text((kdd is null ? "The KDD Cup 1999 file was not found (pass --data PATH to it), so this part"
+            : "With --quick this part") + " uses one-class Fashion-MNIST on the embedded subset: each listed class in turn is normal, the other nine are anomalies.");
+        FashionOneClass.Run(context, classes: [0, 7]);
     }
 }

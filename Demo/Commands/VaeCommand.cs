@@ -46,7 +46,14 @@ internal static class VaeCommand
         ModelTraining.Report(context, pytorchExample ? "vae-pytorch-example" : "vae", history, data);
         ModelTraining.SaveIfAsked(context, model, data, negElbo);
         string reconstructions = ModelTraining.SaveReconstructions(context, model, test, "vae-reconstructions.png");
-        string samples = ModelTraining.SaveGrid(context, "vae-samples.png", model.Sample(50, new Random(context.Seed)).ToArray(), 50);
+        context.Report.Text($"Test negative ELBO {negElbo:F1} nats per image; IWAE bound (k = {k}) {iwae:F1}; "
+            + $"{posterior.ActiveUnits} of {model.LatentSize} latent units active. Data: {data.Source}.");
+        string samples = ModelTraining.SaveGrid(context, "vae-samples.png", model.Sample(50, new Random(context.Seed)).ToArray(), 50,
+            caption: "VAE: 50 images decoded from z drawn from the prior N(0, I).");
+        var testX = LatentDemoSupport.ToFloats(data.TestImages);
+        var (strip, count) = LatentDemoSupport.InterpolationStrip(model, testX, LatentDemoSupport.ToLabels(data.TestLabels), 8);
+        ModelTraining.SaveGrid(context, "vae-interpolation.png", strip, count, 10,
+            "VAE: interpolation between the posterior means of two test images (first and last column), 8 decoded steps.");
         string block = pytorchExample ? "vae-pytorch-example" : beta == 1f ? "vae" : "beta-vae";
         ModelTraining.Publish(context, "03-variants.md", block, model, history, data,
             $"test negative ELBO (nats/image), β = {beta.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
