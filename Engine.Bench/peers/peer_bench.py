@@ -312,7 +312,7 @@ def cpu_model():
         return "unknown CPU"
 
 
-def median_ms(samples, library, threads, name):
+def sample_median(samples, library, threads, name):
     values = samples.get((library, threads), {}).get(name)
     return statistics.median(values) if values else None
 
@@ -335,7 +335,7 @@ def verdict_rows(thread_counts, order, samples, gflops):
         for threads in thread_counts:
             ratios = []
             for name in order:
-                ours, torch_ms = median_ms(samples, "ours", threads, name), median_ms(samples, "torch", threads, name)
+                ours, torch_ms = sample_median(samples, "ours", threads, name), sample_median(samples, "torch", threads, name)
                 if wanted(name) and ours and torch_ms:
                     ratios.append((torch_ms / ours, name))
             if not ratios:
