@@ -115,6 +115,15 @@ public sealed class RasterChartTests
     }
 
     [Fact]
+    public void Text_TooLongForTheCanvas_ShrinksToFit()
+    {
+        var canvas = new RasterCanvas(Axes.Width, Axes.Height, Scale);
+        canvas.Text(Axes.Width / 2.0, 20, new string('W', 70), size: 14, anchor: "middle", bold: true);
+        var (x0, _, x1, _) = InkBox(canvas);
+        Assert.True(x0 > 0 && x1 < canvas.PixelWidth - 1, $"ink from {x0} to {x1} of {canvas.PixelWidth}");
+    }
+
+    [Fact]
     public void Font_EveryPrintableGlyph_HasInkAndDiffers()
     {
         var shapes = new HashSet<string>();

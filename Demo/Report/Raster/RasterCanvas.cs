@@ -107,13 +107,14 @@ internal sealed class RasterCanvas : ICanvas
         double rotate = 0, bool bold = false)
     {
         if (Rgb.Parse(fill) is not Rgb color) return;
+        double turn = Math.Round(rotate / 90) * Math.PI / 2;
+        int cos = (int)Math.Round(Math.Cos(turn)), sin = (int)Math.Round(Math.Sin(turn));
         int cell = Math.Max(1, (int)Math.Round(Scale * size / 11.0));
-        while (cell > 1 && BitmapFont.Measure(text) * cell > Math.Max(PixelWidth, PixelHeight) - 8 * Scale) cell--;
+        int room = (sin == 0 ? PixelWidth : PixelHeight) - 8 * Scale;
+        while (cell > 1 && BitmapFont.Measure(text) * cell > room) cell--;
         int textWidth = BitmapFont.Measure(text) * cell + (bold ? 1 : 0);
         int start = anchor switch { "middle" => -textWidth / 2, "end" => -textWidth, _ => 0 };
         int ox = (int)Math.Round(x * Scale), oy = (int)Math.Round(y * Scale);
-        double turn = Math.Round(rotate / 90) * Math.PI / 2;
-        int cos = (int)Math.Round(Math.Cos(turn)), sin = (int)Math.Round(Math.Sin(turn));
         BitmapFont.Rasterise(text, (column, row) =>
         {
             // The font pixel's square in unrotated offsets from the anchor, then turned about it.
