@@ -45,33 +45,33 @@ internal sealed class Axes
     public double Y(double value) => PlotBottom - (value - _y0) / (_y1 - _y0) * (PlotBottom - PlotTop);
 
     /// <summary>Frame, grid, ticks, tick labels, title and axis labels.</summary>
-    public void Draw(Svg svg, string title, string xLabel, string yLabel, IReadOnlyList<double>? xTicks = null)
+    public void Draw(ICanvas canvas, string title, string xLabel, string yLabel, IReadOnlyList<double>? xTicks = null)
     {
-        svg.Text(Width / 2.0, 20, title, 14, "middle", bold: true);
+        canvas.Text(Width / 2.0, 20, title, 14, "middle", bold: true);
         var xs = xTicks ?? (_logX ? PowerOfTwoTicks(_x0, _x1) : NiceTicks(_x0, _x1));
         foreach (double t in xs)
         {
             double x = X(t);
             if (x < PlotLeft - 0.5 || x > PlotRight + 0.5) continue;
-            svg.Line(x, PlotTop, x, PlotBottom, "#e4e4e4");
-            svg.Line(x, PlotBottom, x, PlotBottom + 5, "#444");
-            svg.Text(x, PlotBottom + 18, Format(t), 11, "middle");
+            canvas.Line(x, PlotTop, x, PlotBottom, "#e4e4e4");
+            canvas.Line(x, PlotBottom, x, PlotBottom + 5, "#444");
+            canvas.Text(x, PlotBottom + 18, Format(t), 11, "middle");
         }
         foreach (double t in NiceTicks(_y0, _y1))
         {
             double y = Y(t);
             if (y < PlotTop - 0.5 || y > PlotBottom + 0.5) continue;
-            svg.Line(PlotLeft, y, PlotRight, y, "#e4e4e4");
-            svg.Line(PlotLeft - 5, y, PlotLeft, y, "#444");
-            svg.Text(PlotLeft - 8, y + 4, Format(t), 11, "end");
+            canvas.Line(PlotLeft, y, PlotRight, y, "#e4e4e4");
+            canvas.Line(PlotLeft - 5, y, PlotLeft, y, "#444");
+            canvas.Text(PlotLeft - 8, y + 4, Format(t), 11, "end");
         }
-        svg.Rect(PlotLeft, PlotTop, PlotRight - PlotLeft, PlotBottom - PlotTop, "none", "#444");
-        svg.Text((PlotLeft + PlotRight) / 2, Height - 12, xLabel, 12, "middle");
-        svg.Text(16, (PlotTop + PlotBottom) / 2, yLabel, 12, "middle", rotate: -90);
+        canvas.Rect(PlotLeft, PlotTop, PlotRight - PlotLeft, PlotBottom - PlotTop, "none", "#444");
+        canvas.Text((PlotLeft + PlotRight) / 2, Height - 12, xLabel, 12, "middle");
+        canvas.Text(16, (PlotTop + PlotBottom) / 2, yLabel, 12, "middle", rotate: -90);
     }
 
     /// <summary>A legend box in the top-right (or right-margin) corner: a coloured swatch and a name per entry.</summary>
-    public void Legend(Svg svg, IReadOnlyList<(string Name, string Color, bool Dashed)> entries,
+    public void Legend(ICanvas canvas, IReadOnlyList<(string Name, string Color, bool Dashed)> entries,
         LegendCorner corner = LegendCorner.TopRight)
     {
         if (entries.Count == 0) return;
@@ -84,12 +84,12 @@ internal sealed class Axes
             _ => PlotRight - boxWidth - 8,
         };
         double y = corner is LegendCorner.BottomLeft or LegendCorner.BottomRight ? PlotBottom - boxHeight - 8 : PlotTop + 8;
-        svg.Rect(x, y, boxWidth, boxHeight, "#ffffff", "#bbbbbb");
+        canvas.Rect(x, y, boxWidth, boxHeight, "#ffffff", "#bbbbbb");
         for (int i = 0; i < entries.Count; i++)
         {
             double row = y + 14 + 17 * i;
-            svg.Line(x + 6, row - 4, x + 24, row - 4, entries[i].Color, 3, entries[i].Dashed ? "5,3" : null);
-            svg.Text(x + 30, row, entries[i].Name, 11);
+            canvas.Line(x + 6, row - 4, x + 24, row - 4, entries[i].Color, 3, entries[i].Dashed ? "5,3" : null);
+            canvas.Text(x + 30, row, entries[i].Name, 11);
         }
     }
 

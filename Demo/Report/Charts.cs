@@ -5,10 +5,13 @@ namespace Demo.Report;
 /// <summary>One line of a <see cref="LineChart"/>: points (x, y) in data units; markers for sparse series.</summary>
 internal sealed record Series(string Name, double[] X, double[] Y, bool Markers = false, bool Dashed = false);
 
-/// <summary>A chart the report can embed: rendered to an SVG document.</summary>
+/// <summary>
+/// A chart the report can embed: it draws itself once onto an <see cref="Axes.Width"/> × <see cref="Axes.Height"/>
+/// canvas, which <see cref="ChartRendering"/> turns into an SVG document or a PNG.
+/// </summary>
 internal interface IChart
 {
-    string ToSvg();
+    void Draw(ICanvas canvas);
 }
 
 /// <summary>Lines on linear axes (or a base-2 logarithmic x axis), with a legend: loss curves, ROC, PR, error by size.</summary>
@@ -29,30 +32,28 @@ internal sealed record LineChart(string Title, string XLabel, string YLabel, IRe
 
     public LegendCorner Legend { get; init; } = LegendCorner.TopRight;
 
-    public string ToSvg()
+    public void Draw(ICanvas canvas)
     {
         var points = Series.SelectMany(s => s.X.Zip(s.Y)).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second)
             && (!LogX || p.First > 0)).ToList();
         var (x0, x1) = XRange ?? (points.Count == 0 ? (0, 1) : (points.Min(p => p.First), points.Max(p => p.First)));
         var (y0, y1) = YRange ?? (points.Count == 0 ? (0, 1) : (points.Min(p => p.Second), points.Max(p => p.Second)));
         var axes = new Axes(x0, x1, y0, y1, LogX);
-        var svg = new Svg(Axes.Width, Axes.Height);
-        axes.Draw(svg, Title, XLabel, YLabel, XTicks);
-        if (Diagonal) svg.Line(axes.X(0), axes.Y(0), axes.X(1), axes.Y(1), "#999999", 1, "4,4");
+        axes.Draw(canvas, Title, XLabel, YLabel, XTicks);
+        if (Diagonal) canvas.Line(axes.X(0), axes.Y(0), axes.X(1), axes.Y(1), "#999999", 1, "4,4");
         var legend = new List<(string, string, bool)>();
         for (int i = 0; i < Series.Count; i++)
         {
             var s = Series[i];
             string color = Palette(i);
             var pixels = s.X.Zip(s.Y, (x, y) => (axes.X(x), axes.Y(y))).ToList();
-            svg.Polyline(pixels, color, 2, s.Dashed ? "6,4" : null);
+            canvas.Polyline(pixels, color, 2, s.Dashed ? "6,4" : null);
             if (s.Markers)
                 foreach (var (px, py) in pixels.Where(p => double.IsFinite(p.Item1) && double.IsFinite(p.Item2)))
-                    svg.Circle(px, py, 3.5, color);
+                    canvas.Circle(px, py, 3.5, color);
             legend.Add((s.Name, color, s.Dashed));
         }
-        axes.Legend(svg, legend, Legend);
-        return svg.ToString();
+        axes.Legend(canvas, legend, Legend);
     }
 
     public static string Palette(int i)
@@ -68,20 +69,18 @@ internal sealed record ScatterChart(string Title, string XLabel, string YLabel, 
 {
     private const double LegendWidth = 130;
 
-    public string ToSvg()
+    public void Draw(ICanvas canvas)
     {
         var finite = Enumerable.Range(0, Labels.Length)
             .Where(i => float.IsFinite(Points[2 * i]) && float.IsFinite(Points[2 * i + 1])).ToList();
         double x0 = finite.Count == 0 ? 0 : finite.Min(i => Points[2 * i]), x1 = finite.Count == 0 ? 1 : finite.Max(i => Points[2 * i]);
         double y0 = finite.Count == 0 ? 0 : finite.Min(i => Points[2 * i + 1]), y1 = finite.Count == 0 ? 1 : finite.Max(i => Points[2 * i + 1]);
         var axes = new Axes(x0, x1, y0, y1, logX: false, rightMargin: LegendWidth);
-        var svg = new Svg(Axes.Width, Axes.Height);
-        axes.Draw(svg, Title, XLabel, YLabel);
+        axes.Draw(canvas, Title, XLabel, YLabel);
         foreach (int i in finite)
-            svg.Circle(axes.X(Points[2 * i]), axes.Y(Points[2 * i + 1]), 2.6, LineChart.Palette(Labels[i]), 0.75);
+            canvas.Circle(axes.X(Points[2 * i]), axes.Y(Points[2 * i + 1]), 2.6, LineChart.Palette(Labels[i]), 0.75);
         var present = Labels.Distinct().Order().ToList();
-        axes.Legend(svg, present.Select(c => (c < ClassNames.Count ? ClassNames[c] : $"class {c}", LineChart.Palette(c), false)).ToList(),
+        axes.Legend(canvas, present.Select(c => (c < ClassNames.Count ? ClassNames[c] : $"class {c}", LineChart.Palette(c), false)).ToList(),
             LegendCorner.Outside);
-        return svg.ToString();
     }
 }

@@ -8,7 +8,7 @@ namespace Demo.Report;
 /// <summary>
 /// Writes a <see cref="RunReport"/> as OUT/report.html: one self-contained XHTML-compatible page (inline CSS,
 /// inline SVG charts, pictures as base64 PNG data URIs, nothing fetched from the network), plus every chart as
-/// OUT/NAME.svg beside it. Pictures are already written as PNG files by the commands that drew them.
+/// OUT/NAME.svg and OUT/NAME.png beside it. Pictures are already written as PNG files by the commands that drew them.
 /// </summary>
 internal static class HtmlReport
 {
@@ -34,14 +34,17 @@ internal static class HtmlReport
         p { max-width: 1000px; }
         """;
 
-    /// <summary>Writes the charts' .svg files and report.html (atomically); returns the page's path.</summary>
+    /// <summary>Writes the charts' .svg and .png files and report.html (atomically); returns the page's path.</summary>
     public static string Write(RunReport report, string outDirectory, string commandLine,
         IReadOnlyDictionary<string, object> results)
     {
         Directory.CreateDirectory(outDirectory);
         foreach (var figure in report.Sections.SelectMany(s => s.Items).OfType<Figure>())
             if (figure.Chart is not null)
+            {
                 AtomicFile.WriteText(Path.Combine(outDirectory, figure.File), w => w.Write(figure.Chart.ToSvg()));
+                AtomicFile.WriteAllBytes(Path.Combine(outDirectory, Path.ChangeExtension(figure.File, ".png")), figure.Chart.ToPng());
+            }
         string path = Path.Combine(outDirectory, FileName);
         AtomicFile.WriteText(path, w => w.Write(Render(report, commandLine, results)));
         return path;

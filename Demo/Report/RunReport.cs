@@ -17,7 +17,7 @@ internal sealed record Paragraph(string Text, int? Item = null);
 internal sealed record Table(string? Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>
-/// A figure: a chart (inline SVG in the page, and FILE.svg beside it) or a picture (a PNG already written to
+/// A figure: a chart (inline SVG in the page, and FILE.svg and the same stem .png beside it) or a picture (a PNG already written to
 /// FILE, embedded as a data URI).
 /// </summary>
 internal sealed record Figure(string File, string Caption, IChart? Chart, byte[]? Png);
@@ -48,10 +48,13 @@ internal sealed class RunReport(string title)
 
     public void Add(Table table) => Current.Items.Add(table);
 
-    /// <summary>Adds a chart; returns the file name it will be written under (made unique within the run).</summary>
+    /// <summary>
+    /// Adds a chart; returns the .svg file name it will be written under, made unique within the run together with
+    /// the .png of the same stem.
+    /// </summary>
     public string Chart(string file, string caption, IChart chart)
     {
-        string unique = Unique(Path.ChangeExtension(file, ".svg"));
+        string unique = Unique(Path.GetFileNameWithoutExtension(file));
         Current.Items.Add(new Figure(unique, caption, chart, null));
         return unique;
     }
@@ -129,11 +132,13 @@ internal sealed class RunReport(string title)
         return slug.Length == 0 ? "figure" : slug;
     }
 
-    private string Unique(string file)
+    // The first "stem.svg" (then "stem-2.svg", ...) whose .svg and .png names are both still free; reserves both.
+    private string Unique(string stem)
     {
-        string stem = Path.GetFileNameWithoutExtension(file), extension = Path.GetExtension(file);
-        string name = file;
-        for (int i = 2; !_files.Add(name); i++) name = $"{stem}-{i}{extension}";
-        return name;
+        string name = stem;
+        for (int i = 2; _files.Contains(name + ".svg") || _files.Contains(name + ".png"); i++) name = $"{stem}-{i}";
+        _files.Add(name + ".png");
+        _files.Add(name + ".svg");
+        return name + ".svg";
     }
 }

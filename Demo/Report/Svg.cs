@@ -7,7 +7,7 @@ namespace Demo.Report;
 /// A tiny SVG writer: elements appended to a buffer with invariant-culture numbers and escaped text, so every
 /// chart is well-formed XML that can sit inline in the report's XHTML and in a stand-alone .svg file.
 /// </summary>
-internal sealed class Svg
+internal sealed class Svg : ICanvas
 {
     private readonly StringBuilder _body = new();
 
@@ -38,7 +38,6 @@ internal sealed class Svg
         _body.Append($"<circle cx=\"{N(x)}\" cy=\"{N(y)}\" r=\"{N(radius)}\" fill=\"{fill}\""
             + (opacity < 1 ? $" fill-opacity=\"{N(opacity)}\"" : "") + "/>");
 
-    /// <summary>A polyline through the points (already in pixels); NaN points break the line into pieces.</summary>
     public void Polyline(IEnumerable<(double X, double Y)> points, string stroke, double width = 2, string? dash = null)
     {
         var piece = new List<string>();
@@ -56,7 +55,6 @@ internal sealed class Svg
         Flush();
     }
 
-    /// <summary>Text; <paramref name="anchor"/> is start, middle or end; <paramref name="rotate"/> in degrees about the anchor point.</summary>
     public void Text(double x, double y, string text, int size = 12, string anchor = "start", string fill = "#222",
         double rotate = 0, bool bold = false) =>
         _body.Append($"<text x=\"{N(x)}\" y=\"{N(y)}\" font-size=\"{size}\" text-anchor=\"{anchor}\" fill=\"{fill}\""

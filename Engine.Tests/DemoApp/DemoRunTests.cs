@@ -53,6 +53,8 @@ public sealed class DemoRunTests : IDisposable
         Assert.True(sections.ContainsKey("Headline figures"));
         Assert.True(File.Exists(Path.Combine(outDir, "denoise-reconstructions.png")));
         Assert.NotEmpty(Directory.GetFiles(outDir, "loss-*.svg"));
+        Assert.Equal(Directory.GetFiles(outDir, "*.svg").Select(f => Path.ChangeExtension(f, ".png")).Order(),
+            Directory.GetFiles(outDir, "*.png").Where(f => File.Exists(Path.ChangeExtension(f, ".svg"))).Order());
         Assert.False(File.Exists(Path.Combine(outDir, "interrupted.safetensors")), "a finished run leaves no interrupt checkpoint");
     }
 

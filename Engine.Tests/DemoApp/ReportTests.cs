@@ -86,6 +86,28 @@ public sealed class ReportTests
         var files = report.Sections.SelectMany(s => s.Items).OfType<Figure>().Select(f => f.File).ToList();
         Assert.Equal(6, files.Count);
         Assert.Equal(files.Count, files.Distinct().Count());
+
+        using var scratch = new ScratchDirectory("report");
+        HtmlReport.Write(report, scratch.Path, "Demo test", new Dictionary<string, object>());
+        var charts = files.Where(f => f.EndsWith(".svg", StringComparison.Ordinal)).ToList();
+        Assert.Equal(5, charts.Count);
+        foreach (string chart in charts)
+        {
+            Assert.True(File.Exists(Path.Combine(scratch.Path, chart)), chart);
+            var png = IO.PngTests.Decode(File.ReadAllBytes(Path.Combine(scratch.Path, Path.ChangeExtension(chart, ".png"))));
+            Assert.Equal((Axes.Width * ChartRendering.PngScale, Axes.Height * ChartRendering.PngScale), (png.Width, png.Height));
+        }
+        Assert.Equal(charts.Count, Directory.GetFiles(scratch.Path, "*.png").Length); // the picture lives in its command's file
+    }
+
+    [Fact]
+    public void Chart_NameTakenByAPicture_GetsAStemFreeForBothSvgAndPng()
+    {
+        var report = new RunReport("t");
+        report.Picture("latent.png", "a picture", [1, 2, 3]);
+        var chart = new LineChart("t", "x", "y", []);
+        Assert.Equal("latent-2.svg", report.Chart("latent", "first", chart));
+        Assert.Equal("latent-3.svg", report.Chart("latent", "second", chart));
     }
 
     [Fact]

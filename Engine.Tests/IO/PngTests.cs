@@ -14,7 +14,7 @@ namespace Engine.Tests.IO;
 [Trait("Chapter", "09-IO")]
 public sealed class PngTests
 {
-    private sealed record Decoded(int Width, int Height, int BitDepth, int ColorType, byte[] Pixels, string[] Chunks);
+    internal sealed record Decoded(int Width, int Height, int BitDepth, int ColorType, byte[] Pixels, string[] Chunks);
 
     /// <summary>The plain bitwise CRC-32 of the PNG specification's annex, as an independent oracle.</summary>
     private static uint BitwiseCrc(ReadOnlySpan<byte> bytes)
@@ -29,7 +29,8 @@ public sealed class PngTests
         return ~c;
     }
 
-    private static Decoded Decode(byte[] png)
+    /// <summary>Decodes (and checks) an 8-bit grayscale or RGB PNG; also used by the demo's chart tests.</summary>
+    internal static Decoded Decode(byte[] png)
     {
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
         int pos = 8, width = 0, height = 0, depth = 0, color = -1;
