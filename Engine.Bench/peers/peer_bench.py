@@ -10,6 +10,8 @@ the GEMMs), on the same shapes, under the same names (Engine.Bench/Quick/QuickWo
   lstm-fwdbwd       the same with autograd: backward from a gradient on the output sequence into input and weights.
   ae-step           one training step of nn.Sequential 784-512-128-32-128-512-784 (ReLU, linear code, sigmoid
                     output), MSE, Adam lr 1e-3, batch 128 (AutoencoderStep.cs).
+  attn-*, encoder-layer-fwdbwd  nn.MultiheadAttention / pre-norm nn.TransformerEncoderLayer (GELU, feed-forward
+                    1024, dropout 0), batch 64, length 32, width 256, 4 heads (TransformerQuick.cs, transformer_peer.py).
 
 Run from the repository root (build first: `dotnet build -c Release Engine.Bench`):
     /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
@@ -186,6 +188,13 @@ def torch_ae_step():
     yield "ae-step", step
 
 
+def torch_transformer():
+    """attn-fwd, attn-fwdbwd, encoder-layer-fwdbwd: nn.MultiheadAttention and a pre-norm nn.TransformerEncoderLayer
+    at batch 64, length 32, width 256, 4 heads (the definitions live in transformer_peer.py, beside this script)."""
+    import transformer_peer
+    yield from transformer_peer.make()
+
+
 def run_peer(threads, workloads, selected):
     torch.set_num_threads(threads)
     results = {}
@@ -203,6 +212,7 @@ def run_torch(threads, selected):
         yield from torch_convs()
         yield from torch_lstm()
         yield from torch_ae_step()
+        yield from torch_transformer()
 
     return run_peer(threads, all_workloads, selected)
 
