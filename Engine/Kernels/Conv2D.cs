@@ -23,7 +23,7 @@ public static class Conv2D
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         in Conv2DShape shape, Span<float> output)
     {
-        ValidateForward("Conv2D.Forward", input, weight, bias, shape, output);
+        ConvChecks.Forward("Conv2D.Forward", input, weight, bias, shape, output);
         ConvGemm.Forward(input, weight, bias, shape, output, accumulate: false);
     }
 
@@ -32,7 +32,7 @@ public static class Conv2D
     public static void ForwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output)
     {
-        ValidateForward("Conv2D.ForwardReference", input, weight, bias, shape, output);
+        ConvChecks.Forward("Conv2D.ForwardReference", input, weight, bias, shape, output);
         Conv2DShape s = shape;
         for (int n = 0; n < s.N; n++)
         for (int oc = 0; oc < s.OC; oc++)
@@ -67,7 +67,7 @@ public static class Conv2D
     public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in Conv2DShape shape, Span<float> gradInput)
     {
-        ValidateBackwardInput("Conv2D.BackwardInput", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("Conv2D.BackwardInput", gradOutput, weight, shape, gradInput);
         ConvGemm.BackwardInput(gradOutput, weight, shape, gradInput);
     }
 
@@ -76,7 +76,7 @@ public static class Conv2D
     public static void BackwardInputReference(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in Conv2DShape shape, Span<float> gradInput)
     {
-        ValidateBackwardInput("Conv2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("Conv2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
         Conv2DShape s = shape;
         for (int n = 0; n < s.N; n++)
         for (int c = 0; c < s.C; c++)
@@ -115,7 +115,7 @@ public static class Conv2D
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
-        ValidateBackwardWeight("Conv2D.BackwardWeight", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("Conv2D.BackwardWeight", input, gradOutput, shape, gradWeight);
         ConvGemm.BackwardWeight(input, gradOutput, shape, gradWeight);
     }
 
@@ -124,7 +124,7 @@ public static class Conv2D
     public static void BackwardWeightReference(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
-        ValidateBackwardWeight("Conv2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("Conv2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
         Conv2DShape s = shape;
         for (int oc = 0; oc < s.OC; oc++)
         for (int c = 0; c < s.C; c++)
@@ -162,9 +162,9 @@ public static class Conv2D
         in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
     {
         if (!gradInput.IsEmpty)
-            ValidateBackwardInput("Conv2D.Backward", gradOutput, weight, shape, gradInput);
+            ConvChecks.BackwardInput("Conv2D.Backward", gradOutput, weight, shape, gradInput);
         if (!gradWeight.IsEmpty)
-            ValidateBackwardWeight("Conv2D.Backward", input, gradOutput, shape, gradWeight);
+            ConvChecks.BackwardWeight("Conv2D.Backward", input, gradOutput, shape, gradWeight);
         ConvGemm.Backward(input, gradOutput, weight, shape, gradInput, gradWeight);
     }
 
@@ -189,7 +189,7 @@ public static class Conv2D
     /// <exception cref="ArgumentException">The shape is invalid or a span length does not match it.</exception>
     public static void BackwardBias(ReadOnlySpan<float> gradOutput, in Conv2DShape shape, Span<float> gradBias)
     {
-        ValidateBackwardBias("Conv2D.BackwardBias", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("Conv2D.BackwardBias", gradOutput, shape, gradBias);
         ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
@@ -198,50 +198,7 @@ public static class Conv2D
     public static void BackwardBiasReference(ReadOnlySpan<float> gradOutput, in Conv2DShape shape,
         Span<float> gradBias)
     {
-        ValidateBackwardBias("Conv2D.BackwardBiasReference", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("Conv2D.BackwardBiasReference", gradOutput, shape, gradBias);
         ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
-    }
-
-    // ---- Argument checks, shared with ConvTranspose2D. ----
-
-    private static void ValidateForward(string op, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, in Conv2DShape s, Span<float> output)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(input), input.Length, s.InputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(weight), weight.Length, s.WeightLength, shape);
-        if (!bias.IsEmpty)
-            Conv2DShape.CheckLength(op, nameof(bias), bias.Length, s.OC, shape);
-        Conv2DShape.CheckLength(op, nameof(output), output.Length, s.OutputLength, shape);
-    }
-
-    private static void ValidateBackwardInput(string op, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
-        in Conv2DShape s, Span<float> gradInput)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(weight), weight.Length, s.WeightLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradInput), gradInput.Length, s.InputLength, shape);
-    }
-
-    private static void ValidateBackwardWeight(string op, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
-        in Conv2DShape s, Span<float> gradWeight)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(input), input.Length, s.InputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradWeight), gradWeight.Length, s.WeightLength, shape);
-    }
-
-    private static void ValidateBackwardBias(string op, ReadOnlySpan<float> gradOutput, in Conv2DShape s,
-        Span<float> gradBias)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradBias), gradBias.Length, s.OC, shape);
     }
 }

@@ -17,7 +17,7 @@ namespace Engine.Kernels;
 /// <param name="PadH">Zero padding above and below.</param>
 /// <param name="PadW">Zero padding left and right.</param>
 public readonly record struct Conv2DShape(
-    int N, int C, int H, int W, int OC, int KH, int KW, int StrideH, int StrideW, int PadH, int PadW)
+    int N, int C, int H, int W, int OC, int KH, int KW, int StrideH, int StrideW, int PadH, int PadW) : IConvShape
 {
     /// <summary>A convolution with the same stride and padding in both directions.</summary>
     public Conv2DShape(int n, int c, int h, int w, int oc, int kh, int kw, int stride, int padding)
@@ -64,13 +64,5 @@ public readonly record struct Conv2DShape(
         if ((long)N * C * H * W > int.MaxValue || (long)N * OC * OH * OW > int.MaxValue ||
             (long)OC * C * KH * KW > int.MaxValue || (long)C * KH * KW * OH * OW > int.MaxValue)
             throw new ArgumentException($"{op}: tensors larger than 2^31 elements are not supported, got {this}.");
-    }
-
-    /// <summary>Throws unless a span of <paramref name="actual"/> elements has exactly <paramref name="expected"/>.</summary>
-    internal static void CheckLength(string op, string name, int actual, int expected, string shape)
-    {
-        if (actual != expected)
-            throw new ArgumentException(
-                $"{op}: {name} has {actual} elements, but {shape} needs {expected}.", name);
     }
 }

@@ -31,7 +31,7 @@ public static class ConvTranspose2D
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         in ConvTranspose2DShape shape, Span<float> output)
     {
-        ValidateForward("ConvTranspose2D.Forward", input, weight, bias, shape, output);
+        ConvChecks.Forward("ConvTranspose2D.Forward", input, weight, bias, shape, output);
         // Start from the bias (or zero) and let the convolution's input gradient accumulate on top.
         int plane = shape.OH * shape.OW;
         for (int n = 0; n < shape.N; n++)
@@ -45,7 +45,7 @@ public static class ConvTranspose2D
     public static void ForwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in ConvTranspose2DShape shape, Span<float> output)
     {
-        ValidateForward("ConvTranspose2D.ForwardReference", input, weight, bias, shape, output);
+        ConvChecks.Forward("ConvTranspose2D.ForwardReference", input, weight, bias, shape, output);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         var sums = new double[s.OutputLength];
@@ -85,7 +85,7 @@ public static class ConvTranspose2D
     public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in ConvTranspose2DShape shape, Span<float> gradInput)
     {
-        ValidateBackwardInput("ConvTranspose2D.BackwardInput", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("ConvTranspose2D.BackwardInput", gradOutput, weight, shape, gradInput);
         ConvGemm.Forward(gradOutput, weight, [], shape.ToConv(), gradInput, accumulate: true);
     }
 
@@ -94,7 +94,7 @@ public static class ConvTranspose2D
     public static void BackwardInputReference(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in ConvTranspose2DShape shape, Span<float> gradInput)
     {
-        ValidateBackwardInput("ConvTranspose2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("ConvTranspose2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         for (int n = 0; n < s.N; n++)
@@ -130,7 +130,7 @@ public static class ConvTranspose2D
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in ConvTranspose2DShape shape, Span<float> gradWeight)
     {
-        ValidateBackwardWeight("ConvTranspose2D.BackwardWeight", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("ConvTranspose2D.BackwardWeight", input, gradOutput, shape, gradWeight);
         ConvGemm.BackwardWeight(gradOutput, input, shape.ToConv(), gradWeight);
     }
 
@@ -139,7 +139,7 @@ public static class ConvTranspose2D
     public static void BackwardWeightReference(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in ConvTranspose2DShape shape, Span<float> gradWeight)
     {
-        ValidateBackwardWeight("ConvTranspose2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("ConvTranspose2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         for (int c = 0; c < s.C; c++)
@@ -173,7 +173,7 @@ public static class ConvTranspose2D
     public static void BackwardBias(ReadOnlySpan<float> gradOutput, in ConvTranspose2DShape shape,
         Span<float> gradBias)
     {
-        ValidateBackwardBias("ConvTranspose2D.BackwardBias", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("ConvTranspose2D.BackwardBias", gradOutput, shape, gradBias);
         ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
@@ -182,48 +182,7 @@ public static class ConvTranspose2D
     public static void BackwardBiasReference(ReadOnlySpan<float> gradOutput, in ConvTranspose2DShape shape,
         Span<float> gradBias)
     {
-        ValidateBackwardBias("ConvTranspose2D.BackwardBiasReference", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("ConvTranspose2D.BackwardBiasReference", gradOutput, shape, gradBias);
         ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
-    }
-
-    private static void ValidateForward(string op, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, in ConvTranspose2DShape s, Span<float> output)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(input), input.Length, s.InputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(weight), weight.Length, s.WeightLength, shape);
-        if (!bias.IsEmpty)
-            Conv2DShape.CheckLength(op, nameof(bias), bias.Length, s.OC, shape);
-        Conv2DShape.CheckLength(op, nameof(output), output.Length, s.OutputLength, shape);
-    }
-
-    private static void ValidateBackwardInput(string op, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
-        in ConvTranspose2DShape s, Span<float> gradInput)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(weight), weight.Length, s.WeightLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradInput), gradInput.Length, s.InputLength, shape);
-    }
-
-    private static void ValidateBackwardWeight(string op, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
-        in ConvTranspose2DShape s, Span<float> gradWeight)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(input), input.Length, s.InputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradWeight), gradWeight.Length, s.WeightLength, shape);
-    }
-
-    private static void ValidateBackwardBias(string op, ReadOnlySpan<float> gradOutput, in ConvTranspose2DShape s,
-        Span<float> gradBias)
-    {
-        s.Validate(op);
-        string shape = s.ToString();
-        Conv2DShape.CheckLength(op, nameof(gradOutput), gradOutput.Length, s.OutputLength, shape);
-        Conv2DShape.CheckLength(op, nameof(gradBias), gradBias.Length, s.OC, shape);
     }
 }

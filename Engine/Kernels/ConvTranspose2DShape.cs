@@ -22,7 +22,7 @@ namespace Engine.Kernels;
 /// <param name="Padding">Padding removed from each border of the full output (at least 0).</param>
 /// <param name="OutputPadding">Extra rows/columns added at the bottom/right (0 ≤ OutputPadding &lt; Stride).</param>
 public readonly record struct ConvTranspose2DShape(
-    int N, int C, int H, int W, int OC, int KH, int KW, int Stride, int Padding, int OutputPadding)
+    int N, int C, int H, int W, int OC, int KH, int KW, int Stride, int Padding, int OutputPadding) : IConvShape
 {
     /// <summary>Output height, <c>(H − 1)·Stride − 2·Padding + KH + OutputPadding</c>.</summary>
     public int OH => (H - 1) * Stride - 2 * Padding + KH + OutputPadding;

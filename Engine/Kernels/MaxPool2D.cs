@@ -174,10 +174,10 @@ public static class MaxPool2D
         if ((long)n * c * h * w > int.MaxValue)
             throw new ArgumentException($"{op}: tensors larger than 2^31 elements are not supported, got {shape}.");
         string inputName = outputName == "output" ? "input" : "gradInput";
-        Conv2DShape.CheckLength(op, inputName, inputLength, n * c * h * w, shape);
+        ConvChecks.CheckLength(op, inputName, inputLength, n * c * h * w, shape);
         int outLength = (int)(n * c * oh * ow);
-        Conv2DShape.CheckLength(op, outputName, outputLength, outLength, shape);
-        Conv2DShape.CheckLength(op, "indices", indicesLength, outLength, shape);
+        ConvChecks.CheckLength(op, outputName, outputLength, outLength, shape);
+        ConvChecks.CheckLength(op, "indices", indicesLength, outLength, shape);
     }
 
     private static void CheckIndices(string op, ReadOnlySpan<int> indices, int planeSize)

@@ -118,7 +118,7 @@ public static class Upsample2D
             throw new ArgumentException($"{op}: sizes and scale must be at least 1, got {shape}.");
         if ((long)n * c * h * scale * w * scale > int.MaxValue)
             throw new ArgumentException($"{op}: the output is too large, got {shape}.");
-        Conv2DShape.CheckLength(op, smallName, smallLength, n * c * h * w, shape);
-        Conv2DShape.CheckLength(op, largeName, largeLength, n * c * h * w * scale * scale, shape);
+        ConvChecks.CheckLength(op, smallName, smallLength, n * c * h * w, shape);
+        ConvChecks.CheckLength(op, largeName, largeLength, n * c * h * w * scale * scale, shape);
     }
 }
