@@ -91,7 +91,7 @@ internal static unsafe class ConvImplicit
                                         ImplicitGemmKernel.Run(k, rows, (int*)tapAddr,
                                             (float*)packedAddr + (nint)panel * k * ImplicitGemmKernel.NR, tile,
                                             ImplicitGemmKernel.NR, add: false);
-                                        ScatterTile(tile, valid, n0 * p + q0, panel, s, (float*)outAddr,
+                                        ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p, (float*)outAddr,
                                             (float*)biasAddr, accumulate);
                                     }
                                 }
@@ -283,18 +283,19 @@ internal static unsafe class ConvImplicit
         }
     }
 
-    // out[n, panel·32 + j, p] (+)= tile[r, j] for the valid rows r (pixels q0 + r) and channels of the panel.
+    // out[n, panel·32 + j, i] (+)= tile[r, j] for the valid rows r (pixel q0 + r = n·p + i) and the panel's channels;
+    // out is (images, channels, p).
     // When the tile's 8 pixels are consecutive in one image, each channel's 8 values are one strided gather from
     // the tile and one contiguous store (the common case); otherwise element by element.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterTile(float* tile, int valid, int q0, int panel, in Conv2DShape s, float* output,
+    internal static void ScatterTile(float* tile, int valid, int q0, int panel, int channels, int p, float* output,
         float* bias, bool accumulate)
     {
-        int p = s.OH * s.OW, oc0 = panel * ImplicitGemmKernel.NR, width = Math.Min(ImplicitGemmKernel.NR, s.OC - oc0);
+        int oc0 = panel * ImplicitGemmKernel.NR, width = Math.Min(ImplicitGemmKernel.NR, channels - oc0);
         int n = q0 / p;
         if (valid == ImplicitGemmKernel.MR && (q0 + ImplicitGemmKernel.MR - 1) / p == n && Avx2.IsSupported)
         {
-            float* dst = output + ((nint)n * s.OC + oc0) * p + (q0 - n * p);
+            float* dst = output + ((nint)n * channels + oc0) * p + (q0 - n * p);
             var rowIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * ImplicitGemmKernel.NR;
             for (int j = 0; j < width; j++)
             {
@@ -311,7 +312,7 @@ internal static unsafe class ConvImplicit
         for (int r = 0; r < valid; r++)
         {
             int q = q0 + r, image = q / p;
-            float* dst = output + ((nint)image * s.OC + oc0) * p + (q - image * p);
+            float* dst = output + ((nint)image * channels + oc0) * p + (q - image * p);
             float* src = tile + r * ImplicitGemmKernel.NR;
             for (int j = 0; j < width; j++)
             {

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Buffers;
 
 namespace Engine.Kernels;
@@ -37,6 +39,7 @@ internal static unsafe class ConvImplicitInput
         int[] offsets = ArrayPool<int>.Shared.Rent(s.OC * s.KH * s.KW);
         // Where each phase's taps (offsets and packed weights) start.
         int[] firstTap = new int[phases + 1];
+        var grids = new PhaseGrid[phases];
         try
         {
             fixed (float* gradOutPtr = gradOutput, weightPtr = weight, gradInPtr = gradInput, packedRaw = packed)
@@ -45,7 +48,7 @@ internal static unsafe class ConvImplicitInput
                 float* packedW = ConvImplicit.Align(packedRaw);
                 for (int phase = 0; phase < phases; phase++)
                 {
-                    var ph = plan.Phase(phase);
+                    var ph = grids[phase] = plan.Phase(phase);
                     firstTap[phase + 1] = firstTap[phase] + ph.Taps;
                     FillPhase(s, plan, ph, offsetPtr + firstTap[phase], weightPtr,
                         packedW + (nint)firstTap[phase] * panels * ImplicitGemmKernel.NR);
@@ -58,9 +61,12 @@ internal static unsafe class ConvImplicitInput
                 WorkerPool.Run(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                 {
                     float[] padded = Scratch.Rent(group * plan.Layout.ImageLength);
+                    // Stride 1 has one phase laid out like gradInput itself; otherwise each phase's results go to a
+                    // buffer (image, channel, phase pixel) with contiguous stores and are interleaved afterwards.
+                    float[] results = Scratch.Rent(phases == 1 ? 0 : group * s.C * s.H * s.W);
                     try
                     {
-                        fixed (float* padPtr = padded)
+                        fixed (float* padPtr = padded, resultPtr = results)
                         {
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
                             float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
@@ -72,12 +78,14 @@ internal static unsafe class ConvImplicitInput
                                 plan.Layout.FillImages((float*)gradOutAddr + (nint)n0 * s.OC * s.OH * s.OW, count,
                                     padPtr);
                                 float* gradIn = (float*)gradInAddr + (nint)n0 * s.C * s.H * s.W;
+                                float* phaseResult = resultPtr;
                                 for (int phase = 0; phase < phases; phase++)
                                 {
-                                    var ph = plan.Phase(phase);
+                                    var ph = grids[phase];
                                     float* phaseW = (float*)packedAddr +
                                         (nint)firstTap[phase] * panels * ImplicitGemmKernel.NR;
-                                    int pixels = count * ph.Rows * ph.Columns;
+                                    int perImage = ph.Rows * ph.Columns, pixels = count * perImage;
+                                    float* target = phases == 1 ? gradIn : phaseResult;
                                     for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
                                     {
                                         int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
@@ -88,15 +96,20 @@ internal static unsafe class ConvImplicitInput
                                             ImplicitGemmKernel.Run(ph.Taps, rows, (int*)offsetAddr + firstTap[phase],
                                                 phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile,
                                                 ImplicitGemmKernel.NR, add: false);
-                                            AddTile(tile, valid, q0, panel, s, ph, gradIn);
+                                            ConvImplicit.ScatterTile(tile, valid, q0, panel, s.C, perImage, target,
+                                                null, accumulate: phases == 1);
                                         }
                                     }
+                                    phaseResult += (nint)count * s.C * perImage;
                                 }
+                                if (phases > 1)
+                                    Interleave(resultPtr, count, s, grids, gradIn);
                             }
                         }
                     }
                     finally
                     {
+                        Scratch.Return(results);
                         Scratch.Return(padded);
                     }
                 });
@@ -140,21 +153,89 @@ internal static unsafe class ConvImplicitInput
         return image * plan.Layout.ImageLength + i * plan.Layout.Width + j;
     }
 
-    // gradInput[n, panel·32 + j, ih0 + s·i, iw0 + s·j'] += tile[r, j] for the valid rows r (phase pixels q0 + r).
+    // gradInput[n, c, ih0 + s·i, iw0 + s·j] += results of each phase [n, c, i, j], for the group's images. The
+    // results of phase p start at results + count·C·(pixels of the phases before p).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddTile(float* tile, int valid, int q0, int panel, in Conv2DShape s, in PhaseGrid ph,
-        float* gradInput)
+    private static void Interleave(float* results, int count, in Conv2DShape s, PhaseGrid[] grids, float* gradInput)
     {
-        int c0 = panel * ImplicitGemmKernel.NR, width = Math.Min(ImplicitGemmKernel.NR, s.C - c0), plane = s.H * s.W;
-        int perImage = ph.Rows * ph.Columns;
-        for (int r = 0; r < valid; r++)
+        int phases = grids.Length;
+        Span<nint> start = stackalloc nint[phases];
+        nint offset = 0;
+        for (int phase = 0; phase < phases; phase++)
         {
-            int q = q0 + r, image = q / perImage, rest = q - image * perImage, i = rest / ph.Columns;
-            int ih = ph.Ih0 + s.StrideH * i, iw = ph.Iw0 + s.StrideW * (rest - i * ph.Columns);
-            float* dst = gradInput + ((nint)image * s.C + c0) * plane + ih * s.W + iw;
-            float* src = tile + r * ImplicitGemmKernel.NR;
-            for (int j = 0; j < width; j++)
-                dst[(nint)j * plane] += src[j];
+            start[phase] = offset;
+            offset += (nint)count * s.C * grids[phase].Rows * grids[phase].Columns;
+        }
+        for (int rh = 0; rh < s.StrideH; rh++)
+        {
+            if (s.StrideW == 2 && Avx512F.IsSupported)
+            {
+                // The two column phases of this row phase: one fills the even input columns, the other the odd.
+                int even = rh * 2 + (grids[rh * 2].Iw0 == 0 ? 0 : 1), odd = rh * 2 + 1 - (even - rh * 2);
+                if (grids[even].Rows > 0 && grids[odd].Rows > 0)
+                {
+                    InterleavePair(results + start[even], grids[even], results + start[odd], grids[odd], count, s,
+                        gradInput);
+                    continue;
+                }
+            }
+            for (int rw = 0; rw < s.StrideW; rw++)
+            {
+                int phase = rh * s.StrideW + rw;
+                AddPhase(results + start[phase], grids[phase], count, s, gradInput);
+            }
+        }
+    }
+
+    // gradInput[n, c, ih0 + s·i, iw0 + s·j] += phase[n, c, i, j], one element at a time (any stride).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddPhase(float* src, PhaseGrid ph, int count, in Conv2DShape s, float* gradInput)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH, strideW = s.StrideW;
+        int rows = ph.Rows, columns = ph.Columns;
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + ph.Ih0 * width + ph.Iw0;
+            for (int i = 0; i < rows; i++, src += columns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                for (int j = 0; j < columns; j++)
+                    dst[(nint)j * strideW] += src[j];
+            }
+        }
+    }
+
+    // Stride 2 across: input row ih receives the even phase's row at columns 0, 2, 4, ... and the odd phase's row at
+    // 1, 3, 5, ...; eight of each are zipped into sixteen consecutive floats with one two-source permute.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InterleavePair(float* even, PhaseGrid evenGrid, float* odd, PhaseGrid oddGrid, int count,
+        in Conv2DShape s, float* gradInput)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH;
+        int rows = evenGrid.Rows, evenColumns = evenGrid.Columns, oddColumns = oddGrid.Columns;
+        var lanes = Vector512<int>.Indices;
+        // Lane 2k takes even[k] (source lane k), lane 2k + 1 takes odd[k] (source lane 16 + k).
+        var zip = (lanes >> 1) + ((lanes & Vector512<int>.One) << 4);
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + evenGrid.Ih0 * width;
+            for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                for (int k = 0; k * 16 < width; k++)
+                {
+                    var evenMask = Vector512.LessThan(lanes, Vector512.Create(Math.Min(8, evenColumns - 8 * k)));
+                    var oddMask = Vector512.LessThan(lanes, Vector512.Create(Math.Min(8, oddColumns - 8 * k)));
+                    var dstMask = Vector512.LessThan(lanes, Vector512.Create(width - 16 * k)).AsSingle();
+                    var e = Avx512F.MaskLoad(even + 8 * k, evenMask.AsSingle(), Vector512<float>.Zero);
+                    var o = Avx512F.MaskLoad(odd + 8 * k, oddMask.AsSingle(), Vector512<float>.Zero);
+                    var sum = Avx512F.PermuteVar16x32x2(e, zip, o) +
+                              Avx512F.MaskLoad(dst + 16 * k, dstMask, Vector512<float>.Zero);
+                    Avx512F.MaskStore(dst + 16 * k, dstMask, sum);
+                }
+            }
         }
     }
 
