@@ -25,9 +25,9 @@ internal static class TensorStorage
 /// <summary>
 /// A region of code whose temporary tensors borrow pooled storage: <c>using (TensorScope.Begin()) { step }</c>.
 /// Every tensor created inside (activations, intermediate gradients, saved state) must be dead when the scope ends,
-/// because its array is handed to the next allocation of the same size. The <see cref="Training.Trainer"/> opens one
-/// per batch; parameters, optimizer state and leaf gradients are allocated outside scopes and are never pooled.
-/// State a module builds lazily during a forward pass (a cached mask or table) must use
+/// because its array is handed to the next allocation of the same size. Every trainer opens one per optimisation step
+/// (<see cref="Training.TrainingStep"/>); parameters, optimizer state and leaf gradients are allocated outside scopes
+/// and are never pooled. State a module builds lazily during a forward pass (a cached mask or table) must use
 /// <see cref="TensorStorage.AllocateUnpooled"/>, else the next step overwrites it.
 /// </summary>
 internal sealed class TensorScope : IDisposable
