@@ -4,7 +4,6 @@ using Engine.Models;
 using Engine.Optim;
 using Engine.Tensors;
 using Engine.Tests.Testing;
-using Engine.Text;
 using Engine.Training;
 
 namespace Engine.Tests.Training;
