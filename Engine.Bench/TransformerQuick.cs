@@ -29,7 +29,9 @@ public static class TransformerQuick
     /// <c>attn-fwd</c> and <c>attn-fwdbwd</c>: self-attention through <see cref="MultiheadAttention"/> (projections,
     /// fused attention, output projection); <c>encoder-layer-fwdbwd</c>: one pre-norm
     /// <see cref="TransformerEncoderBlock"/>. Backward passes include the input gradient and zero the parameter
-    /// gradients first, as a training step does. Flops count multiply-adds as 2; backward as twice the forward.
+    /// gradients first, as a training step does. Every call runs in a pooled tensor scope, as the trainers' steps do
+    /// (see Engine.Training.TrainingStep), so the timing does not measure the garbage collector. Flops count
+    /// multiply-adds as 2; backward as twice the forward.
     /// </summary>
     public static IReadOnlyList<(string Name, double Flops, Action Run)> Workloads()
     {
@@ -67,16 +69,21 @@ public sealed class TransformerRun
         _seed = Tensor.Uniform(random, -1f, 1f, TransformerQuick.Batch, TransformerQuick.Length, e);
     }
 
-    /// <summary>Forward only, without recording a graph.</summary>
+    /// <summary>Forward only, without recording a graph, inside a pooled tensor scope.</summary>
     public void Forward()
     {
+        using var scope = TensorScope.Begin();
         using var noGrad = GradMode.Disable();
         _module.Forward(_input);
     }
 
-    /// <summary>Forward, then backward from a fixed output gradient into the input and every parameter.</summary>
+    /// <summary>
+    /// Forward, then backward from a fixed output gradient into the input and every parameter, inside one pooled
+    /// tensor scope as a trainer's step runs (so the steady state reuses the previous call's buffers).
+    /// </summary>
     public void ForwardBackward()
     {
+        using var scope = TensorScope.Begin();
         _module.ZeroGrad();
         _input.ZeroGrad();
         _module.Forward(_input).Backward(_seed);

@@ -25,13 +25,17 @@ internal static class TensorStorage
 /// <summary>
 /// A region of code whose temporary tensors borrow pooled storage: <c>using (TensorScope.Begin()) { step }</c>.
 /// Every tensor created inside (activations, intermediate gradients, saved state) must be dead when the scope ends,
-/// because its array is handed to the next allocation of the same size. The <see cref="Training.Trainer"/> opens one
-/// per batch; parameters, optimizer state and leaf gradients are allocated outside scopes and are never pooled.
+/// because its array is handed to the next allocation of the same size. Every trainer opens one per optimisation step
+/// (<see cref="Training.TrainingStep"/>); parameters, optimizer state and leaf gradients are allocated outside scopes
+/// and are never pooled. State a module builds lazily during a forward pass (a cached mask or table) must use
+/// <see cref="TensorStorage.AllocateUnpooled"/>, else the next step overwrites it.
 /// </summary>
 internal sealed class TensorScope : IDisposable
 {
     [ThreadStatic] private static TensorScope? _current;
     [ThreadStatic] private static Dictionary<int, Stack<float[]>>? _pool;
+    [ThreadStatic] private static bool _poolingDisabled;
+    [ThreadStatic] private static bool _poisonReturned;
 
     private readonly List<float[]> _borrowed = [];
     private readonly TensorScope? _outer;
@@ -42,6 +46,26 @@ internal sealed class TensorScope : IDisposable
     /// <summary>The innermost scope open on this thread, or null.</summary>
     public static TensorScope? Current => _current;
 
+    /// <summary>
+    /// Test switch (per thread): scopes hand out fresh arrays and keep none, so a run with it set is the reference
+    /// a pooled run must match bit for bit.
+    /// </summary>
+    internal static bool PoolingDisabled
+    {
+        get => _poolingDisabled;
+        set => _poolingDisabled = value;
+    }
+
+    /// <summary>
+    /// Test switch (per thread): arrays going back to the pool are filled with NaN, so a tensor that outlives its
+    /// scope shows up as NaN at its next read instead of silently sharing storage with a later step.
+    /// </summary>
+    internal static bool PoisonReturned
+    {
+        get => _poisonReturned;
+        set => _poisonReturned = value;
+    }
+
     /// <summary>Opens a scope on this thread; scopes nest.</summary>
     public static TensorScope Begin() => _current = new TensorScope(_current);
 
@@ -51,6 +75,7 @@ internal sealed class TensorScope : IDisposable
     /// </summary>
     public float[] Rent(int size, bool clear = true)
     {
+        if (_poolingDisabled) return new float[size];
         _pool ??= [];
         float[] array;
         if (_pool.TryGetValue(size, out var free) && free.Count > 0)
@@ -74,6 +99,7 @@ internal sealed class TensorScope : IDisposable
         _pool ??= [];
         foreach (var array in _borrowed)
         {
+            if (_poisonReturned) Array.Fill(array, float.NaN);
             if (!_pool.TryGetValue(array.Length, out var free)) _pool[array.Length] = free = new Stack<float[]>();
             free.Push(array);
         }

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using Engine.Autodiff;
 using Engine.Data;
@@ -50,7 +51,8 @@ public sealed class SupervisedTrainer(TrainerOptions options)
         var noise = new Random(Options.Seed + 1);
         var reports = new List<EpochReport>();
         bool cancelled = false;
-        var named = NonFiniteGuard.Named(model, optimizer.Parameters);
+        var training = new TrainingStep(model, optimizer, nameof(SupervisedTrainer), Options.SkipNonFiniteBatches,
+            Options.ClipGradientNorm);
         float best = float.PositiveInfinity;
         int bestEpoch = -1;
         for (int epoch = 0; epoch < Options.Epochs && !cancelled; epoch++)
@@ -70,22 +72,22 @@ public sealed class SupervisedTrainer(TrainerOptions options)
             {
                 labelledBatches.MoveNext();
                 var batch = labelledBatches.Current;
-                optimizer.ZeroGrad();
-                var loss = model.Loss(batch.Inputs, batch.Labels.ToArray(), extra?.Inputs, noise);
-                float value = loss.Total.Item();
-                if (float.IsFinite(value)) loss.Total.Backward();
-                if (!NonFiniteGuard.Passes(value, named, Options.SkipNonFiniteBatches, nameof(SupervisedTrainer), epoch, steps + skipped))
+                IReadOnlyDictionary<string, float> parts = ReadOnlyDictionary<string, float>.Empty;
+                var step = training.Run(() =>
+                {
+                    var loss = model.Loss(batch.Inputs, batch.Labels.ToArray(), extra?.Inputs, noise);
+                    parts = loss.Parts;
+                    return loss.Total;
+                }, epoch, steps + skipped);
+                if (!step.Stepped)
                 {
                     skipped++;
                     continue;
                 }
-                if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
-                optimizer.Step();
-
-                lossSum += value;
-                foreach (var (name, part) in loss.Parts) partSums[name] = partSums.GetValueOrDefault(name) + part;
+                lossSum += step.Loss;
+                foreach (var (name, part) in parts) partSums[name] = partSums.GetValueOrDefault(name) + part;
                 seen += extra?.Count ?? batch.Count;
-                Options.OnBatch?.Invoke(new BatchReport(epoch, steps, batchCount, value,
+                Options.OnBatch?.Invoke(new BatchReport(epoch, steps, batchCount, step.Loss,
                     seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
                 steps++;
                 if (Options.Cancellation.IsCancellationRequested)
@@ -119,7 +121,11 @@ public sealed class SupervisedTrainer(TrainerOptions options)
         model.Eval();
         var result = new int[data.Count];
         foreach (var batch in new DataLoader(data, Options.BatchSize).Epoch())
+        {
+            // The logits are temporaries: only the int[] of classes leaves the scope.
+            using var scope = TensorScope.Begin();
             model.Predict(batch.Inputs).CopyTo(result, batch.Index * Options.BatchSize);
+        }
         if (wasTraining) model.Train();
         return result;
     }

@@ -63,7 +63,8 @@ public static class TextTrainer
 
         var parameters = model.Parameters();
         var optimizer = new Adam(parameters, options.LearningRate);
-        var named = NonFiniteGuard.Named(model, parameters);
+        var training = new TrainingStep(model, optimizer, nameof(TextTrainer), options.SkipNonFiniteBatches,
+            options.ClipGradientNorm);
         // Two streams, so that turning word dropout on or off does not change the batch order.
         var batchRandom = new Random(options.Seed);
         var dropoutRandom = new Random(unchecked(options.Seed * 31 + 7));
@@ -80,22 +81,24 @@ public static class TextTrainer
             foreach (int[] indices in batches)
             {
                 if (options.Cancellation.IsCancellationRequested) break;
-                optimizer.ZeroGrad();
-                var (loss, count) = model.BatchLoss(sentences, indices, dropoutRandom);
-                float value = loss.Item();
-                if (float.IsFinite(value)) loss.Backward();
-                if (!NonFiniteGuard.Passes(value, named, options.SkipNonFiniteBatches, nameof(TextTrainer), epoch, done + skipped))
+                int count = 0;
+                var step = training.Run(() =>
+                {
+                    var (loss, targetTokens) = model.BatchLoss(sentences, indices, dropoutRandom);
+                    count = targetTokens;
+                    return loss;
+                }, epoch, done + skipped);
+                if (!step.Stepped)
                 {
                     skipped++;
                     continue;
                 }
-                normSum += GradClip.ClipByGlobalNorm(parameters, options.ClipGradientNorm);
-                optimizer.Step();
-                lossSum += (double)value * count;
+                normSum += step.GradientNorm;
+                lossSum += (double)step.Loss * count;
                 tokens += count;
                 seen += indices.Length;
                 done++;
-                options.OnBatch?.Invoke(new BatchReport(epoch, done - 1, batches.Count, value,
+                options.OnBatch?.Invoke(new BatchReport(epoch, done - 1, batches.Count, step.Loss,
                     seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
             }
             if (done + skipped == 0) break;

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using Engine.Autodiff;
 using Engine.Data;
@@ -35,7 +36,7 @@ public sealed class Trainer(TrainerOptions options)
         var run = Options.ResumeFrom is string resume ? Resume(resume, model, optimizer, loader, noise) : new Progress();
         bool cancelled = false;
         var every = Options.CheckpointEvery.Count >= 1 ? Options.CheckpointEvery : CheckpointInterval.Epochs(1);
-        var named = NonFiniteGuard.Named(model, optimizer.Parameters);
+        var training = new TrainingStep(model, optimizer, nameof(Trainer), Options.SkipNonFiniteBatches, Options.ClipGradientNorm);
 
         while (run.Epoch < Options.Epochs && !run.StoppedEarly && !cancelled)
         {
@@ -54,22 +55,21 @@ public sealed class Trainer(TrainerOptions options)
             var clock = Stopwatch.StartNew();
             foreach (var batch in batches)
             {
-                // Every temporary tensor of this step borrows pooled storage, returned when the step ends.
-                using var scope = TensorScope.Begin();
-                optimizer.ZeroGrad();
-                var loss = model.Loss(batch.Inputs, noise);
-                float value = loss.Total.Item();
-                if (float.IsFinite(value)) loss.Total.Backward();
+                IReadOnlyDictionary<string, float> parts = ReadOnlyDictionary<string, float>.Empty;
                 run.NextBatch = batch.Index + 1;
-                if (NonFiniteGuard.Passes(value, named, Options.SkipNonFiniteBatches, nameof(Trainer), run.Epoch, batch.Index))
+                var step = training.Run(() =>
                 {
-                    if (Options.ClipGradientNorm is float clip) GradClip.ClipByGlobalNorm(optimizer.Parameters, clip);
-                    optimizer.Step();
-                    run.LossSum += (double)value * batch.Count;
-                    foreach (var (name, part) in loss.Parts)
+                    var loss = model.Loss(batch.Inputs, noise);
+                    parts = loss.Parts;
+                    return loss.Total;
+                }, run.Epoch, batch.Index);
+                if (step.Stepped)
+                {
+                    run.LossSum += (double)step.Loss * batch.Count;
+                    foreach (var (name, part) in parts)
                         run.PartSums[name] = run.PartSums.GetValueOrDefault(name) + (double)part * batch.Count;
                     run.Seen += batch.Count;
-                    Options.OnBatch?.Invoke(new BatchReport(run.Epoch, batch.Index, loader.BatchCount, value,
+                    Options.OnBatch?.Invoke(new BatchReport(run.Epoch, batch.Index, loader.BatchCount, step.Loss,
                         run.Seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
                 }
                 else

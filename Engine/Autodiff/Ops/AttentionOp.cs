@@ -56,17 +56,26 @@ public static partial class Ops
         if (dropout > 0f)
         {
             // Drawn up front, in element order, so the mask does not depend on which thread runs which head.
-            dropMask = new float[probabilities.Size];
+            // Pooled like the tensors: the mask lives exactly as long as the step's graph.
+            dropMask = TensorStorage.AllocateUninitialized(probabilities.Size);
             float keep = 1f / (1f - dropout);
-            for (int i = 0; i < dropMask.Length; i++) dropMask[i] = random!.NextSingle() >= dropout ? keep : 0f;
+            for (int i = 0; i < probabilities.Size; i++) dropMask[i] = random!.NextSingle() >= dropout ? keep : 0f;
         }
         float[]? mask = keyPaddingMask?.ToArray();
         ParallelChunks.Run(shape.B * shape.H, shape.FlopsPerHead, (start, end) =>
         {
-            float[] scratch = dropMask is null ? [] : new float[shape.Tq * shape.Tk];
-            for (int head = start; head < end; head++)
-                AttentionForward(query.ReadOnlySpan, key.ReadOnlySpan, value.ReadOnlySpan, mask, dropMask, causal,
-                    shape, head, probabilities.Span, scratch, output.Span);
+            int scratchSize = dropMask is null ? 0 : shape.Tq * shape.Tk;
+            float[] scratch = scratchSize == 0 ? [] : Scratch.Rent(scratchSize);
+            try
+            {
+                for (int head = start; head < end; head++)
+                    AttentionForward(query.ReadOnlySpan, key.ReadOnlySpan, value.ReadOnlySpan, mask, dropMask, causal,
+                        shape, head, probabilities.Span, scratch.AsSpan(0, scratchSize), output.Span);
+            }
+            finally
+            {
+                if (scratchSize > 0) Scratch.Return(scratch);
+            }
         });
         return Autograd.IsRecording(query, key, value)
             ? Autograd.Record(output, new AttentionNode(query, key, value, shape, probabilities, dropMask))
@@ -187,12 +196,20 @@ public static partial class Ops
             var dropMask = _dropMask;
             ParallelChunks.Run(shape.B * shape.H, 2 * shape.FlopsPerHead, (start, end) =>
             {
-                var scratch = new float[2 * shape.Tq * shape.Tk];
-                for (int head = start; head < end; head++)
-                    AttentionBackward(query.ReadOnlySpan, key.ReadOnlySpan, value.ReadOnlySpan, p.ReadOnlySpan,
-                        dropMask, gradOutput.ReadOnlySpan, shape, head, scratch,
-                        needQ ? query.Grad!.Span : default, needK ? key.Grad!.Span : default,
-                        needV ? value.Grad!.Span : default);
+                int scratchSize = 2 * shape.Tq * shape.Tk;
+                var scratch = Scratch.Rent(scratchSize);
+                try
+                {
+                    for (int head = start; head < end; head++)
+                        AttentionBackward(query.ReadOnlySpan, key.ReadOnlySpan, value.ReadOnlySpan, p.ReadOnlySpan,
+                            dropMask, gradOutput.ReadOnlySpan, shape, head, scratch.AsSpan(0, scratchSize),
+                            needQ ? query.Grad!.Span : default, needK ? key.Grad!.Span : default,
+                            needV ? value.Grad!.Span : default);
+                }
+                finally
+                {
+                    Scratch.Return(scratch);
+                }
             });
         }
 

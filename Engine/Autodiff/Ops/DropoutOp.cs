@@ -26,11 +26,12 @@ public static partial class Ops
         if (!(p >= 0f && p <= 1f))
             throw new ArgumentOutOfRangeException(nameof(p), $"Dropout: drop probability {p} is outside [0, 1].");
         if (!training || p == 0f) return x;
-        var mask = new float[x.Size];
+        // The mask lives as long as the step's graph, so it borrows pooled storage like the tensors do.
+        var mask = TensorStorage.AllocateUninitialized(x.Size);
         float keep = p == 1f ? 0f : 1f / (1f - p);
-        for (int i = 0; i < mask.Length; i++) mask[i] = random.NextSingle() >= p ? keep : 0f;
+        for (int i = 0; i < x.Size; i++) mask[i] = random.NextSingle() >= p ? keep : 0f;
         var y = Tensor.Zeros(x.Shape);
-        TensorPrimitives.Multiply(x.ReadOnlySpan, mask, y.Span);
+        TensorPrimitives.Multiply(x.ReadOnlySpan, mask.AsSpan(0, x.Size), y.Span);
         return Autograd.IsRecording(x) ? Autograd.Record(y, new DropoutNode(x, mask)) : y;
     }
 
@@ -40,7 +41,7 @@ public static partial class Ops
 
         protected internal override void Backward(Tensor gradOutput)
         {
-            if (GradOf(x) is { IsEmpty: false } gx) TensorPrimitives.MultiplyAdd(gradOutput.ReadOnlySpan, _mask!, gx, gx);
+            if (GradOf(x) is { IsEmpty: false } gx) TensorPrimitives.MultiplyAdd(gradOutput.ReadOnlySpan, _mask.AsSpan(0, gx.Length), gx, gx);
         }
 
         protected override void ReleaseSavedState() => _mask = null;

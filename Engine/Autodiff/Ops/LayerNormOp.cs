@@ -34,8 +34,9 @@ public static partial class Ops
             throw new ArgumentOutOfRangeException(nameof(eps), $"LayerNorm: eps {eps} must be finite and ≥ 0.");
         int d = x.Shape[-1], rows = d == 0 ? 0 : x.Size / d;
         var y = Tensor.Zeros(x.Shape);
-        var mean = new float[rows];
-        var invStd = new float[rows];
+        // Saved for backward, so they live as long as the step's graph: pooled like the tensors (every row is written).
+        var mean = TensorStorage.AllocateUninitialized(rows);
+        var invStd = TensorStorage.AllocateUninitialized(rows);
         ParallelChunks.Run(rows, 8L * d, (start, end) =>
             LayerNormForward(x.ReadOnlySpan, weight is null ? default : weight.ReadOnlySpan,
                 bias is null ? default : bias.ReadOnlySpan, start, end, d, eps, y.Span, mean, invStd));
