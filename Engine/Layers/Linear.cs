@@ -40,12 +40,13 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) =>
+        Ops.Linear(TensorChecks.LastAxis(input, InFeatures, "Linear.Forward"), Weight, Bias);
 
     /// <summary>
     /// <c>activation(Forward(input))</c> as one fused op: the activation runs in the GEMM's output pass and its
     /// backward shares one pass with the bias gradient (see <see cref="Ops.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
     /// </summary>
     public Tensor Forward(Tensor input, ActivationKind activation) =>
-        Ops.Linear(input, Weight, Bias, Activation.ToGemm(activation));
+        Ops.Linear(TensorChecks.LastAxis(input, InFeatures, "Linear.Forward"), Weight, Bias, Activation.ToGemm(activation));
 }

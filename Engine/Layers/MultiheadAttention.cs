@@ -59,7 +59,11 @@ public sealed class MultiheadAttention : Module
     public Linear OutProj { get; }
 
     /// <summary>Self-attention without masks: <c>Forward(x, x, x)</c>.</summary>
-    public override Tensor Forward(Tensor input) => Forward(input, input, input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, input, input);
+    }
 
     /// <summary>
     /// Attention of <paramref name="query"/> (B, Tq, E) over <paramref name="key"/> and <paramref name="value"/>

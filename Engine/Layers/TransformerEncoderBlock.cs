@@ -50,7 +50,11 @@ public sealed class TransformerEncoderBlock : Module
     public float Dropout { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Forward(input, null);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, null);
+    }
 
     /// <summary>Runs the block on x (B, T, E).</summary>
     /// <param name="x">Input (B, T, E).</param>
