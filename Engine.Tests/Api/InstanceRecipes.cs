@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Engine.Data;
 using Engine.IO.Onnx;
 using Engine.Layers;
@@ -34,6 +35,7 @@ internal static class InstanceRecipes
     {
         [typeof(Engine.Kernels.Conv2DShape)] = () => new Engine.Kernels.Conv2DShape(1, 1, 3, 3, 1, 1, 1, 1, 0),
         [typeof(Engine.Kernels.ConvTranspose2DShape)] = () => new Engine.Kernels.ConvTranspose2DShape(1, 1, 3, 3, 1, 1, 1, 1, 0, 0),
+        [typeof(Tensor)] = GraphOutput,
         [typeof(ByteImageDataset)] = () => new ByteImageDataset([1, 2, 3, 4], 2, [0, 1]),
         [typeof(KddPreprocessor)] = () => KddPreprocessor.Fit(Kdd()),
         [typeof(BagOfWordsEncoder)] = () => BagOfWordsEncoder.Fit(Words, [["a", "b"]]),
@@ -46,6 +48,14 @@ internal static class InstanceRecipes
             new TransformerTextAutoencoderOptions { ModelSize = 4, Heads = 1, FeedForwardSize = 4, EncoderLayers = 1,
                 DecoderLayers = 1, LatentSize = 2, MaxLength = 4 }, new Random(1)),
     };
+
+    /// <summary>A tensor computed from a leaf that requires grad, so that Backward has a graph to run.</summary>
+    private static Tensor GraphOutput()
+    {
+        var leaf = Tensor.Full(0.5f, 2, 2);
+        leaf.RequiresGrad = true;
+        return leaf * Tensor.Full(0.5f, 2, 2);
+    }
 
     private static Kdd99Data Kdd() => Kdd99.Read(new MemoryStream(KddFixture.Text([KddFixture.Line(), KddFixture.Line()])), "sweep.csv");
 
@@ -63,6 +73,18 @@ internal static class InstanceRecipes
     /// </summary>
     private static readonly Dictionary<Type, Func<MethodInfo, ParameterInfo, object?[], object?>> Arguments = new()
     {
+        [typeof(Conv2d)] = Tensors((1, 2, 3, 3)),
+        [typeof(ConvTranspose2d)] = Tensors((1, 2, 3, 3)),
+        [typeof(MaxPool2d)] = Tensors((1, 2, 2, 2)),
+        [typeof(Upsample)] = Tensors((1, 2, 2, 2)),
+        [typeof(Flatten)] = Tensors((2, 2, 2)),
+        [typeof(Unflatten)] = Tensors((4, 2)),
+        [typeof(PositionalEncoding)] = Tensors((2, 3, 2)),
+        [typeof(LearnedPositionalEmbedding)] = Tensors((2, 3, 2)),
+        [typeof(Lstm)] = Tensors((2, 2, 2)),
+        [typeof(MultiheadAttention)] = Tensors((2, 3, 2)),
+        [typeof(TransformerEncoderBlock)] = Tensors((2, 3, 2)),
+        [typeof(TransformerDecoderBlock)] = Tensors((2, 3, 2)),
         [typeof(ConvAutoencoder)] = ImageArguments,
         [typeof(ConvVariationalAutoencoder)] = ImageArguments,
         [typeof(WordVectors)] = (_, p, _) => p.ParameterType == typeof(string) ? p.Name == "b" ? "b" : "a" : null,
@@ -81,12 +103,28 @@ internal static class InstanceRecipes
         [typeof(Engine.Training.SupervisedTrainer)] = TrainingArguments,
     };
 
+    /// <summary>Stands for null among the arguments a recipe fits (a plain null means "the usual sample").</summary>
+    private static readonly object NullArgument = new();
+
+    /// <summary>Every tensor argument of the given shape; optional tensors (masks) and initial states null.</summary>
+    private static Func<MethodInfo, ParameterInfo, object?[], object?> Tensors(ITuple shape)
+    {
+        int[] dims = Enumerable.Range(0, shape.Length).Select(i => (int)shape[i]!).ToArray();
+        return (_, p, _) => p.ParameterType == typeof(Tensor) || p.Name == "initialState"
+            ? p.HasDefaultValue || p.Name!.EndsWith("Mask", StringComparison.Ordinal) || p.Name == "initialState"
+                ? NullArgument : Tensor.Full(0.5f, dims)
+            : p.Name == "lengths" ? new[] { dims[1], dims[1] }
+            : null;
+    }
+
     /// <summary>The conv models' samples take 2 channels of 2×2 images, 8 features a row.</summary>
     private static object? ImageArguments(MethodInfo method, ParameterInfo parameter, object?[] before) =>
         parameter.ParameterType == typeof(Tensor) && parameter.Name == "input" ? Tensor.Full(0.5f, 2, 8) : null;
 
     private static object? TextArguments(MethodInfo method, ParameterInfo parameter, object?[] before) =>
         parameter.ParameterType == typeof(IReadOnlyList<int[]>) ? Sentences
+        : parameter.ParameterType == typeof(Tensor) && parameter.Name == "input" ? Tensor.Full(4f, 2, 2) // word ids
+        : parameter.Name == "maxLength" ? 3
         : parameter.ParameterType == typeof(IReadOnlyList<int>) ? new[] { 0, 1 }
         : parameter.ParameterType == typeof(SequenceBatch) ? parameter.Name == "decoder"
             ? SequenceBatch.ForDecoder(Sentences) : SequenceBatch.Create(Sentences)
@@ -128,7 +166,7 @@ internal static class InstanceRecipes
         for (int i = 0; i < parameters.Length; i++)
         {
             if (fitting?.Invoke(method, parameters[i], arguments) is { } fit)
-                arguments[i] = fit;
+                arguments[i] = ReferenceEquals(fit, NullArgument) ? null : fit;
             else if (parameters[i].IsOut)
                 arguments[i] = null;
             else if (!ApiSamples.TryCreate(parameters[i].ParameterType, parameters[i].Name, 0, out arguments[i]))

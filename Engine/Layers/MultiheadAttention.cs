@@ -86,7 +86,8 @@ public sealed class MultiheadAttention : Module
             || value.Shape[2] != e || key.Shape[0] != query.Shape[0] || value.Shape[0] != query.Shape[0]
             || key.Shape[1] != value.Shape[1])
             throw new ArgumentException(
-                $"MultiheadAttention: query is {query.Shape}, key {key.Shape}, value {value.Shape}; expected (B, Tq, {e}), (B, Tk, {e}), (B, Tk, {e}).");
+                $"MultiheadAttention.Forward: query is {query.Shape}, key {key.Shape}, value {value.Shape}; " +
+                $"expected (B, Tq, {e}), (B, Tk, {e}), (B, Tk, {e}).");
         Tensor q, k, v;
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {

@@ -75,8 +75,8 @@ public sealed class TransformerDecoderBlock : Module
     public Tensor Forward(Tensor x, Tensor memory, Tensor? memoryKeyPaddingMask = null,
         Tensor? targetKeyPaddingMask = null, bool causal = true)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(memory);
+        TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
+        TensorChecks.Sequence(memory, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
         var h = Norm1.Forward(x);
         x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, targetKeyPaddingMask, causal)));
         h = Norm2.Forward(x);

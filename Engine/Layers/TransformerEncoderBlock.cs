@@ -62,7 +62,7 @@ public sealed class TransformerEncoderBlock : Module
     /// <param name="causal">Each step attends only to itself and earlier steps.</param>
     public Tensor Forward(Tensor x, Tensor? keyPaddingMask, bool causal = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerEncoderBlock.Forward");
         var h = Norm1.Forward(x);
         x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, keyPaddingMask, causal)));
         return Ops.Add(x, Drop(FeedForward(Norm2.Forward(x))));

@@ -27,6 +27,30 @@ internal static class TensorChecks
         return tensor;
     }
 
+    /// <summary>Throws unless <paramref name="tensor"/> is non-null with shape (B, T, <paramref name="features"/>).</summary>
+    public static Tensor Sequence(Tensor? tensor, int features, string method,
+        [CallerArgumentExpression(nameof(tensor))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        if (tensor.Rank != 3 || tensor.Shape[2] != features)
+            throw new ArgumentException($"{method}: {name} is {tensor.Shape}; expected (B, T, {features}).", name);
+        return tensor;
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="tensor"/> is non-null NCHW with <paramref name="channels"/> channels (any
+    /// number when <paramref name="channels"/> is 0).
+    /// </summary>
+    public static Tensor Images(Tensor? tensor, int channels, string method,
+        [CallerArgumentExpression(nameof(tensor))] string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        if (tensor.Rank != 4 || channels > 0 && tensor.Shape[1] != channels)
+            throw new ArgumentException(
+                $"{method}: {name} is {tensor.Shape}; expected (N, {(channels > 0 ? channels : "C")}, H, W).", name);
+        return tensor;
+    }
+
     /// <summary>
     /// Runs <paramref name="inner"/> (a submodule whose input width this method cannot know) on a caller's tensor;
     /// an ArgumentException from inside is re-thrown naming <paramref name="method"/> and the tensor's shape.
