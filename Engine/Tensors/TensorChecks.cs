@@ -12,9 +12,7 @@ internal static class TensorChecks
         [CallerArgumentExpression(nameof(tensor))] string? name = null)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        if (tensor.Rank == 0 || tensor.Shape[-1] != features)
-            throw new ArgumentException($"{method}: {name} is {tensor.Shape}; expected (..., {features}).", name);
-        return tensor;
+        return tensor.Rank > 0 && tensor.Shape[-1] == features ? tensor : throw Mismatch(tensor, $"(..., {features})", method, name);
     }
 
     /// <summary>Throws unless <paramref name="tensor"/> is non-null with shape (N, <paramref name="features"/>).</summary>
@@ -22,9 +20,7 @@ internal static class TensorChecks
         [CallerArgumentExpression(nameof(tensor))] string? name = null)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        if (tensor.Rank != 2 || tensor.Shape[1] != features)
-            throw new ArgumentException($"{method}: {name} is {tensor.Shape}; expected (N, {features}).", name);
-        return tensor;
+        return tensor.Rank == 2 && tensor.Shape[1] == features ? tensor : throw Mismatch(tensor, $"(N, {features})", method, name);
     }
 
     /// <summary>Throws unless <paramref name="tensor"/> is non-null with shape (B, T, <paramref name="features"/>).</summary>
@@ -32,9 +28,7 @@ internal static class TensorChecks
         [CallerArgumentExpression(nameof(tensor))] string? name = null)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        if (tensor.Rank != 3 || tensor.Shape[2] != features)
-            throw new ArgumentException($"{method}: {name} is {tensor.Shape}; expected (B, T, {features}).", name);
-        return tensor;
+        return tensor.Rank == 3 && tensor.Shape[2] == features ? tensor : throw Mismatch(tensor, $"(B, T, {features})", method, name);
     }
 
     /// <summary>
@@ -45,11 +39,14 @@ internal static class TensorChecks
         [CallerArgumentExpression(nameof(tensor))] string? name = null)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
-        if (tensor.Rank != 4 || channels > 0 && tensor.Shape[1] != channels)
-            throw new ArgumentException(
-                $"{method}: {name} is {tensor.Shape}; expected (N, {(channels > 0 ? channels : "C")}, H, W).", name);
-        return tensor;
+        return tensor.Rank == 4 && (channels == 0 || tensor.Shape[1] == channels)
+            ? tensor
+            : throw Mismatch(tensor, $"(N, {(channels > 0 ? channels : "C")}, H, W)", method, name);
     }
+
+    // The expected shape is formatted only on this path, so a passing check allocates nothing.
+    private static ArgumentException Mismatch(Tensor tensor, string expected, string method, string? name) =>
+        new($"{method}: {name} is {tensor.Shape}; expected {expected}.", name);
 
     /// <summary>
     /// Runs <paramref name="inner"/> (a submodule whose input width this method cannot know) on a caller's tensor;
