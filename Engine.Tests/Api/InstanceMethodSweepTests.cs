@@ -1,5 +1,10 @@
 using System.Reflection;
+using Engine.Anomaly;
+using Engine.Data;
+using Engine.IO.Onnx;
+using Engine.Models;
 using Engine.Tensors;
+using Engine.Text;
 using Xunit.Abstractions;
 
 namespace Engine.Tests.Api;
@@ -199,5 +204,27 @@ public sealed class InstanceMethodSweepTests(ITestOutputHelper output)
             output.WriteLine("not reached: " + line);
         Assert.True(failures.Count == 0, $"{failures.Count} of {calls} wrong-shape calls failed:\n" + string.Join("\n", failures));
         Assert.True(rejected >= 30, $"only {rejected} wrong shapes were rejected: the sweep lost its reach");
+    }
+
+    /// <summary>The members reflection cannot call (they take or return spans), by hand: each null must name its parameter.</summary>
+    public static IEnumerable<(string Parameter, Action Call)> SpanMemberCalls()
+    {
+        var detector = new AutoencoderDetector(new DenseAutoencoder(new DenseAutoencoderOptions(2, [2], 2), new Random(1)));
+        InstanceRecipes.TryBuild(typeof(KddPreprocessor), out object? preprocessor, out _);
+        var words = new WordVectors(["a", "b"], [0.1f, 0.2f, 0.3f, 0.4f], 2);
+        yield return ("data", () => detector.Calibrate(ThresholdRule.Contamination(0.1), (IDataset)null!, default));
+        yield return ("data", () => ((KddPreprocessor)preprocessor!).Transform(null!, 0, 0, Span<float>.Empty));
+        yield return ("name", () => new OnnxModelBuilder().AddInitializer(null!, [1], [1f]));
+        yield return ("shape", () => new OnnxModelBuilder().AddInitializer("w", null!, [1f]));
+        yield return ("name", () => new OnnxModelBuilder().AddInt64Initializer(null!, [1], [1L]));
+        yield return ("shape", () => new OnnxModelBuilder().AddInt64Initializer("w", null!, [1L]));
+        yield return ("word", () => words.GetVector(null!));
+    }
+
+    [Fact]
+    public void Null_ForTheSpanMembersReflectionCannotCall_ThrowsArgumentNullNamingIt()
+    {
+        foreach (var (parameter, call) in SpanMemberCalls())
+            Assert.Equal(parameter, Assert.Throws<ArgumentNullException>(call).ParamName);
     }
 }

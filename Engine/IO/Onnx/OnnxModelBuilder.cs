@@ -91,6 +91,7 @@ public sealed partial class OnnxModelBuilder
     /// <exception cref="ArgumentException">The name is taken, or the data length is not the product of the shape.</exception>
     public string AddInitializer(string name, long[] shape, ReadOnlySpan<float> data)
     {
+        ArgumentNullException.ThrowIfNull(shape); // before Define, which would leave the name taken
         Define(name, "AddInitializer");
         CheckLength(name, shape, data.Length);
         _initializers.Add(Tensor(name, shape, ElementTypeFloat, MemoryMarshal.AsBytes(data)));
@@ -100,6 +101,7 @@ public sealed partial class OnnxModelBuilder
     /// <summary>Adds an int64 constant (e.g. the target shape of Reshape); returns its name.</summary>
     public string AddInt64Initializer(string name, long[] shape, ReadOnlySpan<long> data)
     {
+        ArgumentNullException.ThrowIfNull(shape); // before Define, which would leave the name taken
         Define(name, "AddInt64Initializer");
         CheckLength(name, shape, data.Length);
         _initializers.Add(Tensor(name, shape, ElementTypeInt64, MemoryMarshal.AsBytes(data)));
