@@ -26,6 +26,11 @@ internal static class ConvGemm
     public static unsafe void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output, bool accumulate)
     {
+        if (ConvImplicit.Applies(shape, shape.OC))
+        {
+            ConvImplicit.Forward(input, weight, bias, shape, output, accumulate);
+            return;
+        }
         Conv2DShape s = shape;
         int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
         float[] columns = Scratch.Rent(k * g * p);
@@ -84,6 +89,16 @@ internal static class ConvGemm
     public static unsafe void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         ReadOnlySpan<float> weight, in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
     {
+        if (!gradWeight.IsEmpty && ConvImplicit.Applies(shape, shape.OC))
+        {
+            ConvImplicit.BackwardWeight(input, gradOutput, shape, gradWeight);
+            gradWeight = default;
+        }
+        if (!gradInput.IsEmpty && ConvImplicitInput.Applies(shape))
+        {
+            ConvImplicitInput.Backward(gradOutput, weight, shape, gradInput);
+            gradInput = default;
+        }
         Conv2DShape s = shape;
         int p = s.OH * s.OW, k = s.ColumnRows, g = ImagesPerChunk(s);
         bool wantInput = !gradInput.IsEmpty, wantWeight = !gradWeight.IsEmpty;

@@ -1,0 +1,215 @@
+using Engine.Kernels;
+using Engine.Tests.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using static Engine.Tests.Kernels.ConvData;
+
+namespace Engine.Tests.Kernels;
+
+/// <summary>
+/// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references. The path
+/// normally runs only for 16 or more channels; these tests lower that bar so that small random shapes (1, odd and
+/// prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row tiles) go through it.
+/// </summary>
+[Trait("Chapter", "02-Kernels")]
+[Collection("Parallelism")]
+public sealed class ConvImplicitTests
+{
+    private const int Cases = 40;
+
+    /// <summary>Random shapes with up to 40 channels on either side (so tiles span one or two panels).</summary>
+    public static class Shapes
+    {
+        public static Arbitrary<ConvCase> Conv() =>
+            (from n in Gen.Choose(1, 3)
+             from c in Gen.Elements(1, 2, 3, 7, 16, 17, 31, 32, 33, 40)
+             from oc in Gen.Elements(1, 2, 5, 13, 16, 31, 32, 33, 40)
+             from h in Gen.Choose(1, 9)
+             from w in Gen.Choose(1, 9)
+             from kh in Gen.Choose(1, 4)
+             from kw in Gen.Choose(1, 4)
+             from sh in Gen.Choose(1, 3)
+             from sw in Gen.Choose(1, 3)
+             from ph in Gen.Choose(0, 2)
+             from pw in Gen.Choose(0, 2)
+             from seed in Gen.Choose(0, int.MaxValue)
+             where h + 2 * ph >= kh && w + 2 * pw >= kw
+             select new ConvCase(new Conv2DShape(n, c, h, w, oc, kh, kw, sh, sw, ph, pw), seed)).ToArbitrary();
+
+        public static Arbitrary<ConvTransposeCase> ConvTranspose() =>
+            (from n in Gen.Choose(1, 3)
+             from c in Gen.Elements(1, 3, 16, 32, 33)
+             from oc in Gen.Elements(1, 2, 17, 32, 40)
+             from h in Gen.Choose(1, 8)
+             from w in Gen.Choose(1, 8)
+             from k in Gen.Choose(1, 4)
+             from s in Gen.Choose(1, 3)
+             from p in Gen.Choose(0, 2)
+             from op in Gen.Choose(0, s - 1)
+             from seed in Gen.Choose(0, int.MaxValue)
+             let shape = new ConvTranspose2DShape(n, c, h, w, oc, k, k, s, p, op)
+             where shape.OH >= 1 && shape.OW >= 1
+             select new ConvTransposeCase(shape, seed)).ToArbitrary();
+    }
+
+    private static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 40 * Tolerance.KernelAbsolute, what);
+
+    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c)
+    {
+        Conv2DShape s = c.Shape;
+        var random = new Random(c.Seed);
+        float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
+            g = Uniform(random, s.OutputLength);
+        using var path = ImplicitPath.Force();
+
+        float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
+        Conv2D.ForwardReference(x, w, b, s, expected);
+        Conv2D.Forward(x, w, b, s, actual);
+        Close(expected, actual, $"Forward {c}");
+        Conv2D.ForwardReference(x, w, [], s, expected);
+        Conv2D.Forward(x, w, [], s, actual);
+        Close(expected, actual, $"Forward without bias {c}");
+
+        // Start from non-zero gradients: the kernels must add to them.
+        float[] start = Uniform(random, s.InputLength), startW = Uniform(random, s.WeightLength);
+        float[] gi = (float[])start.Clone(), giRef = (float[])start.Clone();
+        Conv2D.BackwardInputReference(g, w, s, giRef);
+        Conv2D.BackwardInput(g, w, s, gi);
+        Close(giRef, gi, $"BackwardInput {c}");
+        float[] gw = (float[])startW.Clone(), gwRef = (float[])startW.Clone();
+        Conv2D.BackwardWeightReference(x, g, s, gwRef);
+        Conv2D.BackwardWeight(x, g, s, gw);
+        Close(gwRef, gw, $"BackwardWeight {c}");
+
+        // The fused backward is the two kernels, bit for bit.
+        float[] gi2 = (float[])start.Clone(), gw2 = (float[])startW.Clone();
+        Conv2D.Backward(x, g, w, s, gi2, gw2);
+        TensorAssert.BitwiseEqual(gi, gi2, $"fused BackwardInput {c}");
+        TensorAssert.BitwiseEqual(gw, gw2, $"fused BackwardWeight {c}");
+    }
+
+    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c)
+    {
+        ConvTranspose2DShape s = c.Shape;
+        var random = new Random(c.Seed);
+        float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
+            g = Uniform(random, s.OutputLength);
+        using var path = ImplicitPath.Force();
+
+        float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
+        ConvTranspose2D.ForwardReference(x, w, b, s, expected);
+        ConvTranspose2D.Forward(x, w, b, s, actual);
+        Close(expected, actual, $"Forward {c}");
+
+        float[] start = Uniform(random, s.InputLength);
+        float[] gi = (float[])start.Clone(), giRef = (float[])start.Clone();
+        ConvTranspose2D.BackwardInputReference(g, w, s, giRef);
+        ConvTranspose2D.BackwardInput(g, w, s, gi);
+        Close(giRef, gi, $"BackwardInput {c}");
+        float[] gw = new float[s.WeightLength], gwRef = new float[s.WeightLength];
+        ConvTranspose2D.BackwardWeightReference(x, g, s, gwRef);
+        ConvTranspose2D.BackwardWeight(x, g, s, gw);
+        Close(gwRef, gw, $"BackwardWeight {c}");
+    }
+
+    public static TheoryData<int, int, int, int, bool> AutoencoderLayers => new()
+    {
+        // The conv-autoencoder layers (3×3, stride 2, padding 1) at batch 3: in channels, out channels, size, transposed.
+        { 1, 32, 28, 0, false },
+        { 32, 64, 14, 0, false },
+        { 64, 32, 7, 1, true },
+        { 32, 1, 14, 1, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(AutoencoderLayers))]
+    public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(int inChannels, int outChannels, int size,
+        int outputPadding, bool transposed)
+    {
+        var results = new List<float[][]>();
+        foreach (bool useImplicit in new[] { true, false })
+        {
+            using var path = useImplicit ? ImplicitPath.Force() : ImplicitPath.Disable();
+            results.Add(transposed
+                ? RunTranspose(new ConvTranspose2DShape(3, inChannels, size, size, outChannels, 3, 3, 2, 1, outputPadding), new Random(1))
+                : RunConv(new Conv2DShape(3, inChannels, size, size, outChannels, 3, 3, 2, 1), new Random(1)));
+        }
+        string[] names = ["forward", "input gradient", "weight gradient"];
+        for (int i = 0; i < names.Length; i++)
+            Close(results[1][i], results[0][i], $"{names[i]}, implicit vs im2col");
+    }
+
+    [Fact]
+    public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount()
+    {
+        // Above the parallel threshold (2^20 multiply-adds), with a partial last tile and two panels.
+        var conv = new Conv2DShape(7, 17, 11, 13, 40, 3, 3, 1, 1);
+        var transpose = new ConvTranspose2DShape(5, 40, 7, 6, 33, 3, 3, 2, 1, 1);
+        using var path = ImplicitPath.Force();
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            float[][] one = [.. RunConv(conv, new Random(2)), .. RunTranspose(transpose, new Random(3))];
+            foreach (int threads in new[] { 2, 3 })
+            {
+                Parallelism.MaxThreads = threads;
+                float[][] many = [.. RunConv(conv, new Random(2)), .. RunTranspose(transpose, new Random(3))];
+                for (int i = 0; i < one.Length; i++)
+                    TensorAssert.BitwiseEqual(one[i], many[i], $"result {i} with {threads} threads");
+            }
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    private static float[][] RunConv(Conv2DShape s, Random random)
+    {
+        float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
+            g = Uniform(random, s.OutputLength);
+        float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength];
+        Conv2D.Forward(x, w, b, s, y);
+        Conv2D.Backward(x, g, w, s, gi, gw);
+        return [y, gi, gw];
+    }
+
+    private static float[][] RunTranspose(ConvTranspose2DShape s, Random random)
+    {
+        float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
+            g = Uniform(random, s.OutputLength);
+        float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength];
+        ConvTranspose2D.Forward(x, w, b, s, y);
+        ConvTranspose2D.BackwardInput(g, w, s, gi);
+        ConvTranspose2D.BackwardWeight(x, g, s, gw);
+        return [y, gi, gw];
+    }
+
+    /// <summary>Forces (or disables) the implicit path for the test's duration, restoring the settings after.</summary>
+    private sealed class ImplicitPath : IDisposable
+    {
+        private readonly bool _enabled = ConvImplicit.Enabled;
+        private readonly int _minimum = ConvImplicit.MinPanelChannels;
+
+        private ImplicitPath(bool enabled, int minimum)
+        {
+            ConvImplicit.Enabled = enabled;
+            ConvImplicit.MinPanelChannels = minimum;
+        }
+
+        public static ImplicitPath Force() => new(true, 1);
+
+        public static ImplicitPath Disable() => new(false, int.MaxValue);
+
+        public void Dispose()
+        {
+            ConvImplicit.Enabled = _enabled;
+            ConvImplicit.MinPanelChannels = _minimum;
+        }
+    }
+}

@@ -1,0 +1,327 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Kernels;
+
+// Legend: N = batch, C = input channels, OC = output channels, P = OH·OW output pixels, K = C·KH·KW taps,
+// s = stride, p = padding; "padded" = the input copied into planes with the zero border the kernel reads.
+//
+// Convolution as an implicit GEMM (no im2col matrix). After one copy of the input into zero-padded planes of
+// (lh × lw) floats, the im2col entry for output pixel q = (n, oy, ox) and tap t = (c, kh, kw) is simply
+//     padded[pixelBase(q) + tapOffset(t)],  pixelBase = n·C·lh·lw + oy·s·lw + ox·s,  tapOffset = c·lh·lw + kh·lw + kw.
+// ImplicitGemmKernel multiplies such a matrix by a packed operand while reading its entries in place:
+//   forward:          out (pixels × OC)  = A(pixel, tap) · Wᵀ (taps × OC)          rows = pixels, sum over taps
+//   weight gradient:  dWᵀ (taps × OC)   = A(tap, pixel) · dOutᵀ (pixels × OC)     rows = taps, sum over pixels
+// The forward tile (8 pixels × 32 channels) is written back transposed into NCHW. The input gradient is a
+// transposed convolution and lives in ConvImplicitInput. Work is split over whole tiles with one owner each and a
+// fixed summation order (the weight gradient sums pixels in blocks of PixelBlock, a constant), so the results are
+// bitwise identical for any thread count. Inputs are validated by the public callers (Conv2D, ConvTranspose2D).
+
+/// <summary>Implicit-GEMM convolution kernels on AVX-512 (unvalidated; see <see cref="Conv2D"/>).</summary>
+internal static unsafe class ConvImplicit
+{
+    
+    // Below this many multiply-adds a call stays on the calling thread.
+    private const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Lets tests and benchmarks force the im2col path (true by default).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The fewest panel channels (output channels, or input channels for the input gradient) that take this path;
+    /// tests lower it to 1 to run small random shapes here.
+    /// </summary>
+    public static int MinPanelChannels { get; set; } = ImplicitGemmKernel.NR / 2;
+
+    /// <summary>
+    /// Whether the forward pass and weight gradient of this shape run here: the output channels must fill at least
+    /// half of the kernel's 32-wide panel (fewer waste most of each FMA), and the padded input must fit int offsets.
+    /// </summary>
+    public static bool Applies(in Conv2DShape s, int panelChannels) =>
+        Enabled && ImplicitGemmKernel.IsSupported && panelChannels >= MinPanelChannels &&
+        8L * s.C * ((s.OH - 1) * s.StrideH + s.KH) * ((s.OW - 1) * s.StrideW + s.KW) < int.MaxValue;
+
+    // output (N, OC, OH, OW) = or += conv(input, weight) [+ bias]
+    public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        in Conv2DShape shape, Span<float> output, bool accumulate)
+    {
+        Conv2DShape s = shape;
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = Panels(s.OC);
+        var layout = InputLayout(s);
+        int group = ImagesPerGroup(layout), groups = (s.N + group - 1) / group;
+        float[] packed = Scratch.Rent(panels * k * ImplicitGemmKernel.NR + 16);
+        int[] taps = ArrayPool<int>.Shared.Rent(k);
+        try
+        {
+            fixed (float* inPtr = input, weightPtr = weight, biasPtr = bias, outPtr = output, packedRaw = packed)
+            fixed (int* tapPtr = taps)
+            {
+                float* packedW = Align(packedRaw);
+                FillTapOffsets(s, layout, tapPtr);
+                PackTransposed(weightPtr, s.OC, k, packedW);
+                nint inAddr = (nint)inPtr, outAddr = (nint)outPtr, biasAddr = bias.IsEmpty ? 0 : (nint)biasPtr;
+                nint tapAddr = (nint)tapPtr, packedAddr = (nint)packedW;
+                int tasks = Tasks((long)s.N * p * k * s.OC, groups);
+                // Each task pads one group of images at a time into its own buffer (it stays in L2) and computes
+                // every output pixel of the group; groups have one owner, so the split never changes a result.
+                WorkerPool.Run(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+                {
+                    float[] padded = Scratch.Rent(group * layout.ImageLength);
+                    try
+                    {
+                        fixed (float* padPtr = padded)
+                        {
+                            float** rows = stackalloc float*[ImplicitGemmKernel.MR];
+                            float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
+                            float* tile = Align(tileRaw);
+                            var (first, last) = Split(groups, tasks, task);
+                            for (int g = first; g < last; g++)
+                            {
+                                int n0 = g * group, count = Math.Min(group, s.N - n0), pixels = count * p;
+                                layout.FillImages((float*)inAddr + (nint)n0 * s.C * s.H * s.W, count, padPtr);
+                                for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
+                                {
+                                    int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
+                                    for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                                        rows[r] = padPtr + PixelBase(s, layout, q0 + Math.Min(r, valid - 1));
+                                    for (int panel = 0; panel < panels; panel++)
+                                    {
+                                        ImplicitGemmKernel.Run(k, rows, (int*)tapAddr,
+                                            (float*)packedAddr + (nint)panel * k * ImplicitGemmKernel.NR, tile,
+                                            ImplicitGemmKernel.NR, add: false);
+                                        ScatterTile(tile, valid, n0 * p + q0, panel, s, (float*)outAddr,
+                                            (float*)biasAddr, accumulate);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        Scratch.Return(padded);
+                    }
+                });
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(taps);
+            Scratch.Return(packed);
+        }
+    }
+
+    // gradWeight (OC, K) += Σ_pixels gradOutput (OC, pixel) · A(tap, pixel), summed group by group in batch order.
+    public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
+        in Conv2DShape shape, Span<float> gradWeight)
+    {
+        Conv2DShape s = shape;
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = Panels(s.OC);
+        int rowTiles = (k + ImplicitGemmKernel.MR - 1) / ImplicitGemmKernel.MR, ldc = panels * ImplicitGemmKernel.NR;
+        var layout = InputLayout(s);
+        int group = ImagesPerGroup(layout), groupPixels = group * p;
+        float[] padded = Scratch.Rent(group * layout.ImageLength);
+        float[] packed = Scratch.Rent(panels * groupPixels * ImplicitGemmKernel.NR + 16);
+        float[] sums = Scratch.Rent(rowTiles * ImplicitGemmKernel.MR * ldc + 16);
+        int[] taps = ArrayPool<int>.Shared.Rent(k);
+        int[] bases = ArrayPool<int>.Shared.Rent(groupPixels);
+        try
+        {
+            fixed (float* inPtr = input, gradOutPtr = gradOutput, gradWeightPtr = gradWeight, padPtr = padded,
+                   packedRaw = packed, sumsRaw = sums)
+            fixed (int* tapPtr = taps, basePtr = bases)
+            {
+                float* packedG = Align(packedRaw), acc = Align(sumsRaw);
+                FillTapOffsets(s, layout, tapPtr);
+                for (int q = 0; q < groupPixels; q++)
+                    basePtr[q] = PixelBase(s, layout, q);
+                nint padAddr = (nint)padPtr, packedAddr = (nint)packedG, accAddr = (nint)acc;
+                nint tapAddr = (nint)tapPtr, baseAddr = (nint)basePtr, inAddr = (nint)inPtr;
+                nint gradOutAddr = (nint)gradOutPtr;
+                int items = rowTiles * panels;
+                int computeTasks = Tasks((long)groupPixels * k * s.OC, items);
+                int copyTasks = Tasks((long)groupPixels * k * s.OC, group);
+                // Group by group in batch order: pad the group's images and pack its gradient (split over images),
+                // then every tile of taps × channels adds the group's pixels to its sums (split over tiles).
+                for (int n0 = 0; n0 < s.N; n0 += group)
+                {
+                    int count = Math.Min(group, s.N - n0), pixels = count * p, first = n0;
+                    bool add = n0 > 0;
+                    WorkerPool.Run(copyTasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+                    {
+                        var (from, to) = Split(count, copyTasks, task);
+                        layout.FillImages((float*)inAddr + (nint)(first + from) * s.C * s.H * s.W, to - from,
+                            (float*)padAddr + (nint)from * layout.ImageLength);
+                        PackGradient((float*)gradOutAddr + (nint)first * s.OC * p, from, to, s.OC, p, groupPixels,
+                            (float*)packedAddr);
+                    });
+                    WorkerPool.Run(computeTasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+                    {
+                        float** rows = stackalloc float*[ImplicitGemmKernel.MR];
+                        var (from, to) = Split(items, computeTasks, task);
+                        for (int item = from; item < to; item++)
+                        {
+                            int rowTile = item / panels, panel = item % panels, t0 = rowTile * ImplicitGemmKernel.MR;
+                            for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                                rows[r] = (float*)padAddr + ((int*)tapAddr)[Math.Min(t0 + r, k - 1)];
+                            ImplicitGemmKernel.Run(pixels, rows, (int*)baseAddr,
+                                (float*)packedAddr + (nint)panel * groupPixels * ImplicitGemmKernel.NR,
+                                (float*)accAddr + (nint)t0 * ldc + panel * ImplicitGemmKernel.NR, ldc, add);
+                        }
+                    });
+                }
+                // gradWeight[oc, t] += acc[t, oc]
+                for (int oc = 0; oc < s.OC; oc++)
+                {
+                    float* dst = gradWeightPtr + (nint)oc * k;
+                    for (int t = 0; t < k; t++)
+                        dst[t] += acc[(nint)t * ldc + oc];
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(bases);
+            ArrayPool<int>.Shared.Return(taps);
+            Scratch.Return(sums);
+            Scratch.Return(packed);
+            Scratch.Return(padded);
+        }
+    }
+
+    // The padded planes hold exactly the rows and columns the taps reach: (OH − 1)·s + KH by (OW − 1)·s + KW.
+    private static PaddedImages InputLayout(in Conv2DShape s) =>
+        new(s.C, s.H, s.W, s.PadH, s.PadW, (s.OH - 1) * s.StrideH + s.KH, (s.OW - 1) * s.StrideW + s.KW);
+
+    /// <summary>
+    /// Images padded and processed together: up to 8, fewer when a padded image is large, so a group's padded
+    /// input stays near 256 KiB (in L2). A function of the shape only (it fixes the weight gradient's summation order).
+    /// </summary>
+    internal static int ImagesPerGroup(in PaddedImages layout) => Math.Clamp((1 << 16) / layout.ImageLength, 1, 8);
+
+    /// <summary>32-wide panels needed for <paramref name="channels"/> columns.</summary>
+    internal static int Panels(int channels) => (channels + ImplicitGemmKernel.NR - 1) / ImplicitGemmKernel.NR;
+
+    /// <summary>Threads for a job of <paramref name="work"/> multiply-adds (or copies) split into at most <paramref name="items"/> parts.</summary>
+    internal static int Tasks(long work, int items = int.MaxValue) =>
+        work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, items));
+
+    /// <summary>The contiguous share [first, last) of <paramref name="count"/> items that task <paramref name="task"/> owns.</summary>
+    internal static (int First, int Last) Split(int count, int tasks, int task) =>
+        ((int)((long)count * task / tasks), (int)((long)count * (task + 1) / tasks));
+
+    /// <summary>Rounds a pinned pointer up to the next 64-byte boundary (buffers are rented 16 floats longer).</summary>
+    internal static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
+
+    /// <summary>
+    /// Packs the transpose of a row-major (rows × columns) matrix into 32-wide panels:
+    /// <c>packed[(panel·columns + t)·32 + j] = m[panel·32 + j, t]</c>, zero past the last row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackTransposed(float* m, int rows, int columns, float* packed)
+    {
+        for (int panel = 0; panel < Panels(rows); panel++)
+        for (int j = 0; j < ImplicitGemmKernel.NR; j++)
+        {
+            int row = panel * ImplicitGemmKernel.NR + j;
+            float* dst = packed + (nint)panel * columns * ImplicitGemmKernel.NR + j;
+            if (row < rows)
+            {
+                float* src = m + (nint)row * columns;
+                for (int t = 0; t < columns; t++)
+                    dst[(nint)t * ImplicitGemmKernel.NR] = src[t];
+            }
+            else
+            {
+                for (int t = 0; t < columns; t++)
+                    dst[(nint)t * ImplicitGemmKernel.NR] = 0;
+            }
+        }
+    }
+
+    // tapOffset(c, kh, kw) = c·lh·lw + kh·lw + kw, in (c, kh, kw) order like the weight's rows.
+    private static void FillTapOffsets(in Conv2DShape s, in PaddedImages layout, int* taps)
+    {
+        int t = 0;
+        for (int c = 0; c < s.C; c++)
+        for (int kh = 0; kh < s.KH; kh++)
+        for (int kw = 0; kw < s.KW; kw++)
+            taps[t++] = c * layout.PlaneLength + kh * layout.Width + kw;
+    }
+
+    // pixelBase(n, oy, ox) = n·C·lh·lw + oy·s·lw + ox·s: the padded address of the pixel's receptive field corner.
+    private static int PixelBase(in Conv2DShape s, in PaddedImages layout, int q)
+    {
+        int p = s.OH * s.OW, n = q / p, rest = q - n * p, oy = rest / s.OW, ox = rest - oy * s.OW;
+        return n * layout.ImageLength + oy * s.StrideH * layout.Width + ox * s.StrideW;
+    }
+
+    // packed[(panel·stride + q)·32 + j] = gradOutput[image, panel·32 + j, i] for q = image·P + i (zero past the
+    // channels), for images [first, last) of the group.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackGradient(float* gradOutput, int first, int last, int channels, int p, int stride,
+        float* packed)
+    {
+        for (int image = first; image < last; image++)
+        for (int panel = 0; panel < Panels(channels); panel++)
+        for (int j = 0; j < ImplicitGemmKernel.NR; j++)
+        {
+            int channel = panel * ImplicitGemmKernel.NR + j;
+            float* to = packed + ((nint)panel * stride + (nint)image * p) * ImplicitGemmKernel.NR + j;
+            if (channel < channels)
+            {
+                float* from = gradOutput + ((nint)image * channels + channel) * p;
+                for (int i = 0; i < p; i++)
+                    to[(nint)i * ImplicitGemmKernel.NR] = from[i];
+            }
+            else
+            {
+                for (int i = 0; i < p; i++)
+                    to[(nint)i * ImplicitGemmKernel.NR] = 0;
+            }
+        }
+    }
+
+    // out[n, panel·32 + j, p] (+)= tile[r, j] for the valid rows r (pixels q0 + r) and channels of the panel.
+    // When the tile's 8 pixels are consecutive in one image, each channel's 8 values are one strided gather from
+    // the tile and one contiguous store (the common case); otherwise element by element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScatterTile(float* tile, int valid, int q0, int panel, in Conv2DShape s, float* output,
+        float* bias, bool accumulate)
+    {
+        int p = s.OH * s.OW, oc0 = panel * ImplicitGemmKernel.NR, width = Math.Min(ImplicitGemmKernel.NR, s.OC - oc0);
+        int n = q0 / p;
+        if (valid == ImplicitGemmKernel.MR && (q0 + ImplicitGemmKernel.MR - 1) / p == n && Avx2.IsSupported)
+        {
+            float* dst = output + ((nint)n * s.OC + oc0) * p + (q0 - n * p);
+            var rowIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * ImplicitGemmKernel.NR;
+            for (int j = 0; j < width; j++)
+            {
+                var v = Avx2.GatherVector256(tile + j, rowIndex, sizeof(float));
+                float* d = dst + (nint)j * p;
+                if (accumulate)
+                    v += Vector256.Load(d);
+                else if (bias != null)
+                    v += Vector256.Create(bias[oc0 + j]);
+                v.Store(d);
+            }
+            return;
+        }
+        for (int r = 0; r < valid; r++)
+        {
+            int q = q0 + r, image = q / p;
+            float* dst = output + ((nint)image * s.OC + oc0) * p + (q - image * p);
+            float* src = tile + r * ImplicitGemmKernel.NR;
+            for (int j = 0; j < width; j++)
+            {
+                float v = src[j];
+                if (accumulate)
+                    v += dst[(nint)j * p];
+                else if (bias != null)
+                    v += bias[oc0 + j];
+                dst[(nint)j * p] = v;
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Kernels;
+
+// Legend: (channels, height, width) = one source image; (Height, Width) = one padded plane; top/left = the zero
+// border before the image. The padded plane is cut to the rows and columns a kernel actually reads, so its
+// bottom/right border may be absent (or the image's last rows/columns may be dropped when nothing reads them).
+
+/// <summary>
+/// The layout of a batch of images copied into zero-bordered planes, so a convolution kernel can read any tap
+/// of any output pixel at <c>base + offset</c> without testing for the border (see <see cref="ConvImplicit"/>).
+/// </summary>
+internal readonly unsafe struct PaddedImages(int channels, int height, int width, int top, int left,
+    int paddedHeight, int paddedWidth)
+{
+    /// <summary>Rows of one padded plane.</summary>
+    public int Height => paddedHeight;
+
+    /// <summary>Columns of one padded plane.</summary>
+    public int Width => paddedWidth;
+
+    /// <summary>Floats in one padded plane.</summary>
+    public int PlaneLength => paddedHeight * paddedWidth;
+
+    /// <summary>Floats in one padded image (all channels).</summary>
+    public int ImageLength => channels * PlaneLength;
+
+    /// <summary>
+    /// Copies <paramref name="count"/> images (count, channels, height, width) from <paramref name="source"/> into
+    /// padded planes at <paramref name="destination"/>, zeroing the border.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void FillImages(float* source, int count, float* destination)
+    {
+        for (int image = 0; image < count; image++)
+            FillImage(source + (nint)image * channels * height * width, destination + (nint)image * ImageLength);
+    }
+
+    /// <summary>The checked span form of <see cref="FillImages(float*, int, float*)"/>.</summary>
+    /// <exception cref="ArgumentException">A span is shorter than <paramref name="count"/> images need.</exception>
+    public void FillImages(ReadOnlySpan<float> source, int count, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (source.Length < (long)count * channels * height * width || destination.Length < (long)count * ImageLength)
+            throw new ArgumentException($"PaddedImages.FillImages: {count} images need {(long)count * channels * height * width} " +
+                $"source and {(long)count * ImageLength} destination floats, got {source.Length} and {destination.Length}.");
+        fixed (float* src = source, dst = destination)
+            FillImages(src, count, dst);
+    }
+
+    // Narrow planes (at most 16 floats wide, the conv-autoencoder layers) are written row by row from registers:
+    // one masked load of the image row, one permute that shifts it right by `left` lanes (the lanes outside the
+    // image stay zero) and one masked store of the whole padded row, so nothing is cleared first. Wider planes
+    // are cleared and then the image rows are copied into their interiors.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillImage(float* source, float* destination)
+    {
+        int copied = Math.Clamp(paddedWidth - left, 0, width);
+        if (Avx512F.IsSupported && paddedWidth <= Vector512<float>.Count)
+        {
+            FillNarrow(source, destination, copied);
+            return;
+        }
+        new Span<float>(destination, ImageLength).Clear();
+        int firstRow = Math.Max(0, -top), lastRow = Math.Min(height, paddedHeight - top);
+        for (int c = 0; c < channels && copied > 0; c++)
+        {
+            float* from = source + (nint)c * height * width, to = destination + (nint)c * PlaneLength + left;
+            for (int row = firstRow; row < lastRow; row++)
+            {
+                new ReadOnlySpan<float>(from + (nint)row * width, copied)
+                    .CopyTo(new Span<float>(to + (nint)(row + top) * paddedWidth, copied));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillNarrow(float* source, float* destination, int copied)
+    {
+        var lanes = Vector512<int>.Indices;
+        var loadMask = Vector512.LessThan(lanes, Vector512.Create(copied)).AsSingle();
+        var storeMask = Vector512.LessThan(lanes, Vector512.Create(paddedWidth)).AsSingle();
+        // Lane i of the padded row takes lane (i − left) mod 16 of the image row. The lanes that should be zero
+        // (i < left, or i ≥ left + copied) all map to lanes ≥ copied, which the masked load left at zero,
+        // because left + copied ≤ paddedWidth ≤ 16.
+        var index = (lanes - Vector512.Create(left)) & Vector512.Create(15);
+        for (int c = 0; c < channels; c++)
+        {
+            float* from = source + (nint)c * height * width, to = destination + (nint)c * PlaneLength;
+            for (int row = 0; row < paddedHeight; row++)
+            {
+                int sourceRow = row - top;
+                var value = Vector512<float>.Zero;
+                if ((uint)sourceRow < (uint)height && copied > 0)
+                {
+                    value = Avx512F.MaskLoad(from + (nint)sourceRow * width, loadMask, Vector512<float>.Zero);
+                    value = Avx512F.PermuteVar16x32(value, index);
+                }
+                Avx512F.MaskStore(to + (nint)row * paddedWidth, storeMask, value);
+            }
+        }
+    }
+}
