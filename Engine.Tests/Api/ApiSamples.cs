@@ -3,6 +3,7 @@ using System.Reflection;
 using Engine.Data;
 using Engine.Layers;
 using Engine.Models;
+using Engine.Optim;
 using Engine.Text;
 using Module = Engine.Layers.Module;
 using Engine.Tensors;
@@ -46,6 +47,7 @@ internal static class ApiSamples
             _ when type == typeof(Tensor) => Tensor.Full(0.5f, 2, 2),
             _ when type == typeof(Shape) => new Shape([2, 2]),
             _ when type == typeof(Module) => new Linear(2, 2, new Random(1)),
+            _ when type == typeof(Optimizer) => new Adam(new Linear(2, 2, new Random(1)).Parameters()),
             _ when type == typeof(IDataset) => new FloatDataset([0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f], 2, [0, 1, 0, 1]),
             _ when type == typeof(int[]) => new[] { 2, 2 },
             _ when type == typeof(float[]) => new[] { 0.1f, 0.2f, 0.3f, 0.4f },

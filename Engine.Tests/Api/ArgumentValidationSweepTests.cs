@@ -16,7 +16,6 @@ namespace Engine.Tests.Api;
 public sealed partial class ArgumentValidationSweepTests(ITestOutputHelper output)
 {
     private static readonly Assembly EngineAssembly = typeof(Tensor).Assembly;
-    private static readonly NullabilityInfoContext Nullability = new();
 
     private static IEnumerable<Type> PublicTypes() =>
         EngineAssembly.GetExportedTypes().Where(t => !t.ContainsGenericParameters && !typeof(Delegate).IsAssignableFrom(t))
@@ -81,25 +80,9 @@ public sealed partial class ArgumentValidationSweepTests(ITestOutputHelper outpu
             : null;
     }
 
-    private static string Describe(MethodBase member) =>
-        $"{member.DeclaringType!.Name}.{(member is ConstructorInfo ? "ctor" : member.Name)}(" +
-        string.Join(", ", member.GetParameters().Select(p => p.ParameterType.Name + " " + p.Name)) + ")";
+    private static string Describe(MethodBase member) => ApiReflection.Describe(member);
 
-    private static Exception? Invoke(MethodBase member, object?[] arguments)
-    {
-        try
-        {
-            if (member is ConstructorInfo constructor)
-                constructor.Invoke(arguments);
-            else
-                member.Invoke(null, arguments);
-            return null;
-        }
-        catch (TargetInvocationException e)
-        {
-            return e.InnerException;
-        }
-    }
+    private static Exception? Invoke(MethodBase member, object?[] arguments) => ApiReflection.Invoke(member, null, arguments);
 
     [Fact]
     public void Null_ForEveryNonNullableReferenceParameter_ThrowsArgumentNullNamingIt()
@@ -109,9 +92,7 @@ public sealed partial class ArgumentValidationSweepTests(ITestOutputHelper outpu
         var inconclusive = new List<string>();
         foreach (var member in Members())
         {
-            var parameters = member.GetParameters();
-            var nullable = parameters.Where(p => !p.ParameterType.IsValueType && !p.ParameterType.IsByRefLike
-                && !p.ParameterType.IsByRef && Nullability.Create(p).WriteState == NullabilityState.NotNull).ToList();
+            var nullable = ApiReflection.NonNullableReferenceParameters(member);
             if (nullable.Count == 0)
                 continue;
             members++;

@@ -41,5 +41,9 @@ public sealed class SafeTensorFile
             $"No tensor named '{name}'; the file has: {string.Join(", ", Tensors.Select(t => t.Name))}.");
 
     /// <summary>Looks a tensor up by name.</summary>
-    public bool TryGet(string name, [MaybeNullWhen(false)] out SafeTensor tensor) => _byName.TryGetValue(name, out tensor);
+    public bool TryGet(string name, [MaybeNullWhen(false)] out SafeTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out tensor);
+    }
 }

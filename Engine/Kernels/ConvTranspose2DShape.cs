@@ -55,6 +55,7 @@ public readonly record struct ConvTranspose2DShape(
     /// <exception cref="ArgumentException">A size is out of range or the output would be empty.</exception>
     public void Validate(string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         if (N < 1 || C < 1 || H < 1 || W < 1 || OC < 1 || KH < 1 || KW < 1)
             throw new ArgumentException($"{op}: sizes must be at least 1, got {this}.");
         if (Stride < 1 || Padding < 0)

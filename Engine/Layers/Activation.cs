@@ -24,7 +24,11 @@ public sealed class Activation(ActivationKind kind) : Module
     public ActivationKind Kind { get; } = kind;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Apply(Kind, input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Apply(Kind, input);
+    }
 
     /// <summary>Applies an activation by kind.</summary>
     public static Tensor Apply(ActivationKind kind, Tensor x) => x is null ? throw new ArgumentNullException(nameof(x)) : kind switch

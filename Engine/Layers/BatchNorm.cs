@@ -69,7 +69,8 @@ public abstract class BatchNorm : Module
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input);
         if (input.Shape[1] != NumFeatures)
-            throw new ArgumentException($"{GetType().Name}: input {input.Shape} has {input.Shape[1]} channels, the layer {NumFeatures}.");
+            throw new ArgumentException(
+                $"{GetType().Name}.Forward: input {input.Shape} has {input.Shape[1]} channels, the layer {NumFeatures}.", nameof(input));
         if (!IsTraining) return Ops.BatchNormInference(input, Weight, Bias, RunningMean, RunningVar, Eps);
         var output = Ops.BatchNorm(input, Weight, Bias, Eps, out var mean, out var variance);
         int m = input.Size / NumFeatures;

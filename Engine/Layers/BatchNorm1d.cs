@@ -17,6 +17,6 @@ public sealed class BatchNorm1d(int numFeatures, float eps = 1e-5f, float moment
     protected override void CheckInput(Tensor input)
     {
         if (input.Rank is not (2 or 3))
-            throw new ArgumentException($"BatchNorm1d: input is {input.Shape}; expected (N, C) or (N, C, L).");
+            throw new ArgumentException($"BatchNorm1d.Forward: input is {input.Shape}; expected (N, C) or (N, C, L).", nameof(input));
     }
 }

@@ -17,6 +17,6 @@ public sealed class BatchNorm2d(int numFeatures, float eps = 1e-5f, float moment
     protected override void CheckInput(Tensor input)
     {
         if (input.Rank != 4)
-            throw new ArgumentException($"BatchNorm2d: input is {input.Shape}; expected (N, C, H, W).");
+            throw new ArgumentException($"BatchNorm2d.Forward: input is {input.Shape}; expected (N, C, H, W).", nameof(input));
     }
 }

@@ -54,5 +54,6 @@ public sealed class Conv2d : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Conv2D(input, Weight, Bias, Stride, Padding);
+    public override Tensor Forward(Tensor input) =>
+        Ops.Conv2D(TensorChecks.Images(input, InChannels, "Conv2d.Forward"), Weight, Bias, Stride, Padding);
 }

@@ -26,5 +26,9 @@ public sealed class Dropout : Module
     public float P { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Dropout(input, P, _random, IsTraining);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Ops.Dropout(input, P, _random, IsTraining);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
         ArgumentNullException.ThrowIfNull(input);
         int start = StartDim < 0 ? StartDim + input.Rank : StartDim, end = EndDim < 0 ? EndDim + input.Rank : EndDim;
         if (start < 0 || end >= input.Rank || start > end)
-            throw new ArgumentException($"Flatten: dimensions {StartDim}..{EndDim} do not fit input {input.Shape}.");
+            throw new ArgumentException($"Flatten.Forward: dimensions {StartDim}..{EndDim} do not fit input {input.Shape}.", nameof(input));
         var dims = input.Shape.ToArray();
         int merged = 1;
         for (int i = start; i <= end; i++) merged *= dims[i];

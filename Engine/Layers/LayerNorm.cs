@@ -37,5 +37,9 @@ public sealed class LayerNorm : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.LayerNorm(input, Weight, Bias, Eps);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Ops.LayerNorm(input, Weight, Bias, Eps);
+    }
 }

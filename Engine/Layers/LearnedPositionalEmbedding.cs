@@ -30,7 +30,8 @@ public sealed class LearnedPositionalEmbedding : Module
         ArgumentNullException.ThrowIfNull(input);
         int maxLength = Weight.Shape[0], e = Weight.Shape[1];
         if (input.Rank != 3 || input.Shape[2] != e || input.Shape[1] > maxLength)
-            throw new ArgumentException($"LearnedPositionalEmbedding: input is {input.Shape}; expected (B, T ≤ {maxLength}, {e}).");
+            throw new ArgumentException(
+                $"LearnedPositionalEmbedding.Forward: input is {input.Shape}; expected (B, T ≤ {maxLength}, {e}).", nameof(input));
         return Ops.Add(input, Ops.Slice(Weight, 0, 0, input.Shape[1]));
     }
 }

@@ -40,12 +40,21 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input) => Ops.Linear(Checked(input), Weight, Bias);
 
     /// <summary>
     /// <c>activation(Forward(input))</c> as one fused op: the activation runs in the GEMM's output pass and its
     /// backward shares one pass with the bias gradient (see <see cref="Ops.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
     /// </summary>
     public Tensor Forward(Tensor input, ActivationKind activation) =>
-        Ops.Linear(input, Weight, Bias, Activation.ToGemm(activation));
+        Ops.Linear(Checked(input), Weight, Bias, Activation.ToGemm(activation));
+
+    private Tensor Checked(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Rank > 0 && input.Shape[-1] == InFeatures
+            ? input
+            : throw new ArgumentException(
+                $"Linear.Forward: input is {input.Shape}; expected (..., {InFeatures}) for weight {Weight.Shape}.", nameof(input));
+    }
 }

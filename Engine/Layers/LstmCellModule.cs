@@ -50,7 +50,11 @@ public sealed class LstmCellModule : Module
     public Tensor BiasHh { get; }
 
     /// <summary>One step from a zero state; returns the new hidden state h (B, H).</summary>
-    public override Tensor Forward(Tensor input) => Step(input, null).Hidden;
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Step(input, null).Hidden;
+    }
 
     /// <summary>One step: (x (B, I), (h, c)) → (h', c').</summary>
     /// <param name="x">Input (B, I).</param>

@@ -25,5 +25,6 @@ public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 
         : throw new ArgumentOutOfRangeException(nameof(padding), padding, $"MaxPool2d: the padding must be in [0, {kernelSize / 2}] for a window of {kernelSize}.");
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.MaxPool2D(input, KernelSize, Stride, Padding);
+    public override Tensor Forward(Tensor input) =>
+        Ops.MaxPool2D(TensorChecks.Images(input, 0, "MaxPool2d.Forward"), KernelSize, Stride, Padding);
 }

@@ -66,18 +66,30 @@ public abstract class Module
     /// <summary>Every parameter of this module and its descendants with its dotted name, depth first.</summary>
     public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(prefix); // here, not in the iterator, which would check only when enumerated
+        return ParametersUnder(prefix);
+    }
+
+    private IEnumerable<(string Name, Tensor Parameter)> ParametersUnder(string prefix)
+    {
         foreach (var (name, p) in _parameters) yield return (prefix + name, p);
         foreach (var (name, child) in _children)
-            foreach (var item in child.NamedParameters(prefix + name + "."))
+            foreach (var item in child.ParametersUnder(prefix + name + "."))
                 yield return item;
     }
 
     /// <summary>Every buffer of this module and its descendants with its dotted name.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return BuffersUnder(prefix);
+    }
+
+    private IEnumerable<(string Name, Tensor Buffer)> BuffersUnder(string prefix)
+    {
         foreach (var (name, b) in _buffers) yield return (prefix + name, b);
         foreach (var (name, child) in _children)
-            foreach (var item in child.NamedBuffers(prefix + name + "."))
+            foreach (var item in child.BuffersUnder(prefix + name + "."))
                 yield return item;
     }
 

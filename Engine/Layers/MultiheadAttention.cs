@@ -59,7 +59,11 @@ public sealed class MultiheadAttention : Module
     public Linear OutProj { get; }
 
     /// <summary>Self-attention without masks: <c>Forward(x, x, x)</c>.</summary>
-    public override Tensor Forward(Tensor input) => Forward(input, input, input);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, input, input);
+    }
 
     /// <summary>
     /// Attention of <paramref name="query"/> (B, Tq, E) over <paramref name="key"/> and <paramref name="value"/>
@@ -82,7 +86,8 @@ public sealed class MultiheadAttention : Module
             || value.Shape[2] != e || key.Shape[0] != query.Shape[0] || value.Shape[0] != query.Shape[0]
             || key.Shape[1] != value.Shape[1])
             throw new ArgumentException(
-                $"MultiheadAttention: query is {query.Shape}, key {key.Shape}, value {value.Shape}; expected (B, Tq, {e}), (B, Tk, {e}), (B, Tk, {e}).");
+                $"MultiheadAttention.Forward: query is {query.Shape}, key {key.Shape}, value {value.Shape}; " +
+                $"expected (B, Tq, {e}), (B, Tk, {e}), (B, Tk, {e}).");
         Tensor q, k, v;
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {

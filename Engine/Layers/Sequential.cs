@@ -20,6 +20,7 @@ public sealed class Sequential : Module
     /// <summary>Appends a layer (named by its position) and returns this container.</summary>
     public Sequential Add(Module layer)
     {
+        ArgumentNullException.ThrowIfNull(layer);
         RegisterModule(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
         _layers.Add(layer);
         return this;
@@ -35,17 +36,27 @@ public sealed class Sequential : Module
     /// </remarks>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var x = input;
         for (int i = 0; i < _layers.Count; i++)
         {
-            if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is Activation activation)
+            try
             {
-                x = linear.Forward(x, activation.Kind);
-                i++;
+                if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is Activation activation)
+                {
+                    x = linear.Forward(x, activation.Kind);
+                    i++;
+                }
+                else
+                {
+                    x = _layers[i].Forward(x);
+                }
             }
-            else
+            catch (ArgumentException e)
             {
-                x = _layers[i].Forward(x);
+                // a layer names only its own input; say which layer, and what the Sequential was given
+                throw new ArgumentException($"Sequential.Forward: layer {i} ({_layers[i].GetType().Name}) rejected its " +
+                    $"input {x.Shape} (the Sequential's input is {input.Shape}): {TensorChecks.Reason(e)}", nameof(input), e);
             }
         }
         return x;

@@ -60,8 +60,11 @@ public sealed class TransformerDecoderBlock : Module
 
     /// <summary>Not available: a decoder block needs a memory; call the overload that takes one.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    public override Tensor Forward(Tensor input) =>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
         throw new NotSupportedException("TransformerDecoderBlock: Forward needs a memory; call Forward(x, memory, ...).");
+    }
 
     /// <summary>Runs the block on the target x (B, T, E) attending to memory (B, S, E).</summary>
     /// <param name="x">Target sequence (B, T, E).</param>
@@ -72,8 +75,8 @@ public sealed class TransformerDecoderBlock : Module
     public Tensor Forward(Tensor x, Tensor memory, Tensor? memoryKeyPaddingMask = null,
         Tensor? targetKeyPaddingMask = null, bool causal = true)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(memory);
+        TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
+        TensorChecks.Sequence(memory, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
         var h = Norm1.Forward(x);
         x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, targetKeyPaddingMask, causal)));
         h = Norm2.Forward(x);

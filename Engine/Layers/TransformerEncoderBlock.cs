@@ -50,7 +50,11 @@ public sealed class TransformerEncoderBlock : Module
     public float Dropout { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Forward(input, null);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Forward(input, null);
+    }
 
     /// <summary>Runs the block on x (B, T, E).</summary>
     /// <param name="x">Input (B, T, E).</param>
@@ -58,7 +62,7 @@ public sealed class TransformerEncoderBlock : Module
     /// <param name="causal">Each step attends only to itself and earlier steps.</param>
     public Tensor Forward(Tensor x, Tensor? keyPaddingMask, bool causal = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerEncoderBlock.Forward");
         var h = Norm1.Forward(x);
         x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, keyPaddingMask, causal)));
         return Ops.Add(x, Drop(FeedForward(Norm2.Forward(x))));

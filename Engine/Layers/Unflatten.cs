@@ -39,7 +39,8 @@ public sealed class Unflatten : Module
         long product = _sizes.Aggregate(1L, (a, s) => a * s);
         if (dim < 0 || dim >= input.Rank || input.Shape[dim] != product)
             throw new ArgumentException(
-                $"Unflatten: cannot split dimension {Dim} of input {input.Shape} into ({string.Join(", ", _sizes)}).");
+                $"Unflatten.Forward: cannot split dimension {Dim} of input {input.Shape} into ({string.Join(", ", _sizes)}).",
+                nameof(input));
         var dims = input.Shape.ToArray();
         return Ops.Reshape(input, [.. dims[..dim], .. _sizes, .. dims[(dim + 1)..]]);
     }

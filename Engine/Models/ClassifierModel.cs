@@ -31,7 +31,10 @@ public abstract class ClassifierModel : Module
     /// <param name="random">Noise for models that need any, so training is reproducible from a seed.</param>
     public virtual ModelLoss Loss(Tensor input, int[] labels, Tensor? unlabelled, Random random)
     {
-        var loss = Ops.CrossEntropyLoss(Logits(input), labels);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(random);
+        var loss = Ops.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
         return new ModelLoss(loss, new Dictionary<string, float> { ["cross_entropy"] = loss.Item() });
     }
 
@@ -40,7 +43,7 @@ public abstract class ClassifierModel : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         using var _ = GradMode.Disable();
-        var logits = Logits(input);
+        var logits = BatchLogits(input, "Predict");
         int rows = logits.Shape[0], classes = logits.Shape[1];
         var scores = logits.ReadOnlySpan;
         var result = new int[rows];
@@ -53,5 +56,15 @@ public abstract class ClassifierModel : Module
             result[r] = best;
         }
         return result;
+    }
+
+    /// <summary>Logits (N, classes) of a batch, or an ArgumentException naming <paramref name="method"/> and the input.</summary>
+    private protected Tensor BatchLogits(Tensor input, string method)
+    {
+        var logits = Logits(input);
+        if (logits.Rank != 2)
+            throw new ArgumentException($"{GetType().Name}.{method}: input {input.Shape} gave logits {logits.Shape}; " +
+                "expected a batch, with logits (N, classes).", nameof(input));
+        return logits;
     }
 }

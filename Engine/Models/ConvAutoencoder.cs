@@ -73,12 +73,12 @@ public sealed class ConvAutoencoder : AutoencoderModel
     /// <summary>The code of a batch given as rows (N, C·S·S) or images (N, C, S, S).</summary>
     /// <exception cref="ArgumentException">The input does not hold images of the configured size.</exception>
     public override Tensor Encode(Tensor input) =>
-        Encoder.Forward(AsImages(input, Options.InputChannels, Options.ImageSize, nameof(ConvAutoencoder)));
+        Encoder.Forward(AsImages(input, Options.InputChannels, Options.ImageSize, "ConvAutoencoder.Encode"));
 
     /// <summary>The reconstruction of a code batch (N, latent), as rows (N, C·S·S).</summary>
     public override Tensor Decode(Tensor latent)
     {
-        var images = Decoder.Forward(latent);
+        var images = Decoder.Forward(TensorChecks.Rows(latent, Options.LatentSize, "ConvAutoencoder.Decode"));
         return Ops.Reshape(images, images.Shape[0], InputSize);
     }
 
@@ -88,15 +88,15 @@ public sealed class ConvAutoencoder : AutoencoderModel
     /// </summary>
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var clean = AsRows(input, InputSize, nameof(ConvAutoencoder));
+        var clean = AsRows(input, InputSize, "ConvAutoencoder.Loss");
+        ArgumentNullException.ThrowIfNull(random);
         var seen = Options.Noise is { } noise ? noise.Apply(clean, random) : clean;
         var mse = Ops.MseLoss(Decode(Encode(seen)), clean);
         return new ModelLoss(mse, new Dictionary<string, float> { ["mse"] = mse.Item() });
     }
 
     /// <summary>Views rows (N, C·S·S) or images (N, C, S, S) as images (no copy).</summary>
-    internal static Tensor AsImages(Tensor input, int channels, int side, string model)
+    internal static Tensor AsImages(Tensor input, int channels, int side, string method)
     {
         ArgumentNullException.ThrowIfNull(input);
         int n = input.Rank >= 1 ? input.Shape[0] : 0;
@@ -104,16 +104,18 @@ public sealed class ConvAutoencoder : AutoencoderModel
         bool images = input.Rank == 4 && input.Shape[1] == channels && input.Shape[2] == side && input.Shape[3] == side;
         if (!rows && !images)
             throw new ArgumentException(
-                $"{model}: input is {input.Shape}; expected rows (N, {channels * side * side}) or images (N, {channels}, {side}, {side}).");
+                $"{method}: input is {input.Shape}; expected rows (N, {channels * side * side}) or images (N, {channels}, {side}, {side}).",
+                nameof(input));
         return images ? input : Ops.Reshape(input, n, channels, side, side);
     }
 
     /// <summary>Views images (N, C, S, S) or rows as rows (N, C·S·S) (no copy).</summary>
-    internal static Tensor AsRows(Tensor input, int features, string model)
+    internal static Tensor AsRows(Tensor input, int features, string method)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 2 || input.Size != input.Shape[0] * features)
-            throw new ArgumentException($"{model}: input is {input.Shape}; expected (N, {features}) rows or the same as images.");
+            throw new ArgumentException($"{method}: input is {input.Shape}; expected (N, {features}) rows or the same as images.",
+                nameof(input));
         return input.Rank == 2 ? input : Ops.Reshape(input, input.Shape[0], features);
     }
 }

@@ -86,7 +86,7 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
     {
         var h = Encoder.Forward(ConvAutoencoder.AsImages(input, Options.InputChannels, Options.ImageSize,
-            nameof(ConvVariationalAutoencoder)));
+            "ConvVariationalAutoencoder.Posterior"));
         return (_mu.Forward(h), _logVar.Forward(h));
     }
 
@@ -96,7 +96,7 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     /// <inheritdoc/>
     public Tensor DecodeRaw(Tensor latent)
     {
-        var images = Decoder.Forward(latent);
+        var images = Decoder.Forward(TensorChecks.Rows(latent, Options.LatentSize, "ConvVariationalAutoencoder.DecodeRaw"));
         return Ops.Reshape(images, images.Shape[0], InputSize);
     }
 
@@ -117,8 +117,8 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     /// </summary>
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var rows = ConvAutoencoder.AsRows(input, InputSize, nameof(ConvVariationalAutoencoder));
+        var rows = ConvAutoencoder.AsRows(input, InputSize, "ConvVariationalAutoencoder.Loss");
+        ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(rows);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
         if (IsTraining && GradMode.IsEnabled) TrainingStep++;

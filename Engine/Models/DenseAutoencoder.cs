@@ -123,11 +123,13 @@ public sealed class DenseAutoencoder : AutoencoderModel
     public override int LatentSize => Options.LatentSize;
 
     /// <inheritdoc/>
-    public override Tensor Encode(Tensor input) => EncodeWithInput(input).Code;
+    public override Tensor Encode(Tensor input) =>
+        EncodeWithInput(TensorChecks.LastAxis(input, Options.InputSize, "DenseAutoencoder.Encode")).Code;
 
     /// <inheritdoc/>
     public override Tensor Decode(Tensor latent)
     {
+        TensorChecks.LastAxis(latent, Options.LatentSize, "DenseAutoencoder.Decode");
         if (!Options.TiedWeights) return Decoder.Forward(latent); // Linear + activation pairs run fused
         var x = latent;
         for (int i = 0; i < _tiedBiases.Length; i++)
@@ -146,7 +148,8 @@ public sealed class DenseAutoencoder : AutoencoderModel
     /// </summary>
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        TensorChecks.LastAxis(input, Options.InputSize, "DenseAutoencoder.Loss");
+        ArgumentNullException.ThrowIfNull(random);
         var seen = Options.Noise is { } noise ? noise.Apply(input, random) : input;
         var (code, hidden) = EncodeWithInput(seen);
         var mse = Ops.MseLoss(Decode(code), input);

@@ -39,5 +39,6 @@ public sealed class EncoderClassifier : ClassifierModel
     public override int ClassCount { get; }
 
     /// <inheritdoc/>
-    public override Tensor Logits(Tensor input) => _head.Forward(Encoder.Forward(input));
+    public override Tensor Logits(Tensor input) =>
+        TensorChecks.Through(input, x => _head.Forward(Encoder.Forward(x)), "EncoderClassifier.Logits");
 }

@@ -44,7 +44,8 @@ public sealed class JointAutoencoderClassifier : ClassifierModel
     public override int ClassCount { get; }
 
     /// <inheritdoc/>
-    public override Tensor Logits(Tensor input) => _head.Forward(Autoencoder.Encode(input));
+    public override Tensor Logits(Tensor input) =>
+        TensorChecks.Through(input, x => _head.Forward(Autoencoder.Encode(x)), "JointAutoencoderClassifier.Logits");
 
     /// <summary>
     /// MSE reconstruction (on <paramref name="unlabelled"/> if given, else on <paramref name="input"/>) plus the
@@ -53,9 +54,13 @@ public sealed class JointAutoencoderClassifier : ClassifierModel
     public override ModelLoss Loss(Tensor input, int[] labels, Tensor? unlabelled, Random random)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(random);
         var images = unlabelled ?? input;
-        var mse = Ops.MseLoss(Autoencoder.Reconstruct(images), images);
-        var crossEntropy = Ops.CrossEntropyLoss(Logits(input), labels);
+        var reconstruction = TensorChecks.Through(images, Autoencoder.Reconstruct, "JointAutoencoderClassifier.Loss",
+            unlabelled is null ? nameof(input) : nameof(unlabelled));
+        var mse = Ops.MseLoss(reconstruction, images);
+        var crossEntropy = Ops.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
         var total = mse + crossEntropy * ClassificationWeight;
         return new ModelLoss(total, new Dictionary<string, float>
         {

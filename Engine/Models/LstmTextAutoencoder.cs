@@ -96,12 +96,18 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     /// with word dropout applied when <paramref name="wordDropout"/> is given and the option is positive.
     /// </summary>
     public SequenceBatch EncoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null,
-        Random? wordDropout = null) =>
-        SentenceBatches.Encoder(sentences, indices, Options.MaxLength, Options.WordDropout, wordDropout);
+        Random? wordDropout = null)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        return SentenceBatches.Encoder(sentences, indices, Options.MaxLength, Options.WordDropout, wordDropout);
+    }
 
     /// <summary>The decoder's teacher-forcing batch of the same sentences (never corrupted).</summary>
-    public SequenceBatch DecoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null) =>
-        SequenceBatch.ForDecoder(sentences, indices, Options.MaxLength + 1);
+    public SequenceBatch DecoderBatch(IReadOnlyList<int[]> sentences, IReadOnlyList<int>? indices = null)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        return SequenceBatch.ForDecoder(sentences, indices, Options.MaxLength + 1);
+    }
 
     /// <summary>Latent vectors (B, Z) of a padded encoder batch; differentiable.</summary>
     public Tensor EncodeBatch(SequenceBatch encoder)
@@ -130,6 +136,8 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     public (Tensor Loss, int Tokens) BatchLoss(IReadOnlyList<int[]> sentences, IReadOnlyList<int> indices,
         Random? wordDropout)
     {
+        ArgumentNullException.ThrowIfNull(sentences);
+        ArgumentNullException.ThrowIfNull(indices);
         var decoder = DecoderBatch(sentences, indices);
         return (Loss(EncoderBatch(sentences, indices, wordDropout), decoder), decoder.Lengths.Sum());
     }

@@ -109,9 +109,13 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
 
     /// <summary>Latent vectors (B, Z) of unpadded id rows (B, T) stored as floats; see <see cref="EncodeBatch"/> for padding.</summary>
     /// <exception cref="ArgumentException">The ids are not (B, T ≤ MaxLength + 1) or hold an invalid id.</exception>
-    public override Tensor Forward(Tensor input) => input?.Rank == 2
-        ? Latent(Ops.Embedding(input, Embedding), null, null)
-        : throw new ArgumentException($"TransformerTextAutoencoder.Forward: ids are {input?.Shape}; expected (B, T).", nameof(input));
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Rank == 2
+            ? Latent(Ops.Embedding(input, Embedding), null, null)
+            : throw new ArgumentException($"TransformerTextAutoencoder.Forward: ids are {input.Shape}; expected (B, T).", nameof(input));
+    }
 
     /// <inheritdoc/>
     public int[] ToIds(IReadOnlyList<string> tokens) => SentenceBatches.ToIds(Vocabulary, tokens, Options.MaxLength);
@@ -144,6 +148,8 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
     public (Tensor Loss, int Tokens) BatchLoss(IReadOnlyList<int[]> sentences, IReadOnlyList<int> indices,
         Random? wordDropout)
     {
+        ArgumentNullException.ThrowIfNull(sentences);
+        ArgumentNullException.ThrowIfNull(indices);
         var encoder = SentenceBatches.Encoder(sentences, indices, Options.MaxLength, Options.WordDropout, wordDropout);
         var decoder = SequenceBatch.ForDecoder(sentences, indices, Options.MaxLength + 1);
         return (Loss(encoder, decoder), decoder.Lengths.Sum());

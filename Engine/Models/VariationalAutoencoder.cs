@@ -101,7 +101,7 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     /// <summary>The posterior's mean and log-variance for a batch.</summary>
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
     {
-        var h = Encoder.Forward(input);
+        var h = Encoder.Forward(TensorChecks.LastAxis(input, Options.InputSize, "VariationalAutoencoder.Posterior"));
         return (_mu.Forward(h), _logVar.Forward(h));
     }
 
@@ -109,7 +109,8 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     public override Tensor Encode(Tensor input) => Posterior(input).Mu;
 
     /// <summary>The decoder's raw output: logits (Bernoulli) or means (Gaussian).</summary>
-    public Tensor DecodeRaw(Tensor latent) => Decoder.Forward(latent);
+    public Tensor DecodeRaw(Tensor latent) =>
+        Decoder.Forward(TensorChecks.LastAxis(latent, Options.LatentSize, "VariationalAutoencoder.DecodeRaw"));
 
     /// <summary>The expected image E[x | z]: σ(logits) for Bernoulli, the mean for Gaussian.</summary>
     public override Tensor Decode(Tensor latent) =>
@@ -129,7 +130,8 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     /// </summary>
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        ArgumentNullException.ThrowIfNull(input);
+        TensorChecks.LastAxis(input, Options.InputSize, "VariationalAutoencoder.Loss");
+        ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(input);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
         if (IsTraining && GradMode.IsEnabled) TrainingStep++;

@@ -44,6 +44,7 @@ public readonly struct Shape : IEquatable<Shape>
     /// <exception cref="ArgumentOutOfRangeException">The axis is outside -Rank..Rank-1.</exception>
     public int NormalizeAxis(int axis, string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         int a = axis < 0 ? axis + Rank : axis;
         if (a < 0 || a >= Rank)
             throw new ArgumentOutOfRangeException(nameof(axis), $"{op}: axis {axis} is out of range for shape {this}.");

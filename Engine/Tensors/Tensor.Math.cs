@@ -36,7 +36,11 @@ public sealed partial class Tensor
     public static Tensor operator -(float a, Tensor b) => Ops.Sub(Scalar(a), b);
 
     /// <summary>Matrix product; see <see cref="Ops.MatMul"/>.</summary>
-    public Tensor MatMul(Tensor other) => Ops.MatMul(this, other);
+    public Tensor MatMul(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Ops.MatMul(this, other);
+    }
 
     /// <summary>A view with a new shape (one dimension may be -1); see <see cref="Ops.Reshape"/>.</summary>
     public Tensor Reshape(params int[] shape) => Ops.Reshape(this, shape);

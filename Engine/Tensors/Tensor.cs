@@ -98,6 +98,7 @@ public sealed partial class Tensor
 
     private int FlatIndex(int[] index)
     {
+        ArgumentNullException.ThrowIfNull(index);
         if (index.Length != Rank)
             throw new ArgumentException($"Tensor indexer: {index.Length} indices given for a tensor of shape {Shape}.");
         int flat = 0;

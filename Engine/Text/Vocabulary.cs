@@ -113,10 +113,18 @@ public sealed class Vocabulary
     }
 
     /// <summary>The id of <paramref name="token"/>, or <see cref="UnkId"/> if it is not in the vocabulary.</summary>
-    public int IdOf(string token) => _ids.TryGetValue(token, out int id) ? id : UnkId;
+    public int IdOf(string token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _ids.TryGetValue(token, out int id) ? id : UnkId;
+    }
 
     /// <summary>True and the id if <paramref name="token"/> is in the vocabulary.</summary>
-    public bool TryGetId(string token, out int id) => _ids.TryGetValue(token, out id);
+    public bool TryGetId(string token, out int id)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return _ids.TryGetValue(token, out id);
+    }
 
     /// <summary>The token with id <paramref name="id"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is not in [0, Count).</exception>

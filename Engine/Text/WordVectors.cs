@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Engine.Text;
 
@@ -53,10 +54,18 @@ public sealed partial class WordVectors
     public ReadOnlySpan<float> Vectors => _vectors;
 
     /// <summary>True if <paramref name="word"/> has a vector.</summary>
-    public bool Contains(string word) => _index.ContainsKey(word);
+    public bool Contains(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return _index.ContainsKey(word);
+    }
 
     /// <summary>Row of <paramref name="word"/>, or -1.</summary>
-    public int IndexOf(string word) => _index.TryGetValue(word, out int i) ? i : -1;
+    public int IndexOf(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        return _index.TryGetValue(word, out int i) ? i : -1;
+    }
 
     /// <summary>The vector of <paramref name="word"/>.</summary>
     /// <exception cref="ArgumentException">The word has no vector.</exception>
@@ -66,9 +75,9 @@ public sealed partial class WordVectors
     /// <exception cref="ArgumentException">A word has no vector.</exception>
     public float Similarity(string a, string b)
     {
+        int rowA = Row(a), rowB = Row(b);
         var unit = UnitVectors();
-        return TensorPrimitives.Dot(unit.AsSpan(Row(a) * Dimensions, Dimensions),
-            unit.AsSpan(Row(b) * Dimensions, Dimensions));
+        return TensorPrimitives.Dot(unit.AsSpan(rowA * Dimensions, Dimensions), unit.AsSpan(rowB * Dimensions, Dimensions));
     }
 
     /// <summary>The <paramref name="count"/> words closest to <paramref name="word"/> by cosine (itself excluded).</summary>
@@ -119,12 +128,12 @@ public sealed partial class WordVectors
         return result;
     }
 
-    private int Row(string word)
+    private int Row(string word, [CallerArgumentExpression(nameof(word))] string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(word);
+        ArgumentNullException.ThrowIfNull(word, name);
         return _index.TryGetValue(word, out int row)
             ? row
-            : throw new ArgumentException($"WordVectors: no vector for the word '{word}'.", nameof(word));
+            : throw new ArgumentException($"WordVectors: no vector for the word '{word}'.", name);
     }
 
     // Rows scaled to unit length, computed once (vectors are not expected to change after training).

@@ -56,6 +56,7 @@ public sealed partial class OnnxModelBuilder
     /// <param name="shape">Dimensions; use a symbolic one (e.g. "N") for the batch.</param>
     public string AddInput(string name, params OnnxDim[] shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         Define(name, "AddInput");
         _inputs.Add(ValueInfo(name, shape));
         return name;
@@ -70,6 +71,7 @@ public sealed partial class OnnxModelBuilder
     {
         if (elementType is not (ElementTypeFloat or ElementTypeInt32 or ElementTypeInt64))
             throw new ArgumentOutOfRangeException(nameof(elementType), elementType, "AddTypedInput: FLOAT (1), INT32 (6) or INT64 (7).");
+        ArgumentNullException.ThrowIfNull(shape);
         Define(name, "AddTypedInput");
         _inputs.Add(ValueInfo(name, shape, elementType));
         return name;
@@ -79,6 +81,8 @@ public sealed partial class OnnxModelBuilder
     /// <exception cref="ArgumentException">No value called <paramref name="name"/> exists yet.</exception>
     public void AddOutput(string name, params OnnxDim[] shape)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(shape);
         Require(name, "AddOutput");
         _outputs.Add(ValueInfo(name, shape));
     }
@@ -87,6 +91,7 @@ public sealed partial class OnnxModelBuilder
     /// <exception cref="ArgumentException">The name is taken, or the data length is not the product of the shape.</exception>
     public string AddInitializer(string name, long[] shape, ReadOnlySpan<float> data)
     {
+        ArgumentNullException.ThrowIfNull(shape); // before Define, which would leave the name taken
         Define(name, "AddInitializer");
         CheckLength(name, shape, data.Length);
         _initializers.Add(Tensor(name, shape, ElementTypeFloat, MemoryMarshal.AsBytes(data)));
@@ -96,6 +101,7 @@ public sealed partial class OnnxModelBuilder
     /// <summary>Adds an int64 constant (e.g. the target shape of Reshape); returns its name.</summary>
     public string AddInt64Initializer(string name, long[] shape, ReadOnlySpan<long> data)
     {
+        ArgumentNullException.ThrowIfNull(shape); // before Define, which would leave the name taken
         Define(name, "AddInt64Initializer");
         CheckLength(name, shape, data.Length);
         _initializers.Add(Tensor(name, shape, ElementTypeInt64, MemoryMarshal.AsBytes(data)));
@@ -110,6 +116,7 @@ public sealed partial class OnnxModelBuilder
     public string AddNode(string opType, IReadOnlyList<string> inputs, string? output = null,
         params OnnxAttribute[] attributes)
     {
+        ArgumentNullException.ThrowIfNull(attributes);
         output ??= $"{opType}_{_nodeCount}";
         AddNode(opType, inputs, [output], attributes);
         return output;
@@ -123,6 +130,10 @@ public sealed partial class OnnxModelBuilder
         ArgumentException.ThrowIfNullOrEmpty(opType);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(attributes);
+        if (inputs.Contains(null!) || outputs.Contains(null!))
+            throw new ArgumentException($"{opType}: input and output names must not be null (use \"\" for an omitted one).",
+                inputs.Contains(null!) ? nameof(inputs) : nameof(outputs));
         foreach (string input in inputs)
         {
             if (input.Length > 0)
@@ -147,7 +158,11 @@ public sealed partial class OnnxModelBuilder
     }
 
     /// <summary>Whether a value (input, initializer or node output) called <paramref name="name"/> is defined.</summary>
-    public bool HasValue(string name) => _values.Contains(name);
+    public bool HasValue(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _values.Contains(name);
+    }
 
     /// <summary>The serialized ModelProto.</summary>
     /// <exception cref="InvalidOperationException">The graph has no output.</exception>
@@ -179,7 +194,11 @@ public sealed partial class OnnxModelBuilder
     }
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (see <see cref="AtomicFile"/>).</summary>
-    public void Save(string path) => AtomicFile.WriteAllBytes(path, Build());
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.WriteAllBytes(path, Build());
+    }
 
     private static ProtoWriter Tensor(string name, long[] shape, int dataType, ReadOnlySpan<byte> littleEndian)
     {
