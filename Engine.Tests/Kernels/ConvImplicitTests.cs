@@ -9,8 +9,9 @@ namespace Engine.Tests.Kernels;
 
 /// <summary>
 /// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references. The path
-/// normally runs only for 16 or more channels; these tests lower that bar so that small random shapes (1, odd and
-/// prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row tiles) go through it.
+/// normally runs only for 16 or more channels (and 32 or more taps forward); these tests force it, so that small
+/// random shapes (1, odd and prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row
+/// tiles) go through it.
 /// </summary>
 [Trait("Chapter", "02-Kernels")]
 [Collection("Parallelism")]
@@ -194,22 +195,22 @@ public sealed class ConvImplicitTests
     private sealed class ImplicitPath : IDisposable
     {
         private readonly bool _enabled = ConvImplicit.Enabled;
-        private readonly int _minimum = ConvImplicit.MinPanelChannels;
+        private readonly bool _forced = ConvImplicit.Forced;
 
-        private ImplicitPath(bool enabled, int minimum)
+        private ImplicitPath(bool enabled, bool forced)
         {
             ConvImplicit.Enabled = enabled;
-            ConvImplicit.MinPanelChannels = minimum;
+            ConvImplicit.Forced = forced;
         }
 
-        public static ImplicitPath Force() => new(true, 1);
+        public static ImplicitPath Force() => new(true, true);
 
-        public static ImplicitPath Disable() => new(false, int.MaxValue);
+        public static ImplicitPath Disable() => new(false, false);
 
         public void Dispose()
         {
             ConvImplicit.Enabled = _enabled;
-            ConvImplicit.MinPanelChannels = _minimum;
+            ConvImplicit.Forced = _forced;
         }
     }
 }

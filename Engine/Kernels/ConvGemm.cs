@@ -26,7 +26,7 @@ internal static class ConvGemm
     public static unsafe void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output, bool accumulate)
     {
-        if (ConvImplicit.Applies(shape, shape.OC))
+        if (ConvImplicit.Applies(shape, forward: true))
         {
             ConvImplicit.Forward(input, weight, bias, shape, output, accumulate);
             return;
@@ -89,7 +89,7 @@ internal static class ConvGemm
     public static unsafe void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         ReadOnlySpan<float> weight, in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
     {
-        if (!gradWeight.IsEmpty && ConvImplicit.Applies(shape, shape.OC))
+        if (!gradWeight.IsEmpty && ConvImplicit.Applies(shape, forward: false))
         {
             ConvImplicit.BackwardWeight(input, gradOutput, shape, gradWeight);
             gradWeight = default;

@@ -30,18 +30,32 @@ internal static unsafe class ConvImplicit
     public static bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// The fewest panel channels (output channels, or input channels for the input gradient) that take this path;
-    /// tests lower it to 1 to run small random shapes here.
+    /// Lets tests run every shape here, ignoring the size thresholds below (false by default). The results are
+    /// correct either way; the thresholds only pick the faster path.
     /// </summary>
-    public static int MinPanelChannels { get; set; } = ImplicitGemmKernel.NR / 2;
+    public static bool Forced { get; set; }
+
+    // Measured on the conv-autoencoder layers (docs/performance.md): the implicit path wins when the tile's 32-wide
+    // panel is at least half full, and, for the forward pass, when each tile sums over enough taps to amortise its
+    // transposed store (1→32 channels has 9 taps, and im2col + GEMM was 2.7x faster there).
+    private const int MinPanelChannels = ImplicitGemmKernel.NR / 2;
+    private const int MinForwardTaps = 32;
 
     /// <summary>
-    /// Whether the forward pass and weight gradient of this shape run here: the output channels must fill at least
-    /// half of the kernel's 32-wide panel (fewer waste most of each FMA), and the padded input must fit int offsets.
+    /// Whether the forward pass (<paramref name="forward"/>) or the weight gradient of this shape run here: the
+    /// output channels must fill at least half of the kernel's 32-wide panel, and a group of padded images must fit
+    /// int offsets.
     /// </summary>
-    public static bool Applies(in Conv2DShape s, int panelChannels) =>
-        Enabled && ImplicitGemmKernel.IsSupported && panelChannels >= MinPanelChannels &&
-        8L * s.C * ((s.OH - 1) * s.StrideH + s.KH) * ((s.OW - 1) * s.StrideW + s.KW) < int.MaxValue;
+    public static bool Applies(in Conv2DShape s, bool forward) =>
+        Usable(s, s.C) && (Forced || (s.OC >= MinPanelChannels && (!forward || s.ColumnRows >= MinForwardTaps)));
+
+    /// <summary>Whether the path is on, the hardware has AVX-512 and a padded group of images fits int offsets.</summary>
+    internal static bool Usable(in Conv2DShape s, int channels) =>
+        Enabled && ImplicitGemmKernel.IsSupported &&
+        8L * channels * ((s.OH - 1) * s.StrideH + s.KH) * ((s.OW - 1) * s.StrideW + s.KW) < int.MaxValue;
+
+    /// <summary>Whether the input gradient's tiles (32 input channels wide) would be at least half full.</summary>
+    internal static bool PanelFilled(int channels) => Forced || channels >= MinPanelChannels;
 
     // output (N, OC, OH, OW) = or += conv(input, weight) [+ bias]
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,

@@ -25,7 +25,8 @@ internal static unsafe class ConvImplicitInput
     /// least half a panel, and a group of padded gradient images must fit int offsets.
     /// </summary>
     public static bool Applies(in Conv2DShape s) =>
-        ConvImplicit.Applies(s, s.C) && 8L * s.OC * new Plan(s).Layout.PlaneLength < int.MaxValue;
+        ConvImplicit.Enabled && ImplicitGemmKernel.IsSupported && ConvImplicit.PanelFilled(s.C) &&
+        8L * s.OC * new Plan(s).Layout.PlaneLength < int.MaxValue;
 
     // gradInput (N, C, H, W) += convᵀ(gradOutput, weight)
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, in Conv2DShape shape,
