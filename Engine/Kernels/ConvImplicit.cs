@@ -23,6 +23,10 @@ namespace Engine.Kernels;
 internal static unsafe class ConvImplicit
 {
     
+    // Slices of the weight gradient's batch, each summed separately (see BackwardWeight): enough for the 2-core
+    // machine this was tuned on plus room, few enough that adding the slices costs nothing.
+    private const int Slices = 4;
+
     // Below this many multiply-adds a call stays on the calling thread.
     private const long ParallelThreshold = 1L << 20;
 
@@ -126,7 +130,10 @@ internal static unsafe class ConvImplicit
         }
     }
 
-    // gradWeight (OC, K) += Σ_pixels gradOutput (OC, pixel) · A(tap, pixel), summed group by group in batch order.
+    // gradWeight (OC, K) += Σ_pixels gradOutput (OC, pixel) · A(tap, pixel). The batch's groups of images are cut
+    // into Slices (a constant) contiguous slices; each slice sums its groups in batch order into its own (taps ×
+    // channels) buffer, and the slices are added in order at the end. Threads take whole slices, so they never wait
+    // for each other, and the summation order depends only on the shape.
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
@@ -134,63 +141,76 @@ internal static unsafe class ConvImplicit
         int p = s.OH * s.OW, k = s.ColumnRows, panels = Panels(s.OC);
         int rowTiles = (k + ImplicitGemmKernel.MR - 1) / ImplicitGemmKernel.MR, ldc = panels * ImplicitGemmKernel.NR;
         var layout = InputLayout(s);
-        int group = ImagesPerGroup(layout), groupPixels = group * p;
-        float[] padded = Scratch.Rent(group * layout.ImageLength);
-        float[] packed = Scratch.Rent(panels * groupPixels * ImplicitGemmKernel.NR + 16);
-        float[] sums = Scratch.Rent(rowTiles * ImplicitGemmKernel.MR * ldc + 16);
+        int group = ImagesPerGroup(layout), groupPixels = group * p, groups = (s.N + group - 1) / group;
+        int slices = Math.Min(groups, Slices), sliceLength = rowTiles * ImplicitGemmKernel.MR * ldc;
+        float[] sums = Scratch.Rent(slices * sliceLength + 16);
         int[] taps = ArrayPool<int>.Shared.Rent(k);
         int[] bases = ArrayPool<int>.Shared.Rent(groupPixels);
         try
         {
-            fixed (float* inPtr = input, gradOutPtr = gradOutput, gradWeightPtr = gradWeight, padPtr = padded,
-                   packedRaw = packed, sumsRaw = sums)
+            fixed (float* inPtr = input, gradOutPtr = gradOutput, gradWeightPtr = gradWeight, sumsRaw = sums)
             fixed (int* tapPtr = taps, basePtr = bases)
             {
-                float* packedG = Align(packedRaw), acc = Align(sumsRaw);
+                float* acc = Align(sumsRaw);
                 FillTapOffsets(s, layout, tapPtr);
                 for (int q = 0; q < groupPixels; q++)
                     basePtr[q] = PixelBase(s, layout, q);
-                nint padAddr = (nint)padPtr, packedAddr = (nint)packedG, accAddr = (nint)acc;
-                nint tapAddr = (nint)tapPtr, baseAddr = (nint)basePtr, inAddr = (nint)inPtr;
+                nint accAddr = (nint)acc, tapAddr = (nint)tapPtr, baseAddr = (nint)basePtr, inAddr = (nint)inPtr;
                 nint gradOutAddr = (nint)gradOutPtr;
-                int items = rowTiles * panels;
-                int computeTasks = Tasks((long)groupPixels * k * s.OC, items);
-                int copyTasks = Tasks((long)groupPixels * k * s.OC, group);
-                // Group by group in batch order: pad the group's images and pack its gradient (split over images),
-                // then every tile of taps × channels adds the group's pixels to its sums (split over tiles).
-                for (int n0 = 0; n0 < s.N; n0 += group)
+                int tasks = Tasks((long)s.N * p * k * s.OC, slices);
+                WorkerPool.Run(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                 {
-                    int count = Math.Min(group, s.N - n0), pixels = count * p, first = n0;
-                    bool add = n0 > 0;
-                    WorkerPool.Run(copyTasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+                    float[] padded = Scratch.Rent(group * layout.ImageLength);
+                    float[] packed = Scratch.Rent(panels * groupPixels * ImplicitGemmKernel.NR + 16);
+                    try
                     {
-                        var (from, to) = Split(count, copyTasks, task);
-                        layout.FillImages((float*)inAddr + (nint)(first + from) * s.C * s.H * s.W, to - from,
-                            (float*)padAddr + (nint)from * layout.ImageLength);
-                        PackGradient((float*)gradOutAddr + (nint)first * s.OC * p, from, to, s.OC, p, groupPixels,
-                            (float*)packedAddr);
-                    });
-                    WorkerPool.Run(computeTasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
-                    {
-                        float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-                        var (from, to) = Split(items, computeTasks, task);
-                        for (int item = from; item < to; item++)
+                        fixed (float* padPtr = padded, packedRaw = packed)
                         {
-                            int rowTile = item / panels, panel = item % panels, t0 = rowTile * ImplicitGemmKernel.MR;
-                            for (int r = 0; r < ImplicitGemmKernel.MR; r++)
-                                rows[r] = (float*)padAddr + ((int*)tapAddr)[Math.Min(t0 + r, k - 1)];
-                            ImplicitGemmKernel.Run(pixels, rows, (int*)baseAddr,
-                                (float*)packedAddr + (nint)panel * groupPixels * ImplicitGemmKernel.NR,
-                                (float*)accAddr + (nint)t0 * ldc + panel * ImplicitGemmKernel.NR, ldc, add);
+                            float* packedG = Align(packedRaw);
+                            float** rows = stackalloc float*[ImplicitGemmKernel.MR];
+                            var (firstSlice, lastSlice) = Split(slices, tasks, task);
+                            for (int slice = firstSlice; slice < lastSlice; slice++)
+                            {
+                                float* sliceAcc = (float*)accAddr + (nint)slice * sliceLength;
+                                var (firstGroup, lastGroup) = Split(groups, slices, slice);
+                                for (int g = firstGroup; g < lastGroup; g++)
+                                {
+                                    int n0 = g * group, count = Math.Min(group, s.N - n0);
+                                    layout.FillImages((float*)inAddr + (nint)n0 * s.C * s.H * s.W, count, padPtr);
+                                    PackGradient((float*)gradOutAddr + (nint)n0 * s.OC * p, count, s.OC, p,
+                                        groupPixels, packedG);
+                                    for (int item = 0; item < rowTiles * panels; item++)
+                                    {
+                                        int rowTile = item / panels, panel = item % panels;
+                                        int t0 = rowTile * ImplicitGemmKernel.MR;
+                                        for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                                            rows[r] = padPtr + ((int*)tapAddr)[Math.Min(t0 + r, k - 1)];
+                                        ImplicitGemmKernel.Run(count * p, rows, (int*)baseAddr,
+                                            packedG + (nint)panel * groupPixels * ImplicitGemmKernel.NR,
+                                            sliceAcc + (nint)t0 * ldc + panel * ImplicitGemmKernel.NR, ldc,
+                                            add: g > firstGroup);
+                                    }
+                                }
+                            }
                         }
-                    });
-                }
-                // gradWeight[oc, t] += acc[t, oc]
+                    }
+                    finally
+                    {
+                        Scratch.Return(packed);
+                        Scratch.Return(padded);
+                    }
+                });
+                // gradWeight[oc, t] += Σ_slice acc[slice][t, oc], slices in order.
                 for (int oc = 0; oc < s.OC; oc++)
                 {
                     float* dst = gradWeightPtr + (nint)oc * k;
                     for (int t = 0; t < k; t++)
-                        dst[t] += acc[(nint)t * ldc + oc];
+                    {
+                        float sum = acc[(nint)t * ldc + oc];
+                        for (int slice = 1; slice < slices; slice++)
+                            sum += acc[(nint)slice * sliceLength + (nint)t * ldc + oc];
+                        dst[t] += sum;
+                    }
                 }
             }
         }
@@ -199,8 +219,6 @@ internal static unsafe class ConvImplicit
             ArrayPool<int>.Shared.Return(bases);
             ArrayPool<int>.Shared.Return(taps);
             Scratch.Return(sums);
-            Scratch.Return(packed);
-            Scratch.Return(padded);
         }
     }
 
@@ -272,12 +290,11 @@ internal static unsafe class ConvImplicit
     }
 
     // packed[(panel·stride + q)·32 + j] = gradOutput[image, panel·32 + j, i] for q = image·P + i (zero past the
-    // channels), for images [first, last) of the group.
+    // channels), for the group's first `count` images.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackGradient(float* gradOutput, int first, int last, int channels, int p, int stride,
-        float* packed)
+    private static void PackGradient(float* gradOutput, int count, int channels, int p, int stride, float* packed)
     {
-        for (int image = first; image < last; image++)
+        for (int image = 0; image < count; image++)
         for (int panel = 0; panel < Panels(channels); panel++)
         for (int j = 0; j < ImplicitGemmKernel.NR; j++)
         {
