@@ -225,6 +225,8 @@ internal static unsafe class ConvImplicitInput
             for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
             {
                 float* dst = dstPlane + (nint)i * strideH * width;
+                // gradInput arrives from memory: ask for the rows a few planes ahead.
+                Sse.Prefetch0(dst + 1024);
                 for (int k = 0; k * 16 < width; k++)
                 {
                     var evenMask = Vector512.LessThan(lanes, Vector512.Create(Math.Min(8, evenColumns - 8 * k)));

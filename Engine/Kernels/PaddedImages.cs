@@ -76,6 +76,9 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
         }
     }
 
+    // How far ahead (in floats) FillNarrow asks for source rows.
+    private const int PrefetchDistance = 1024;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillNarrow(float* source, float* destination, int copied)
     {
@@ -95,6 +98,7 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
                 var value = Vector512<float>.Zero;
                 if ((uint)sourceRow < (uint)height && copied > 0)
                 {
+                    Sse.Prefetch0(from + (nint)sourceRow * width + PrefetchDistance);
                     value = Avx512F.MaskLoad(from + (nint)sourceRow * width, loadMask, Vector512<float>.Zero);
                     value = Avx512F.PermuteVar16x32(value, index);
                 }
