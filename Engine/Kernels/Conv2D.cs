@@ -5,7 +5,8 @@ namespace Engine.Kernels;
 // output[n, oc, y, x] = bias[oc] + Σ_{c, kh, kw} weight[oc, c, kh, kw] · input[n, c, y·s − p + kh, x·s − p + kw]
 // (terms that fall in the zero padding are skipped).
 //
-// The fast path (ConvGemm) is im2col + GEMM; the References are direct loops and the tests' oracle.
+// The fast paths (ConvGemm picks one) are an implicit GEMM over zero-padded images (ConvImplicit) and im2col + GEMM;
+// the References are direct loops and the tests' oracle.
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as in PyTorch) on NCHW float tensors, forward and backward.
