@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using System.Runtime.CompilerServices;
 
 namespace Engine.Kernels;
 
@@ -66,7 +64,7 @@ internal static unsafe class ConvImplicit
         in Conv2DShape shape, Span<float> output, bool accumulate)
     {
         Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, panels = Panels(s.OC);
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC);
         var layout = InputLayout(s);
         int group = ImagesPerGroup(layout), groups = (s.N + group - 1) / group;
         float[] packed = Scratch.Rent(panels * k * ImplicitGemmKernel.NR + 16);
@@ -76,9 +74,9 @@ internal static unsafe class ConvImplicit
             fixed (float* inPtr = input, weightPtr = weight, biasPtr = bias, outPtr = output, packedRaw = packed)
             fixed (int* tapPtr = taps)
             {
-                float* packedW = Align(packedRaw);
+                float* packedW = ImplicitGemmTiles.Align(packedRaw);
                 FillTapOffsets(s, layout, tapPtr);
-                PackTransposed(weightPtr, s.OC, k, packedW);
+                ImplicitGemmTiles.PackTransposed(weightPtr, s.OC, k, packedW);
                 nint inAddr = (nint)inPtr, outAddr = (nint)outPtr, biasAddr = bias.IsEmpty ? 0 : (nint)biasPtr;
                 nint tapAddr = (nint)tapPtr, packedAddr = (nint)packedW;
                 int tasks = Tasks((long)s.N * p * k * s.OC, groups);
@@ -93,7 +91,7 @@ internal static unsafe class ConvImplicit
                         {
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
                             float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
-                            float* tile = Align(tileRaw);
+                            float* tile = ImplicitGemmTiles.Align(tileRaw);
                             var (first, last) = Split(groups, tasks, task);
                             for (int g = first; g < last; g++)
                             {
@@ -109,7 +107,7 @@ internal static unsafe class ConvImplicit
                                         ImplicitGemmKernel.Run(k, rows, (int*)tapAddr,
                                             (float*)packedAddr + (nint)panel * k * ImplicitGemmKernel.NR, tile,
                                             ImplicitGemmKernel.NR, add: false);
-                                        ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p, (float*)outAddr,
+                                        ImplicitGemmTiles.ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p, (float*)outAddr,
                                             (float*)biasAddr, accumulate);
                                     }
                                 }
@@ -138,7 +136,7 @@ internal static unsafe class ConvImplicit
         in Conv2DShape shape, Span<float> gradWeight)
     {
         Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, panels = Panels(s.OC);
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC);
         int rowTiles = (k + ImplicitGemmKernel.MR - 1) / ImplicitGemmKernel.MR, ldc = panels * ImplicitGemmKernel.NR;
         var layout = InputLayout(s);
         int group = ImagesPerGroup(layout), groupPixels = group * p, groups = (s.N + group - 1) / group;
@@ -151,7 +149,7 @@ internal static unsafe class ConvImplicit
             fixed (float* inPtr = input, gradOutPtr = gradOutput, gradWeightPtr = gradWeight, sumsRaw = sums)
             fixed (int* tapPtr = taps, basePtr = bases)
             {
-                float* acc = Align(sumsRaw);
+                float* acc = ImplicitGemmTiles.Align(sumsRaw);
                 FillTapOffsets(s, layout, tapPtr);
                 for (int q = 0; q < groupPixels; q++)
                     basePtr[q] = PixelBase(s, layout, q);
@@ -166,7 +164,7 @@ internal static unsafe class ConvImplicit
                     {
                         fixed (float* padPtr = padded, packedRaw = packed)
                         {
-                            float* packedG = Align(packedRaw);
+                            float* packedG = ImplicitGemmTiles.Align(packedRaw);
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
                             var (firstSlice, lastSlice) = Split(slices, tasks, task);
                             for (int slice = firstSlice; slice < lastSlice; slice++)
@@ -232,9 +230,6 @@ internal static unsafe class ConvImplicit
     /// </summary>
     internal static int ImagesPerGroup(in PaddedImages layout) => Math.Clamp((1 << 16) / layout.ImageLength, 1, 8);
 
-    /// <summary>32-wide panels needed for <paramref name="channels"/> columns.</summary>
-    internal static int Panels(int channels) => (channels + ImplicitGemmKernel.NR - 1) / ImplicitGemmKernel.NR;
-
     /// <summary>Threads for a job of <paramref name="work"/> multiply-adds (or copies) split into at most <paramref name="items"/> parts.</summary>
     internal static int Tasks(long work, int items = int.MaxValue) =>
         work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, items));
@@ -242,35 +237,6 @@ internal static unsafe class ConvImplicit
     /// <summary>The contiguous share [first, last) of <paramref name="count"/> items that task <paramref name="task"/> owns.</summary>
     internal static (int First, int Last) Split(int count, int tasks, int task) =>
         ((int)((long)count * task / tasks), (int)((long)count * (task + 1) / tasks));
-
-    /// <summary>Rounds a pinned pointer up to the next 64-byte boundary (buffers are rented 16 floats longer).</summary>
-    internal static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
-
-    /// <summary>
-    /// Packs the transpose of a row-major (rows × columns) matrix into 32-wide panels:
-    /// <c>packed[(panel·columns + t)·32 + j] = m[panel·32 + j, t]</c>, zero past the last row.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackTransposed(float* m, int rows, int columns, float* packed)
-    {
-        for (int panel = 0; panel < Panels(rows); panel++)
-        for (int j = 0; j < ImplicitGemmKernel.NR; j++)
-        {
-            int row = panel * ImplicitGemmKernel.NR + j;
-            float* dst = packed + (nint)panel * columns * ImplicitGemmKernel.NR + j;
-            if (row < rows)
-            {
-                float* src = m + (nint)row * columns;
-                for (int t = 0; t < columns; t++)
-                    dst[(nint)t * ImplicitGemmKernel.NR] = src[t];
-            }
-            else
-            {
-                for (int t = 0; t < columns; t++)
-                    dst[(nint)t * ImplicitGemmKernel.NR] = 0;
-            }
-        }
-    }
 
     // tapOffset(c, kh, kw) = c·lh·lw + kh·lw + kw, in (c, kh, kw) order like the weight's rows.
     private static void FillTapOffsets(in Conv2DShape s, in PaddedImages layout, int* taps)
@@ -295,7 +261,7 @@ internal static unsafe class ConvImplicit
     private static void PackGradient(float* gradOutput, int count, int channels, int p, int stride, float* packed)
     {
         for (int image = 0; image < count; image++)
-        for (int panel = 0; panel < Panels(channels); panel++)
+        for (int panel = 0; panel < ImplicitGemmTiles.Panels(channels); panel++)
         for (int j = 0; j < ImplicitGemmKernel.NR; j++)
         {
             int channel = panel * ImplicitGemmKernel.NR + j;
@@ -310,49 +276,6 @@ internal static unsafe class ConvImplicit
             {
                 for (int i = 0; i < p; i++)
                     to[(nint)i * ImplicitGemmKernel.NR] = 0;
-            }
-        }
-    }
-
-    // out[n, panel·32 + j, i] (+)= tile[r, j] for the valid rows r (pixel q0 + r = n·p + i) and the panel's channels;
-    // out is (images, channels, p).
-    // When the tile's 8 pixels are consecutive in one image, each channel's 8 values are one strided gather from
-    // the tile and one contiguous store (the common case); otherwise element by element.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ScatterTile(float* tile, int valid, int q0, int panel, int channels, int p, float* output,
-        float* bias, bool accumulate)
-    {
-        int oc0 = panel * ImplicitGemmKernel.NR, width = Math.Min(ImplicitGemmKernel.NR, channels - oc0);
-        int n = q0 / p;
-        if (valid == ImplicitGemmKernel.MR && (q0 + ImplicitGemmKernel.MR - 1) / p == n && Avx2.IsSupported)
-        {
-            float* dst = output + ((nint)n * channels + oc0) * p + (q0 - n * p);
-            var rowIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * ImplicitGemmKernel.NR;
-            for (int j = 0; j < width; j++)
-            {
-                var v = Avx2.GatherVector256(tile + j, rowIndex, sizeof(float));
-                float* d = dst + (nint)j * p;
-                if (accumulate)
-                    v += Vector256.Load(d);
-                else if (bias != null)
-                    v += Vector256.Create(bias[oc0 + j]);
-                v.Store(d);
-            }
-            return;
-        }
-        for (int r = 0; r < valid; r++)
-        {
-            int q = q0 + r, image = q / p;
-            float* dst = output + ((nint)image * channels + oc0) * p + (q - image * p);
-            float* src = tile + r * ImplicitGemmKernel.NR;
-            for (int j = 0; j < width; j++)
-            {
-                float v = src[j];
-                if (accumulate)
-                    v += dst[(nint)j * p];
-                else if (bias != null)
-                    v += bias[oc0 + j];
-                dst[(nint)j * p] = v;
             }
         }
     }

@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Buffers;
 
 namespace Engine.Kernels;
 
@@ -34,7 +34,7 @@ internal static unsafe class ConvImplicitInput
     {
         Conv2DShape s = shape;
         var plan = new Plan(s);
-        int panels = ConvImplicit.Panels(s.C), phases = s.StrideH * s.StrideW;
+        int panels = ImplicitGemmTiles.Panels(s.C), phases = s.StrideH * s.StrideW;
         int group = ConvImplicit.ImagesPerGroup(plan.Layout), groups = (s.N + group - 1) / group;
         float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * ImplicitGemmKernel.NR + 16);
         int[] offsets = ArrayPool<int>.Shared.Rent(s.OC * s.KH * s.KW);
@@ -46,7 +46,7 @@ internal static unsafe class ConvImplicitInput
             fixed (float* gradOutPtr = gradOutput, weightPtr = weight, gradInPtr = gradInput, packedRaw = packed)
             fixed (int* offsetPtr = offsets)
             {
-                float* packedW = ConvImplicit.Align(packedRaw);
+                float* packedW = ImplicitGemmTiles.Align(packedRaw);
                 for (int phase = 0; phase < phases; phase++)
                 {
                     var ph = grids[phase] = plan.Phase(phase);
@@ -71,7 +71,7 @@ internal static unsafe class ConvImplicitInput
                         {
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
                             float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
-                            float* tile = ConvImplicit.Align(tileRaw);
+                            float* tile = ImplicitGemmTiles.Align(tileRaw);
                             var (first, last) = ConvImplicit.Split(groups, tasks, task);
                             for (int g = first; g < last; g++)
                             {
@@ -97,7 +97,7 @@ internal static unsafe class ConvImplicitInput
                                             ImplicitGemmKernel.Run(ph.Taps, rows, (int*)offsetAddr + firstTap[phase],
                                                 phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile,
                                                 ImplicitGemmKernel.NR, add: false);
-                                            ConvImplicit.ScatterTile(tile, valid, q0, panel, s.C, perImage, target,
+                                            ImplicitGemmTiles.ScatterTile(tile, valid, q0, panel, s.C, perImage, target,
                                                 null, accumulate: phases == 1);
                                         }
                                     }
@@ -136,7 +136,7 @@ internal static unsafe class ConvImplicitInput
         {
             int shiftY = (ph.Ih0 + s.PadH - kh) / s.StrideH, shiftX = (ph.Iw0 + s.PadW - kw) / s.StrideW;
             offsets[t] = oc * plane + (shiftY + plan.Top) * width + shiftX + plan.Left;
-            for (int panel = 0; panel < ConvImplicit.Panels(s.C); panel++)
+            for (int panel = 0; panel < ImplicitGemmTiles.Panels(s.C); panel++)
             for (int j = 0; j < ImplicitGemmKernel.NR; j++)
             {
                 int c = panel * ImplicitGemmKernel.NR + j;
