@@ -147,9 +147,11 @@ public sealed class ConvImplicitTests
     [Fact]
     public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount()
     {
-        // Above the parallel threshold (2^20 multiply-adds), with a partial last tile and two panels.
-        var conv = new Conv2DShape(7, 17, 11, 13, 40, 3, 3, 1, 1);
-        var transpose = new ConvTranspose2DShape(5, 40, 7, 6, 33, 3, 3, 2, 1, 1);
+        // Above the parallel threshold (2^20 multiply-adds), with partial tiles and two panels, and 20 images: three
+        // groups of at most 8, so the forward and input-gradient groups and the weight gradient's slices are spread
+        // over the threads (a batch of one group would run on one thread whatever MaxThreads says).
+        var conv = new Conv2DShape(20, 17, 11, 13, 40, 3, 3, 1, 1);
+        var transpose = new ConvTranspose2DShape(20, 40, 7, 6, 33, 3, 3, 2, 1, 1);
         using var path = ImplicitPath.Force();
         int saved = Parallelism.MaxThreads;
         try
