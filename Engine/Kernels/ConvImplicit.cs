@@ -13,14 +13,13 @@ namespace Engine.Kernels;
 //   forward:          out (pixels × OC)  = A(pixel, tap) · Wᵀ (taps × OC)          rows = pixels, sum over taps
 //   weight gradient:  dWᵀ (taps × OC)   = A(tap, pixel) · dOutᵀ (pixels × OC)     rows = taps, sum over pixels
 // The forward tile (8 pixels × 32 channels) is written back transposed into NCHW. The input gradient is a
-// transposed convolution and lives in ConvImplicitInput. Work is split over whole tiles with one owner each and a
-// fixed summation order (the weight gradient sums pixels in blocks of PixelBlock, a constant), so the results are
-// bitwise identical for any thread count. Inputs are validated by the public callers (Conv2D, ConvTranspose2D).
+// transposed convolution and lives in ConvImplicitInput. Work is split over groups of images with one owner each,
+// and the weight gradient sums fixed slices of the batch in order, so the results are bitwise identical for any
+// thread count. Inputs are validated by the public callers (Conv2D, ConvTranspose2D).
 
 /// <summary>Implicit-GEMM convolution kernels on AVX-512 (unvalidated; see <see cref="Conv2D"/>).</summary>
 internal static unsafe class ConvImplicit
 {
-    
     // Slices of the weight gradient's batch, each summed separately (see BackwardWeight): enough for the 2-core
     // machine this was tuned on plus room, few enough that adding the slices costs nothing.
     private const int Slices = 4;
@@ -49,15 +48,17 @@ internal static unsafe class ConvImplicit
     /// int offsets.
     /// </summary>
     public static bool Applies(in Conv2DShape s, bool forward) =>
-        Usable(s, s.C) && (Forced || (s.OC >= MinPanelChannels && (!forward || s.ColumnRows >= MinForwardTaps)));
+        IsOn && FillsPanel(s.OC) && (Forced || !forward || s.ColumnRows >= MinForwardTaps) &&
+        GroupFits(InputLayout(s));
 
-    /// <summary>Whether the path is on, the hardware has AVX-512 and a padded group of images fits int offsets.</summary>
-    internal static bool Usable(in Conv2DShape s, int channels) =>
-        Enabled && ImplicitGemmKernel.IsSupported &&
-        8L * channels * ((s.OH - 1) * s.StrideH + s.KH) * ((s.OW - 1) * s.StrideW + s.KW) < int.MaxValue;
+    /// <summary>Whether the path is enabled and the hardware has AVX-512.</summary>
+    internal static bool IsOn => Enabled && ImplicitGemmKernel.IsSupported;
 
-    /// <summary>Whether the input gradient's tiles (32 input channels wide) would be at least half full.</summary>
-    internal static bool PanelFilled(int channels) => Forced || channels >= MinPanelChannels;
+    /// <summary>Whether tiles with this many channels across would be at least half full.</summary>
+    internal static bool FillsPanel(int channels) => Forced || channels >= MinPanelChannels;
+
+    /// <summary>Whether the largest group of padded images can be addressed with int offsets.</summary>
+    internal static bool GroupFits(in PaddedImages layout) => (long)MaxGroup * layout.ImageLength < int.MaxValue;
 
     // output (N, OC, OH, OW) = or += conv(input, weight) [+ bias]
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
@@ -92,7 +93,7 @@ internal static unsafe class ConvImplicit
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
                             float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
                             float* tile = ImplicitGemmTiles.Align(tileRaw);
-                            var (first, last) = Split(groups, tasks, task);
+                            var (first, last) = ParallelRange.Split(groups, tasks, task);
                             for (int g = first; g < last; g++)
                             {
                                 int n0 = g * group, count = Math.Min(group, s.N - n0), pixels = count * p;
@@ -107,8 +108,8 @@ internal static unsafe class ConvImplicit
                                         ImplicitGemmKernel.Run(k, rows, (int*)tapAddr,
                                             (float*)packedAddr + (nint)panel * k * ImplicitGemmKernel.NR, tile,
                                             ImplicitGemmKernel.NR, add: false);
-                                        ImplicitGemmTiles.ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p, (float*)outAddr,
-                                            (float*)biasAddr, accumulate);
+                                        ImplicitGemmTiles.ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p,
+                                            (float*)outAddr, (float*)biasAddr, accumulate);
                                     }
                                 }
                             }
@@ -166,17 +167,23 @@ internal static unsafe class ConvImplicit
                         {
                             float* packedG = ImplicitGemmTiles.Align(packedRaw);
                             float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-                            var (firstSlice, lastSlice) = Split(slices, tasks, task);
+                            var (firstSlice, lastSlice) = ParallelRange.Split(slices, tasks, task);
                             for (int slice = firstSlice; slice < lastSlice; slice++)
                             {
                                 float* sliceAcc = (float*)accAddr + (nint)slice * sliceLength;
-                                var (firstGroup, lastGroup) = Split(groups, slices, slice);
+                                var (firstGroup, lastGroup) = ParallelRange.Split(groups, slices, slice);
                                 for (int g = firstGroup; g < lastGroup; g++)
                                 {
                                     int n0 = g * group, count = Math.Min(group, s.N - n0);
                                     layout.FillImages((float*)inAddr + (nint)n0 * s.C * s.H * s.W, count, padPtr);
-                                    PackGradient((float*)gradOutAddr + (nint)n0 * s.OC * p, count, s.OC, p,
-                                        groupPixels, packedG);
+                                    // packedG[panel][q][j] = gradOutput[n0 + q / P, panel·32 + j, q mod P]
+                                    for (int image = 0; image < count; image++)
+                                    {
+                                        ImplicitGemmTiles.PackTransposed(
+                                            (float*)gradOutAddr + (nint)(n0 + image) * s.OC * p, s.OC, p,
+                                            packedG + (nint)image * p * ImplicitGemmKernel.NR,
+                                            (nint)groupPixels * ImplicitGemmKernel.NR);
+                                    }
                                     for (int item = 0; item < rowTiles * panels; item++)
                                     {
                                         int rowTile = item / panels, panel = item % panels;
@@ -228,15 +235,14 @@ internal static unsafe class ConvImplicit
     /// Images padded and processed together: up to 8, fewer when a padded image is large, so a group's padded
     /// input stays near 256 KiB (in L2). A function of the shape only (it fixes the weight gradient's summation order).
     /// </summary>
-    internal static int ImagesPerGroup(in PaddedImages layout) => Math.Clamp((1 << 16) / layout.ImageLength, 1, 8);
+    internal static int ImagesPerGroup(in PaddedImages layout) =>
+        (int)Math.Clamp((1L << 16) / layout.ImageLength, 1, MaxGroup);
+
+    private const int MaxGroup = 8;
 
     /// <summary>Threads for a job of <paramref name="work"/> multiply-adds (or copies) split into at most <paramref name="items"/> parts.</summary>
     internal static int Tasks(long work, int items = int.MaxValue) =>
         work < ParallelThreshold ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, items));
-
-    /// <summary>The contiguous share [first, last) of <paramref name="count"/> items that task <paramref name="task"/> owns.</summary>
-    internal static (int First, int Last) Split(int count, int tasks, int task) =>
-        ((int)((long)count * task / tasks), (int)((long)count * (task + 1) / tasks));
 
     // tapOffset(c, kh, kw) = c·lh·lw + kh·lw + kw, in (c, kh, kw) order like the weight's rows.
     private static void FillTapOffsets(in Conv2DShape s, in PaddedImages layout, int* taps)
@@ -253,30 +259,5 @@ internal static unsafe class ConvImplicit
     {
         int p = s.OH * s.OW, n = q / p, rest = q - n * p, oy = rest / s.OW, ox = rest - oy * s.OW;
         return n * layout.ImageLength + oy * s.StrideH * layout.Width + ox * s.StrideW;
-    }
-
-    // packed[(panel·stride + q)·32 + j] = gradOutput[image, panel·32 + j, i] for q = image·P + i (zero past the
-    // channels), for the group's first `count` images.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackGradient(float* gradOutput, int count, int channels, int p, int stride, float* packed)
-    {
-        for (int image = 0; image < count; image++)
-        for (int panel = 0; panel < ImplicitGemmTiles.Panels(channels); panel++)
-        for (int j = 0; j < ImplicitGemmKernel.NR; j++)
-        {
-            int channel = panel * ImplicitGemmKernel.NR + j;
-            float* to = packed + ((nint)panel * stride + (nint)image * p) * ImplicitGemmKernel.NR + j;
-            if (channel < channels)
-            {
-                float* from = gradOutput + ((nint)image * channels + channel) * p;
-                for (int i = 0; i < p; i++)
-                    to[(nint)i * ImplicitGemmKernel.NR] = from[i];
-            }
-            else
-            {
-                for (int i = 0; i < p; i++)
-                    to[(nint)i * ImplicitGemmKernel.NR] = 0;
-            }
-        }
     }
 }

@@ -25,8 +25,7 @@ internal static unsafe class ConvImplicitInput
     /// least half a panel, and a group of padded gradient images must fit int offsets.
     /// </summary>
     public static bool Applies(in Conv2DShape s) =>
-        ConvImplicit.Enabled && ImplicitGemmKernel.IsSupported && ConvImplicit.PanelFilled(s.C) &&
-        8L * s.OC * new Plan(s).Layout.PlaneLength < int.MaxValue;
+        ConvImplicit.IsOn && ConvImplicit.FillsPanel(s.C) && ConvImplicit.GroupFits(new Plan(s).Layout);
 
     // gradInput (N, C, H, W) += convᵀ(gradOutput, weight)
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, in Conv2DShape shape,
@@ -34,13 +33,10 @@ internal static unsafe class ConvImplicitInput
     {
         Conv2DShape s = shape;
         var plan = new Plan(s);
-        int panels = ImplicitGemmTiles.Panels(s.C), phases = s.StrideH * s.StrideW;
+        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
         int group = ConvImplicit.ImagesPerGroup(plan.Layout), groups = (s.N + group - 1) / group;
         float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * ImplicitGemmKernel.NR + 16);
         int[] offsets = ArrayPool<int>.Shared.Rent(s.OC * s.KH * s.KW);
-        // Where each phase's taps (offsets and packed weights) start.
-        int[] firstTap = new int[phases + 1];
-        var grids = new PhaseGrid[phases];
         try
         {
             fixed (float* gradOutPtr = gradOutput, weightPtr = weight, gradInPtr = gradInput, packedRaw = packed)
@@ -49,16 +45,15 @@ internal static unsafe class ConvImplicitInput
                 float* packedW = ImplicitGemmTiles.Align(packedRaw);
                 for (int phase = 0; phase < phases; phase++)
                 {
-                    var ph = grids[phase] = plan.Phase(phase);
-                    firstTap[phase + 1] = firstTap[phase] + ph.Taps;
-                    FillPhase(s, plan, ph, offsetPtr + firstTap[phase], weightPtr,
-                        packedW + (nint)firstTap[phase] * panels * ImplicitGemmKernel.NR);
+                    int first = plan.FirstTap[phase];
+                    FillPhase(s, plan, plan.Phases[phase], offsetPtr + first, weightPtr,
+                        packedW + (nint)first * panels * ImplicitGemmKernel.NR);
                 }
                 int tasks = ConvImplicit.Tasks((long)s.N * s.C * s.H * s.W * s.OC * s.KH * s.KW / phases, groups);
                 nint packedAddr = (nint)packedW, offsetAddr = (nint)offsetPtr;
                 nint gradInAddr = (nint)gradInPtr, gradOutAddr = (nint)gradOutPtr;
                 // Each task pads one group of gradient images at a time into its own buffer and computes every input
-                // pixel of the group, phase by phase; groups have one owner, so the split never changes a result.
+                // pixel of the group; groups have one owner, so the split never changes a result.
                 WorkerPool.Run(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                 {
                     float[] padded = Scratch.Rent(group * plan.Layout.ImageLength);
@@ -69,42 +64,14 @@ internal static unsafe class ConvImplicitInput
                     {
                         fixed (float* padPtr = padded, resultPtr = results)
                         {
-                            float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-                            float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
-                            float* tile = ImplicitGemmTiles.Align(tileRaw);
-                            var (first, last) = ConvImplicit.Split(groups, tasks, task);
+                            var (first, last) = ParallelRange.Split(groups, tasks, task);
                             for (int g = first; g < last; g++)
                             {
                                 int n0 = g * group, count = Math.Min(group, s.N - n0);
                                 plan.Layout.FillImages((float*)gradOutAddr + (nint)n0 * s.OC * s.OH * s.OW, count,
                                     padPtr);
-                                float* gradIn = (float*)gradInAddr + (nint)n0 * s.C * s.H * s.W;
-                                float* phaseResult = resultPtr;
-                                for (int phase = 0; phase < phases; phase++)
-                                {
-                                    var ph = grids[phase];
-                                    float* phaseW = (float*)packedAddr +
-                                        (nint)firstTap[phase] * panels * ImplicitGemmKernel.NR;
-                                    int perImage = ph.Rows * ph.Columns, pixels = count * perImage;
-                                    float* target = phases == 1 ? gradIn : phaseResult;
-                                    for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
-                                    {
-                                        int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
-                                        for (int r = 0; r < ImplicitGemmKernel.MR; r++)
-                                            rows[r] = padPtr + PixelBase(plan, ph, q0 + Math.Min(r, valid - 1));
-                                        for (int panel = 0; panel < panels; panel++)
-                                        {
-                                            ImplicitGemmKernel.Run(ph.Taps, rows, (int*)offsetAddr + firstTap[phase],
-                                                phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile,
-                                                ImplicitGemmKernel.NR, add: false);
-                                            ImplicitGemmTiles.ScatterTile(tile, valid, q0, panel, s.C, perImage, target,
-                                                null, accumulate: phases == 1);
-                                        }
-                                    }
-                                    phaseResult += (nint)count * s.C * perImage;
-                                }
-                                if (phases > 1)
-                                    Interleave(resultPtr, count, s, grids, gradIn);
+                                ComputeGroup(s, plan, count, padPtr, (float*)packedAddr, (int*)offsetAddr, resultPtr,
+                                    (float*)gradInAddr + (nint)n0 * s.C * s.H * s.W);
                             }
                         }
                     }
@@ -123,10 +90,46 @@ internal static unsafe class ConvImplicitInput
         }
     }
 
+    // gradInput of one group of `count` images (its padded gradient at `padded`) += every phase's tiles.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ComputeGroup(in Conv2DShape s, Plan plan, int count, float* padded, float* packedW,
+        int* offsets, float* results, float* gradIn)
+    {
+        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
+        float** rows = stackalloc float*[ImplicitGemmKernel.MR];
+        float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
+        float* tile = ImplicitGemmTiles.Align(tileRaw);
+        float* phaseResult = results;
+        for (int phase = 0; phase < phases; phase++)
+        {
+            var ph = plan.Phases[phase];
+            int firstTap = plan.FirstTap[phase], perImage = ph.Rows * ph.Columns, pixels = count * perImage;
+            float* phaseW = packedW + (nint)firstTap * panels * ImplicitGemmKernel.NR;
+            float* target = phases == 1 ? gradIn : phaseResult;
+            for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
+            {
+                int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
+                for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                    rows[r] = padded + PixelBase(plan, ph, q0 + Math.Min(r, valid - 1));
+                for (int panel = 0; panel < panels; panel++)
+                {
+                    ImplicitGemmKernel.Run(ph.Taps, rows, offsets + firstTap,
+                        phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile, ImplicitGemmKernel.NR,
+                        add: false);
+                    ImplicitGemmTiles.ScatterTile(tile, valid, q0, panel, s.C, perImage, target, null,
+                        accumulate: phases == 1);
+                }
+            }
+            phaseResult += (nint)count * s.C * perImage;
+        }
+        if (phases > 1)
+            Interleave(results, count, s, plan.Phases, gradIn);
+    }
+
     // The phase's tap offsets into padded gradOutput, (oc, kh, kw) order, and its weights packed as
     // packed[(panel·taps + t)·32 + j] = weight[oc, panel·32 + j, kh, kw] (zero past C).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillPhase(in Conv2DShape s, in Plan plan, in PhaseGrid ph, int* offsets, float* weight,
+    private static void FillPhase(in Conv2DShape s, Plan plan, in PhaseGrid ph, int* offsets, float* weight,
         float* packed)
     {
         int t = 0, plane = plan.Layout.PlaneLength, width = plan.Layout.Width;
@@ -147,7 +150,7 @@ internal static unsafe class ConvImplicitInput
     }
 
     // The padded address of the phase pixel q = (n, i, j) with shift 0: n·OC·gh·gw + i·gw + j.
-    private static int PixelBase(in Plan plan, in PhaseGrid ph, int q)
+    private static int PixelBase(Plan plan, in PhaseGrid ph, int q)
     {
         int perImage = ph.Rows * ph.Columns, image = q / perImage, rest = q - image * perImage;
         int i = rest / ph.Columns, j = rest - i * ph.Columns;
@@ -248,19 +251,21 @@ internal static unsafe class ConvImplicitInput
     /// </summary>
     private readonly record struct PhaseGrid(int Ih0, int Iw0, int Rows, int Columns, int FirstKh, int FirstKw, int Taps);
 
-    // The phases of a shape and the zero-padded layout of gradOutput that covers every shift any phase uses.
-    private readonly struct Plan
+    // The phases of a shape, where each phase's taps start, and the zero-padded layout of gradOutput that covers
+    // every shift any phase uses.
+    private sealed class Plan
     {
-        private readonly Conv2DShape _s;
-
         public Plan(in Conv2DShape s)
         {
-            _s = s;
+            int phases = s.StrideH * s.StrideW;
+            Phases = new PhaseGrid[phases];
+            FirstTap = new int[phases + 1];
             int minY = 0, maxY = s.OH - 1, minX = 0, maxX = s.OW - 1;
-            for (int phase = 0; phase < s.StrideH * s.StrideW; phase++)
+            for (int phase = 0; phase < phases; phase++)
             {
-                var ph = Phase(phase);
-                if (ph.Taps == 0 || ph.Rows == 0 || ph.Columns == 0)
+                var ph = Phases[phase] = MakePhase(s, phase);
+                FirstTap[phase + 1] = FirstTap[phase] + ph.Taps;
+                if (ph.Rows == 0 || ph.Columns == 0)
                     continue;
                 for (int kh = ph.FirstKh; kh < s.KH; kh += s.StrideH)
                 {
@@ -280,15 +285,19 @@ internal static unsafe class ConvImplicitInput
             Layout = new PaddedImages(s.OC, s.OH, s.OW, Top, Left, maxY - minY + 1, maxX - minX + 1);
         }
 
+        public PhaseGrid[] Phases { get; }
+
+        // Phase p's tap offsets and packed weights start at tap FirstTap[p]; FirstTap[phases] = OC·KH·KW.
+        public int[] FirstTap { get; }
+
         public int Top { get; }
 
         public int Left { get; }
 
         public PaddedImages Layout { get; }
 
-        public PhaseGrid Phase(int phase)
+        private static PhaseGrid MakePhase(in Conv2DShape s, int phase)
         {
-            Conv2DShape s = _s;
             int rh = phase / s.StrideW, rw = phase % s.StrideW;
             int ih0 = Mod(rh - s.PadH, s.StrideH), iw0 = Mod(rw - s.PadW, s.StrideW);
             int rows = ih0 < s.H ? (s.H - ih0 + s.StrideH - 1) / s.StrideH : 0;

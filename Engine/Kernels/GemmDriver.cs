@@ -207,8 +207,8 @@ internal static unsafe class GemmDriver
 
         public void Execute(int index)
         {
-            int start = (int)((long)Panels * index / Tasks) * PanelSize;
-            int end = (int)((long)Panels * (index + 1) / Tasks) * PanelSize;
+            var (first, last) = ParallelRange.Split(Panels, Tasks, index);
+            int start = first * PanelSize, end = last * PanelSize;
             if (SplitRows)
                 RunRegion(Problem, Kind, start, Math.Min(end, Problem.M), 0, Problem.N);
             else

@@ -70,25 +70,13 @@ internal static unsafe class ImplicitGemmKernel
             c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
             b += 32;
         }
-        Store(c, add, c00, c01);
-        Store(c + ldc, add, c10, c11);
-        Store(c + 2 * ldc, add, c20, c21);
-        Store(c + 3 * ldc, add, c30, c31);
-        Store(c + 4 * ldc, add, c40, c41);
-        Store(c + 5 * ldc, add, c50, c51);
-        Store(c + 6 * ldc, add, c60, c61);
-        Store(c + 7 * ldc, add, c70, c71);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* row, bool add, Vector512<float> v0, Vector512<float> v1)
-    {
-        if (add)
-        {
-            v0 += Vector512.Load(row);
-            v1 += Vector512.Load(row + 16);
-        }
-        v0.Store(row);
-        v1.Store(row + 16);
+        GemmMicroKernel512.Store(c, add, c00, c01);
+        GemmMicroKernel512.Store(c + ldc, add, c10, c11);
+        GemmMicroKernel512.Store(c + 2 * ldc, add, c20, c21);
+        GemmMicroKernel512.Store(c + 3 * ldc, add, c30, c31);
+        GemmMicroKernel512.Store(c + 4 * ldc, add, c40, c41);
+        GemmMicroKernel512.Store(c + 5 * ldc, add, c50, c51);
+        GemmMicroKernel512.Store(c + 6 * ldc, add, c60, c61);
+        GemmMicroKernel512.Store(c + 7 * ldc, add, c70, c71);
     }
 }

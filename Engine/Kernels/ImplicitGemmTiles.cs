@@ -21,16 +21,19 @@ internal static unsafe class ImplicitGemmTiles
 
     /// <summary>
     /// Packs the transpose of a row-major (rows × columns) matrix into 32-wide panels:
-    /// <c>packed[(panel·columns + t)·32 + j] = m[panel·32 + j, t]</c>, zero past the last row.
+    /// <c>packed[panel·panelStride + t·32 + j] = m[panel·32 + j, t]</c>, zero past the last row. The panel stride
+    /// is <c>columns·32</c> unless several matrices share the panels (the images of a group, one after another).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void PackTransposed(float* m, int rows, int columns, float* packed)
+    internal static void PackTransposed(float* m, int rows, int columns, float* packed, nint panelStride = 0)
     {
+        if (panelStride == 0)
+            panelStride = (nint)columns * ImplicitGemmKernel.NR;
         for (int panel = 0; panel < Panels(rows); panel++)
         for (int j = 0; j < ImplicitGemmKernel.NR; j++)
         {
             int row = panel * ImplicitGemmKernel.NR + j;
-            float* dst = packed + (nint)panel * columns * ImplicitGemmKernel.NR + j;
+            float* dst = packed + panel * panelStride + j;
             if (row < rows)
             {
                 float* src = m + (nint)row * columns;

@@ -23,9 +23,16 @@ internal static class ParallelRange
         }
         WorkerPool.Run(threads, task =>
         {
-            int first = (int)((long)count * task / threads), last = (int)((long)count * (task + 1) / threads);
+            var (first, last) = Split(count, threads, task);
             for (int i = first; i < last; i++)
                 body(i);
         });
     }
+
+    /// <summary>
+    /// The contiguous share [first, last) of <paramref name="count"/> items that task <paramref name="task"/> of
+    /// <paramref name="tasks"/> owns: the static split every parallel kernel uses, so each item has one owner.
+    /// </summary>
+    public static (int First, int Last) Split(int count, int tasks, int task) =>
+        ((int)((long)count * task / tasks), (int)((long)count * (task + 1) / tasks));
 }
