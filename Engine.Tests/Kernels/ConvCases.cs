@@ -23,37 +23,51 @@ public sealed record PoolCase(int N, int C, int H, int W, int Kernel, int Stride
 /// <summary>FsCheck generators for the small random shapes the convolution-family properties run on.</summary>
 public static class ConvArbitraries
 {
-    public static Arbitrary<ConvCase> Conv() =>
-        (from n in Gen.Choose(1, 3)
-         from c in Gen.Choose(1, 4)
-         from h in Gen.Choose(1, 9)
-         from w in Gen.Choose(1, 9)
-         from oc in Gen.Choose(1, 4)
-         from kh in Gen.Choose(1, 3)
-         from kw in Gen.Choose(1, 3)
-         from sh in Gen.Choose(1, 3)
-         from sw in Gen.Choose(1, 3)
-         from ph in Gen.Choose(0, 2)
-         from pw in Gen.Choose(0, 2)
-         from seed in Gen.Choose(0, int.MaxValue)
-         where h + 2 * ph >= kh && w + 2 * pw >= kw
-         select new ConvCase(new Conv2DShape(n, c, h, w, oc, kh, kw, sh, sw, ph, pw), seed)).ToArbitrary();
+    public static Arbitrary<ConvCase> Conv() => ConvShapes(Gen.Choose(1, 4), Gen.Choose(1, 4), 9, 3).ToArbitrary();
+
+    /// <summary>
+    /// Random convolutions: batch 1–3, the given channel counts, sizes 1–<paramref name="maxSize"/>, kernels
+    /// 1–<paramref name="maxKernel"/>, strides 1–3, padding 0–2 (only shapes with an output).
+    /// </summary>
+    public static Gen<ConvCase> ConvShapes(Gen<int> channels, Gen<int> outChannels, int maxSize, int maxKernel) =>
+        from n in Gen.Choose(1, 3)
+        from c in channels
+        from h in Gen.Choose(1, maxSize)
+        from w in Gen.Choose(1, maxSize)
+        from oc in outChannels
+        from kh in Gen.Choose(1, maxKernel)
+        from kw in Gen.Choose(1, maxKernel)
+        from sh in Gen.Choose(1, 3)
+        from sw in Gen.Choose(1, 3)
+        from ph in Gen.Choose(0, 2)
+        from pw in Gen.Choose(0, 2)
+        from seed in Gen.Choose(0, int.MaxValue)
+        where h + 2 * ph >= kh && w + 2 * pw >= kw
+        select new ConvCase(new Conv2DShape(n, c, h, w, oc, kh, kw, sh, sw, ph, pw), seed);
 
     public static Arbitrary<ConvTransposeCase> ConvTranspose() =>
-        (from n in Gen.Choose(1, 3)
-         from c in Gen.Choose(1, 4)
-         from h in Gen.Choose(1, 9)
-         from w in Gen.Choose(1, 9)
-         from oc in Gen.Choose(1, 4)
-         from kh in Gen.Choose(1, 3)
-         from kw in Gen.Choose(1, 3)
-         from s in Gen.Choose(1, 3)
-         from p in Gen.Choose(0, 2)
-         from op in Gen.Choose(0, s - 1)
-         from seed in Gen.Choose(0, int.MaxValue)
-         let shape = new ConvTranspose2DShape(n, c, h, w, oc, kh, kw, s, p, op)
-         where shape.OH >= 1 && shape.OW >= 1
-         select new ConvTransposeCase(shape, seed)).ToArbitrary();
+        ConvTransposeShapes(Gen.Choose(1, 4), Gen.Choose(1, 4), 9, 3).ToArbitrary();
+
+    /// <summary>
+    /// Random transposed convolutions: batch 1–3, the given channel counts, sizes 1–<paramref name="maxSize"/>,
+    /// kernels 1–<paramref name="maxKernel"/>, stride 1–3, padding 0–2, output padding below the stride.
+    /// </summary>
+    public static Gen<ConvTransposeCase> ConvTransposeShapes(Gen<int> channels, Gen<int> outChannels, int maxSize,
+        int maxKernel) =>
+        from n in Gen.Choose(1, 3)
+        from c in channels
+        from h in Gen.Choose(1, maxSize)
+        from w in Gen.Choose(1, maxSize)
+        from oc in outChannels
+        from kh in Gen.Choose(1, maxKernel)
+        from kw in Gen.Choose(1, maxKernel)
+        from stride in Gen.Choose(1, 3)
+        from p in Gen.Choose(0, 2)
+        from op in Gen.Choose(0, stride - 1)
+        from seed in Gen.Choose(0, int.MaxValue)
+        let shape = new ConvTranspose2DShape(n, c, h, w, oc, kh, kw, stride, p, op)
+        where shape.OH >= 1 && shape.OW >= 1
+        select new ConvTransposeCase(shape, seed);
 
     public static Arbitrary<PoolCase> Pool() =>
         (from n in Gen.Choose(1, 3)

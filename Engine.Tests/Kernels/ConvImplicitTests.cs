@@ -22,36 +22,12 @@ public sealed class ConvImplicitTests
     /// <summary>Random shapes with up to 40 channels on either side (so tiles span one or two panels).</summary>
     public static class Shapes
     {
-        public static Arbitrary<ConvCase> Conv() =>
-            (from n in Gen.Choose(1, 3)
-             from c in Gen.Elements(1, 2, 3, 7, 16, 17, 31, 32, 33, 40)
-             from oc in Gen.Elements(1, 2, 5, 13, 16, 31, 32, 33, 40)
-             from h in Gen.Choose(1, 9)
-             from w in Gen.Choose(1, 9)
-             from kh in Gen.Choose(1, 4)
-             from kw in Gen.Choose(1, 4)
-             from sh in Gen.Choose(1, 3)
-             from sw in Gen.Choose(1, 3)
-             from ph in Gen.Choose(0, 2)
-             from pw in Gen.Choose(0, 2)
-             from seed in Gen.Choose(0, int.MaxValue)
-             where h + 2 * ph >= kh && w + 2 * pw >= kw
-             select new ConvCase(new Conv2DShape(n, c, h, w, oc, kh, kw, sh, sw, ph, pw), seed)).ToArbitrary();
+        public static Arbitrary<ConvCase> Conv() => ConvArbitraries.ConvShapes(
+            Gen.Elements(1, 2, 3, 7, 16, 17, 31, 32, 33, 40), Gen.Elements(1, 2, 5, 13, 16, 31, 32, 33, 40), 9, 4)
+            .ToArbitrary();
 
-        public static Arbitrary<ConvTransposeCase> ConvTranspose() =>
-            (from n in Gen.Choose(1, 3)
-             from c in Gen.Elements(1, 3, 16, 32, 33)
-             from oc in Gen.Elements(1, 2, 17, 32, 40)
-             from h in Gen.Choose(1, 8)
-             from w in Gen.Choose(1, 8)
-             from k in Gen.Choose(1, 4)
-             from s in Gen.Choose(1, 3)
-             from p in Gen.Choose(0, 2)
-             from op in Gen.Choose(0, s - 1)
-             from seed in Gen.Choose(0, int.MaxValue)
-             let shape = new ConvTranspose2DShape(n, c, h, w, oc, k, k, s, p, op)
-             where shape.OH >= 1 && shape.OW >= 1
-             select new ConvTransposeCase(shape, seed)).ToArbitrary();
+        public static Arbitrary<ConvTransposeCase> ConvTranspose() => ConvArbitraries.ConvTransposeShapes(
+            Gen.Elements(1, 3, 16, 32, 33), Gen.Elements(1, 2, 17, 32, 40), 8, 4).ToArbitrary();
     }
 
     private static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
