@@ -29,7 +29,7 @@ public sealed class PaddedImagesTests
     }
 
     [Property(Arbitrary = [typeof(Cases)], MaxTest = 200)]
-    public void FillImages_EqualsNaiveZeroPaddedCopy(Case c)
+    public unsafe void FillImages_EqualsNaiveZeroPaddedCopy(Case c)
     {
         var random = new Random(c.Seed);
         float[] source = new float[c.Count * c.Channels * c.Height * c.Width];
@@ -39,7 +39,8 @@ public sealed class PaddedImagesTests
         Assert.Equal(c.Channels * c.PaddedHeight * c.PaddedWidth, layout.ImageLength);
         // Stale values everywhere, plus a guard region after the images that must stay untouched.
         float[] actual = Enumerable.Repeat(-7f, c.Count * layout.ImageLength + 32).ToArray();
-        layout.FillImages(source, c.Count, actual);
+        fixed (float* src = source, dst = actual)
+            layout.FillImages(src, c.Count, dst);
 
         for (int n = 0; n < c.Count; n++)
         for (int ch = 0; ch < c.Channels; ch++)

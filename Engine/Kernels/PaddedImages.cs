@@ -38,18 +38,6 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
             FillImage(source + (nint)image * channels * height * width, destination + (nint)image * ImageLength);
     }
 
-    /// <summary>The checked span form of <see cref="FillImages(float*, int, float*)"/>.</summary>
-    /// <exception cref="ArgumentException">A span is shorter than <paramref name="count"/> images need.</exception>
-    public void FillImages(ReadOnlySpan<float> source, int count, Span<float> destination)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (source.Length < (long)count * channels * height * width || destination.Length < (long)count * ImageLength)
-            throw new ArgumentException($"PaddedImages.FillImages: {count} images need {(long)count * channels * height * width} " +
-                $"source and {(long)count * ImageLength} destination floats, got {source.Length} and {destination.Length}.");
-        fixed (float* src = source, dst = destination)
-            FillImages(src, count, dst);
-    }
-
     // Narrow planes (at most 16 floats wide, the conv-autoencoder layers) are written row by row from registers:
     // one masked load of the image row, one permute that shifts it right by `left` lanes (the lanes outside the
     // image stay zero) and one masked store of the whole padded row, so nothing is cleared first. Wider planes
