@@ -18,7 +18,8 @@ public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool Transpo
 internal static class GemmPaths
 {
     /// <summary>The paths that have their own micro-kernel, and that kernel.</summary>
-    public static readonly IReadOnlyDictionary<IsaPath, GemmKernelKind> Kernels = new Dictionary<IsaPath, GemmKernelKind>
+    public static readonly IReadOnlyDictionary<IsaPath, GemmKernelKind> Kernels =
+        new Dictionary<IsaPath, GemmKernelKind>
     {
         [IsaPath.Avx512] = GemmKernelKind.Avx512,
         [IsaPath.Avx2] = GemmKernelKind.Avx256,

@@ -109,7 +109,8 @@ public sealed class Im2ColTests
         {
             Im2ColNarrow.Enabled = true;
             foreach (int size in new[] { 28, 14 })
-                Assert.Equal(Isa.Has(IsaPath.Avx512), Im2ColNarrow.Applies(new Conv2DShape(1, 1, size, size, 1, 3, 3, 2, 1)));
+                Assert.Equal(Isa.Has(IsaPath.Avx512),
+                    Im2ColNarrow.Applies(new Conv2DShape(1, 1, size, size, 1, 3, 3, 2, 1)));
         }
         finally
         {

@@ -119,7 +119,8 @@ public sealed class OptimizerTests
     public void WarmupCosine_RisesLinearly_ThenFallsAlongHalfACosine()
     {
         var schedule = new WarmupCosineSchedule(0.1f, 4, 14, 0.01f);
-        Assert.Equal([0.025f, 0.05f, 0.075f, 0.1f], Enumerable.Range(0, 4).Select(schedule.At), new FloatTolerance(1e-7f));
+        Assert.Equal([0.025f, 0.05f, 0.075f, 0.1f], Enumerable.Range(0, 4).Select(schedule.At),
+            new FloatTolerance(1e-7f));
         Assert.Equal(0.1f, schedule.At(4), 6); // the peak, where the cosine starts
         Assert.Equal(0.01f + 0.09f * 0.5f, schedule.At(9), 6); // half-way down
         Assert.Equal(0.01f, schedule.At(14), 6);

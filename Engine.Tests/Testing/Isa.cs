@@ -58,7 +58,7 @@ public static class Isa
     /// <summary>The paths this process can run, widest first.</summary>
     public static IReadOnlyList<IsaPath> Available => [.. All.Where(Has)];
 
-    /// <summary>For <c>[Property(Skip = ..., SkipUnless = nameof(Isa.HasAvx512), SkipType = typeof(Isa))]</c>.</summary>
+    /// <summary>For an attribute's <c>SkipUnless = nameof(Isa.HasAvx512), SkipType = typeof(Isa)</c>.</summary>
     public static bool HasAvx512 => Has(IsaPath.Avx512);
 
     /// <summary>For <c>SkipUnless</c>, as <see cref="HasAvx512"/>.</summary>
@@ -73,7 +73,8 @@ public static class Isa
 
     /// <summary>The skip reason of a test that needs AVX2 and FMA.</summary>
     public const string NoAvx2 =
-        "needs AVX2+FMA: Avx2/Fma.IsSupported is false here (not x86, or DOTNET_EnableAVX2=0 / DOTNET_EnableHWIntrinsic=0)";
+        "needs AVX2+FMA: Avx2/Fma.IsSupported is false here " +
+        "(not x86, or DOTNET_EnableAVX2=0 / DOTNET_EnableHWIntrinsic=0)";
 
     /// <summary>The skip reason of a test that needs 128-bit SIMD.</summary>
     public const string NoVector128 =
@@ -88,14 +89,16 @@ public static class Isa
         _ => "",
     } + $" [{Describe()}]";
 
-    /// <summary>Ends the test as skipped, with the reason, unless this process can run <paramref name="path"/>.</summary>
+    /// <summary>Ends the test as skipped, with the reason, where the process cannot run <paramref name="path"/>.
+    /// </summary>
     public static void Require(IsaPath path)
     {
         if (!Has(path))
             Assert.Skip(Reason(path));
     }
 
-    /// <summary>Ends the test as skipped, naming <paramref name="what"/>, unless <paramref name="available"/>.</summary>
+    /// <summary>Ends the test as skipped, naming <paramref name="what"/>, unless <paramref name="available"/>.
+    /// </summary>
     /// <remarks>For a kernel path with its own condition (e.g. "the implicit-GEMM convolution").</remarks>
     public static void Require(bool available, string what, IsaPath path)
     {
@@ -104,8 +107,8 @@ public static class Isa
     }
 
     /// <summary>
-    /// One line of what the runtime reports, e.g. <c>X64: Vector512 True, Vector256 True, Vector128 True, Vector&lt;T&gt;
-    /// 64 bytes, Avx512F True, Avx2 True, Fma True, AdvSimd False; best path Avx512</c>.
+    /// One line of what the runtime reports, e.g. <c>X64: Vector512 True, Vector256 True, Vector128 True,
+    /// Vector&lt;T&gt; 32 bytes, Avx512F True, Avx2 True, Fma True, AdvSimd False; best path Avx512</c>.
     /// </summary>
     public static string Describe() =>
         $"{RuntimeInformation.ProcessArchitecture}: Vector512 {Vector512.IsHardwareAccelerated}, " +

@@ -9,20 +9,23 @@ namespace Engine.Optim;
 /// </summary>
 public sealed record WarmupCosineSchedule : LearningRateSchedule
 {
-    /// <summary>A schedule peaking at <paramref name="baseRate"/> after <paramref name="warmupEpochs"/> epochs.</summary>
+    /// <summary>A schedule that peaks at <paramref name="baseRate"/> after <paramref name="warmupEpochs"/>.</summary>
     /// <param name="baseRate">The peak learning rate (finite, positive).</param>
     /// <param name="warmupEpochs">Epochs of linear warm-up (0 starts at the peak).</param>
-    /// <param name="totalEpochs">The epoch at which the rate reaches <paramref name="minRate"/> (above the warm-up).</param>
+    /// <param name="totalEpochs">The epoch at which the rate reaches <paramref name="minRate"/> (after the warm-up).
+    /// </param>
     /// <param name="minRate">The final rate (finite, between 0 and <paramref name="baseRate"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A rate or epoch count is out of range.</exception>
     public WarmupCosineSchedule(float baseRate, int warmupEpochs, int totalEpochs, float minRate = 0f)
     {
         if (!float.IsFinite(baseRate) || baseRate <= 0)
-            throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate, "The peak learning rate must be finite and positive.");
+            throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate,
+                "The peak learning rate must be finite and positive.");
         ArgumentOutOfRangeException.ThrowIfNegative(warmupEpochs);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(totalEpochs, warmupEpochs);
         if (!float.IsFinite(minRate) || minRate < 0 || minRate > baseRate)
-            throw new ArgumentOutOfRangeException(nameof(minRate), minRate, $"The final learning rate must lie in [0, {baseRate}].");
+            throw new ArgumentOutOfRangeException(nameof(minRate), minRate,
+                $"The final learning rate must lie in [0, {baseRate}].");
         (BaseRate, WarmupEpochs, TotalEpochs, MinRate) = (baseRate, warmupEpochs, totalEpochs, minRate);
     }
 
@@ -43,7 +46,8 @@ public sealed record WarmupCosineSchedule : LearningRateSchedule
     {
         if (epoch < WarmupEpochs)
             return BaseRate * (Math.Max(epoch, 0) + 1) / WarmupEpochs;
-        float progress = Math.Min(epoch - WarmupEpochs, TotalEpochs - WarmupEpochs) / (float)(TotalEpochs - WarmupEpochs);
+        int decay = TotalEpochs - WarmupEpochs;
+        float progress = Math.Min(epoch - WarmupEpochs, decay) / (float)decay;
         return MinRate + (BaseRate - MinRate) * (1f + MathF.Cos(MathF.PI * progress)) / 2f;
     }
 }

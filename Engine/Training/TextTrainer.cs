@@ -17,7 +17,9 @@ public sealed record TextTrainerOptions
     /// <summary>Adam's learning rate.</summary>
     public float LearningRate { get; init; } = 2e-3f;
 
-    /// <summary>Learning rate per epoch (e.g. <see cref="WarmupCosineSchedule"/>); null keeps <see cref="LearningRate"/>.</summary>
+    /// <summary>
+    /// Learning rate per epoch (e.g. <see cref="WarmupCosineSchedule"/>); null keeps <see cref="LearningRate"/>.
+    /// </summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>The global gradient norm is clipped to this before every step (recurrent nets need it).</summary>
