@@ -8,12 +8,7 @@ namespace Engine.Tests.Kernels;
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmPackedBTests
 {
-    private static readonly GemmKernelKind[] Kernels =
-    [
-        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
-        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
-        GemmKernelKind.Scalar,
-    ];
+    private static readonly GemmKernelKind[] Kernels = GemmArbitraries.Kernels;
 
     // The prepacked path must be the same computation as the ordinary one (same kernel, same k blocks), on any
     // thread count, so swapping it in (LstmOp) changes no result.
@@ -29,6 +24,7 @@ public sealed class GemmPackedBTests
         int saved = Parallelism.MaxThreads;
         try
         {
+            using var scope = SimdScope.Limit(GemmArbitraries.PathOf(kind));
             Parallelism.MaxThreads = 1;
             Gemm.Run(a, b, default, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate,
                 GemmActivation.None, kind);

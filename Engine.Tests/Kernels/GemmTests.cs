@@ -10,13 +10,38 @@ namespace Engine.Tests.Kernels;
 public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool TransposeB, bool Accumulate,
     GemmActivation Activation, int Kernel, int Seed);
 
-/// <summary>Generators: sizes mix 1, primes, the vector width, the tiles (6, 8, 16, 32) and the blocks.</summary>
+/// <summary>
+/// Generators: sizes mix 1, primes, the vector width, the tiles (4, 6, 8, 12, 16, 32) and the blocks (KC 256 and 384,
+/// MC 96, 120, 144, 192). Each case picks one of the micro-kernels this machine runs, and runs it with the packing of
+/// its own path.
+/// </summary>
 public static class GemmArbitraries
 {
     private static readonly int[] Interesting =
-        [1, 2, 3, 5, 6, 7, 8, 9, 13, 15, 16, 17, 23, 31, 32, 33, 47, 63, 64, 65, 97, 127, 191, 192, 193, 257, 300];
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 25, 31, 32, 33, 47, 63, 64, 65, 95, 97, 121, 127, 143,
+            145, 191, 192, 193, 257, 300];
 
-    private static readonly int[] InterestingK = [.. Interesting, 383, 384, 385, 769];
+    private static readonly int[] InterestingK = [.. Interesting, 255, 256, 257, 383, 384, 385, 513, 769];
+
+    /// <summary>Every micro-kernel this machine runs natively, plus the scalar one.</summary>
+    internal static readonly GemmKernelKind[] Kernels =
+    [
+        .. new[] { GemmKernelKind.Avx512, GemmKernelKind.Avx256, GemmKernelKind.Vector128, GemmKernelKind.Arm64 }
+            .Where(GemmKernelRunsHere),
+        GemmKernelKind.Scalar,
+    ];
+
+    /// <summary>Whether the machine has the instructions of a kernel (the 8 × 12 one is plain Vector128 code).</summary>
+    internal static bool GemmKernelRunsHere(GemmKernelKind kind) => PathOf(kind) <= Simd.Hardware;
+
+    /// <summary>The path a kernel belongs to: tests run it with the packing of that path (see SimdScope).</summary>
+    internal static SimdPath PathOf(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => SimdPath.Avx512,
+        GemmKernelKind.Avx256 => SimdPath.Avx2,
+        GemmKernelKind.Vector128 or GemmKernelKind.Arm64 => SimdPath.Vector128,
+        _ => SimdPath.Scalar,
+    };
 
     /// <summary>Random GEMM cases with at most ~2.5 M multiply-adds each, so the double reference stays quick.</summary>
     public static Arbitrary<GemmCase> Cases()
@@ -31,7 +56,7 @@ public static class GemmArbitraries
             from tb in Gen.Elements(false, true)
             from acc in Gen.Elements(false, true)
             from act in Gen.Elements(Enum.GetValues<GemmActivation>())
-            from kernel in Gen.Choose(0, 2)
+            from kernel in Gen.Choose(0, Kernels.Length - 1)
             from seed in Gen.Choose(0, int.MaxValue)
             where (long)m * k * n <= 2_500_000
             select new GemmCase(m, k, n, ta, tb, acc, act, kernel, seed);
@@ -43,12 +68,7 @@ public static class GemmArbitraries
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmTests
 {
-    private static readonly GemmKernelKind[] Kernels =
-    [
-        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
-        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
-        GemmKernelKind.Scalar,
-    ];
+    private static readonly GemmKernelKind[] Kernels = GemmArbitraries.Kernels;
 
     [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 60)]
     public void Multiply_RandomShapes_MatchesReference(GemmCase t)
@@ -57,8 +77,11 @@ public sealed class GemmTests
         var expected = (float[])c0.Clone();
         var actual = (float[])c0.Clone();
         Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate);
-        Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
-            GemmActivation.None, Kernels[t.Kernel]);
+        using (SimdScope.Limit(GemmArbitraries.PathOf(Kernels[t.Kernel])))
+        {
+            Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
+                GemmActivation.None, Kernels[t.Kernel]);
+        }
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, t.ToString());
     }
 
@@ -71,8 +94,11 @@ public sealed class GemmTests
         var actual = (float[])c0.Clone();
         Gemm.MultiplyBiasActivationReference(a, b, bias, t.M, t.K, t.N, expected, t.Activation, t.TransposeA,
             t.TransposeB);
-        Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation,
-            Kernels[t.Kernel]);
+        using (SimdScope.Limit(GemmArbitraries.PathOf(Kernels[t.Kernel])))
+        {
+            Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation,
+                Kernels[t.Kernel]);
+        }
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1), t.ToString());
     }
 
@@ -105,14 +131,22 @@ public sealed class GemmTests
         Assert.Equal([0f, 0.5f, 2, 0, 0.5f, 2], c);
     }
 
+    public static TheoryData<string, bool, bool> PathsAndTransposes()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (string path in SimdScope.PathNamesHere)
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+            data.Add(path, ta, tb);
+        return data;
+    }
+
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void Multiply_AnyThreadCount_BitwiseIdentical(bool transposeA, bool transposeB)
+    [MemberData(nameof(PathsAndTransposes))]
+    public void Multiply_AnyThreadCount_BitwiseIdentical(string path, bool transposeA, bool transposeB)
     {
         int saved = Parallelism.MaxThreads;
+        using var scope = SimdScope.Limit(path);
         try
         {
             // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold.

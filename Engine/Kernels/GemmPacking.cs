@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
@@ -54,11 +55,12 @@ internal static unsafe class GemmPacking
 
     // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source. Writes
     // stay sequential; scattering one source row over all panels instead would hit one L1 set whenever the
-    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels).
+    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels). Full panels copy each row with the widest
+    // vectors the path allows (panel widths are 6, 8, 12, 16 or 32); partial panels go element by element.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackCopyPanel(float* src, nint ld, int kc, int w, int width, float* dst)
     {
-        if (w == width && width == 32 && Vector512.IsHardwareAccelerated)
+        if (w == width && width == 32 && Simd.Allows(SimdPath.Avx512))
         {
             for (nint p = 0; p < kc; p++, src += ld, dst += 32)
             {
@@ -67,10 +69,25 @@ internal static unsafe class GemmPacking
             }
             return;
         }
-        if (w == width && width == 8 && Vector256.IsHardwareAccelerated)
+        if (w == width && width % 8 == 0 && Simd.Allows(SimdPath.Avx2))
         {
-            for (nint p = 0; p < kc; p++, src += ld, dst += 8)
-                Vector256.Load(src).StoreAligned(dst);
+            for (nint p = 0; p < kc; p++, src += ld, dst += width)
+            {
+                for (nint j = 0; j < width; j += 8)
+                    Vector256.Store(Vector256.Load(src + j), dst + j);
+            }
+            return;
+        }
+        if (w == width && width >= 4 && Simd.Allows(SimdPath.Vector128))
+        {
+            // Rows of 6 end with a vector that overlaps the previous one (columns 2..5): same values, written twice.
+            nint last = width - 4;
+            for (nint p = 0; p < kc; p++, src += ld, dst += width)
+            {
+                for (nint j = 0; j < last; j += 4)
+                    Vector128.Store(Vector128.Load(src + j), dst + j);
+                Vector128.Store(Vector128.Load(src + last), dst + last);
+            }
             return;
         }
         for (nint p = 0; p < kc; p++, src += ld, dst += width)
@@ -83,27 +100,38 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Full 8 × 8 blocks go through a
-    // register transpose; the ragged edges are copied one element at a time.
+    // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Blocks of 8 rows (AVX2, AVX-512) or
+    // 4 rows (Vector128) × as many columns go through a register transpose; when w is not a multiple of the block,
+    // the last block overlaps the one before it (rows 2..5 of a 6-row panel), which writes the same values twice.
+    // Rows of narrower panels and the last kc mod block columns are copied one element at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
-        int r0 = 0;
-        if (Avx.IsSupported)
+        int block = w >= 8 && Simd.Allows(SimdPath.Avx2) ? 8
+            : w >= 4 && Simd.Allows(SimdPath.Vector128) && Transpose4x4Supported ? 4 : 0;
+        int done = 0;
+        if (block > 0)
         {
-            for (; r0 + 8 <= w; r0 += 8)
+            int p0 = 0;
+            for (; p0 + block <= kc; p0 += block)
             {
-                int p0 = 0;
-                for (; p0 + 8 <= kc; p0 += 8)
-                    Transpose8x8(src + r0 * ld + p0, ld, dst + (nint)p0 * width + r0, width);
-                for (; p0 < kc; p0++)
+                for (int r0 = 0; r0 < w; r0 += block)
                 {
-                    for (int r = r0; r < r0 + 8; r++)
-                        dst[(nint)p0 * width + r] = src[r * ld + p0];
+                    int r = Math.Min(r0, w - block);
+                    if (block == 8)
+                        Transpose8x8(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
+                    else
+                        Transpose4x4(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
                 }
             }
+            for (; p0 < kc; p0++)
+            {
+                for (int r = 0; r < w; r++)
+                    dst[(nint)p0 * width + r] = src[r * ld + p0];
+            }
+            done = w;
         }
-        for (int r = r0; r < w; r++)
+        for (int r = done; r < w; r++)
         {
             float* row = src + r * ld;
             for (nint p = 0; p < kc; p++)
@@ -113,6 +141,42 @@ internal static unsafe class GemmPacking
         {
             for (nint p = 0; p < kc; p++)
                 dst[p * width + r] = 0;
+        }
+    }
+
+    private static bool Transpose4x4Supported => Sse.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    // Transposes the 4 × 4 block at src (row stride ld) into dst (row stride dstStride): unpack pairs of rows, then
+    // combine their halves (x86: unpcklps/unpckhps + movlhps/movhlps; ARM64: zip1/zip2 on 32- then 64-bit lanes).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(float* src, nint ld, float* dst, nint dstStride)
+    {
+        var r0 = Vector128.Load(src);
+        var r1 = Vector128.Load(src + ld);
+        var r2 = Vector128.Load(src + 2 * ld);
+        var r3 = Vector128.Load(src + 3 * ld);
+        Vector128<float> t0, t1, t2, t3;
+        if (Sse.IsSupported)
+        {
+            t0 = Sse.UnpackLow(r0, r1);    // a0 b0 a1 b1
+            t1 = Sse.UnpackHigh(r0, r1);   // a2 b2 a3 b3
+            t2 = Sse.UnpackLow(r2, r3);    // c0 d0 c1 d1
+            t3 = Sse.UnpackHigh(r2, r3);   // c2 d2 c3 d3
+            Vector128.Store(Sse.MoveLowToHigh(t0, t2), dst);
+            Vector128.Store(Sse.MoveHighToLow(t2, t0), dst + dstStride);
+            Vector128.Store(Sse.MoveLowToHigh(t1, t3), dst + 2 * dstStride);
+            Vector128.Store(Sse.MoveHighToLow(t3, t1), dst + 3 * dstStride);
+        }
+        else
+        {
+            t0 = AdvSimd.Arm64.ZipLow(r0, r1);
+            t1 = AdvSimd.Arm64.ZipHigh(r0, r1);
+            t2 = AdvSimd.Arm64.ZipLow(r2, r3);
+            t3 = AdvSimd.Arm64.ZipHigh(r2, r3);
+            Vector128.Store(AdvSimd.Arm64.ZipLow(t0.AsDouble(), t2.AsDouble()).AsSingle(), dst);
+            Vector128.Store(AdvSimd.Arm64.ZipHigh(t0.AsDouble(), t2.AsDouble()).AsSingle(), dst + dstStride);
+            Vector128.Store(AdvSimd.Arm64.ZipLow(t1.AsDouble(), t3.AsDouble()).AsSingle(), dst + 2 * dstStride);
+            Vector128.Store(AdvSimd.Arm64.ZipHigh(t1.AsDouble(), t3.AsDouble()).AsSingle(), dst + 3 * dstStride);
         }
     }
 
