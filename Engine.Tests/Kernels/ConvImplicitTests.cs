@@ -8,10 +8,11 @@ using static Engine.Tests.Kernels.ConvData;
 namespace Engine.Tests.Kernels;
 
 /// <summary>
-/// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references. The path
-/// normally runs only for 16 or more channels (and 32 or more taps forward); these tests force it, so that small
-/// random shapes (1, odd and prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row
-/// tiles) go through it.
+/// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references, on every SIMD
+/// path this machine runs (its kernel: 8 × 32 AVX-512, 6 × 16 AVX2, 6 × 8 Vector128). The path normally runs only
+/// for half-full panels (and 32 or more taps forward); these tests force it, so that small random shapes (1, odd and
+/// prime channel counts, around the 8-, 16- and 32-wide panels, pixel counts that leave partial 6- and 8-row tiles)
+/// go through it.
 /// </summary>
 [Trait("Chapter", "02-Kernels")]
 [Collection("Parallelism")]
@@ -33,14 +34,26 @@ public sealed class ConvImplicitTests
     private static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 40 * Tolerance.KernelAbsolute, what);
 
+    /// <summary>The SIMD paths that have an implicit-GEMM kernel and that this machine runs, widest first.</summary>
+    private static readonly string[] ImplicitPaths =
+        [.. SimdScope.PathNamesHere.Where(p => p != nameof(SimdPath.Scalar))];
+
+    public static TheoryData<string> ImplicitPathsHere => new(ImplicitPaths);
+
+    // One of the paths, picked by an arbitrary int the property draws.
+    private static SimdScope PathOf(int pick) =>
+        SimdScope.Limit(ImplicitPaths[(int)((uint)pick % (uint)ImplicitPaths.Length)]);
+
     [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
-    public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c)
+    public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c, int pathPick)
     {
         Conv2DShape s = c.Shape;
         var random = new Random(c.Seed);
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
+        using var simd = PathOf(pathPick);
         using var path = ImplicitPath.Force();
+        Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
         Conv2D.ForwardReference(x, w, b, s, expected);
@@ -69,13 +82,15 @@ public sealed class ConvImplicitTests
     }
 
     [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
-    public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c)
+    public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c, int pathPick)
     {
         ConvTranspose2DShape s = c.Shape;
         var random = new Random(c.Seed);
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
+        using var simd = PathOf(pathPick);
         using var path = ImplicitPath.Force();
+        Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
         ConvTranspose2D.ForwardReference(x, w, b, s, expected);
@@ -93,20 +108,26 @@ public sealed class ConvImplicitTests
         Close(gwRef, gw, $"BackwardWeight {c}");
     }
 
-    public static TheoryData<int, int, int, int, bool> AutoencoderLayers => new()
+    public static TheoryData<string, int, int, int, int, bool> AutoencoderLayers()
     {
         // The conv-autoencoder layers (3×3, stride 2, padding 1) at batch 3: in channels, out channels, size, transposed.
-        { 1, 32, 28, 0, false },
-        { 32, 64, 14, 0, false },
-        { 64, 32, 7, 1, true },
-        { 32, 1, 14, 1, true },
-    };
+        var data = new TheoryData<string, int, int, int, int, bool>();
+        foreach (string simd in ImplicitPaths)
+        {
+            data.Add(simd, 1, 32, 28, 0, false);
+            data.Add(simd, 32, 64, 14, 0, false);
+            data.Add(simd, 64, 32, 7, 1, true);
+            data.Add(simd, 32, 1, 14, 1, true);
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(AutoencoderLayers))]
-    public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(int inChannels, int outChannels, int size,
-        int outputPadding, bool transposed)
+    public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(string simdPath, int inChannels, int outChannels,
+        int size, int outputPadding, bool transposed)
     {
+        using var simd = SimdScope.Limit(simdPath);
         var results = new List<float[][]>();
         foreach (bool useImplicit in new[] { true, false })
         {
@@ -120,9 +141,11 @@ public sealed class ConvImplicitTests
             Close(results[1][i], results[0][i], $"{names[i]}, implicit vs im2col");
     }
 
-    [Fact]
-    public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount()
+    [Theory]
+    [MemberData(nameof(ImplicitPathsHere))]
+    public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount(string simdPath)
     {
+        using var simd = SimdScope.Limit(simdPath);
         // Above the parallel threshold (2^20 multiply-adds), with partial tiles and two panels, and 20 images: three
         // groups of at most 8, so the forward and input-gradient groups and the weight gradient's slices are spread
         // over the threads (a batch of one group would run on one thread whatever MaxThreads says).

@@ -8,13 +8,18 @@ using FsCheck.Xunit;
 namespace Engine.Tests.Kernels;
 
 /// <summary>
-/// The implicit-GEMM micro-kernel alone against a naive loop: c (8 × 32) [+]= Σ_t rows[r][offsets[t]] · b[t, :], with
-/// row bases and column offsets scattered over a source array, as a convolution's padded images produce them.
+/// The implicit-GEMM micro-kernels alone against a naive loop: c (MR × NR) [+]= Σ_t rows[r][offsets[t]] · b[t, :],
+/// with row bases and column offsets scattered over a source array, as a convolution's padded images produce them.
+/// Each case picks one of the kernels this machine runs (8 × 32 AVX-512, 6 × 16 AVX2, 6 × 8 Vector128).
 /// </summary>
 [Trait("Chapter", "02-Kernels")]
+[Collection(ParallelismCollection.Name)]
 public sealed class ImplicitGemmKernelTests
 {
-    public sealed record Case(int Count, int SourceLength, int Seed, bool Add);
+    public sealed record Case(int Count, int SourceLength, int Seed, bool Add, int Kernel);
+
+    private static readonly SimdPath[] Kernels =
+        [.. new[] { SimdPath.Avx512, SimdPath.Avx2, SimdPath.Vector128 }.Where(p => p <= Simd.Hardware)];
 
     public static class Cases
     {
@@ -24,20 +29,44 @@ public sealed class ImplicitGemmKernelTests
              from sourceLength in Gen.Choose(1, 500)
              from seed in Gen.Choose(0, int.MaxValue)
              from add in Gen.Elements(false, true)
-             select new Case(count, sourceLength, seed, add)).ToArbitrary();
+             from kernel in Gen.Choose(0, Kernels.Length - 1)
+             select new Case(count, sourceLength, seed, add, kernel)).ToArbitrary();
+    }
+
+    [Fact]
+    public void EverySimdPath_HasAnImplicitKernel_AndTheConvPathIsOnThere()
+    {
+        Assert.NotEmpty(Kernels);
+        foreach (var path in Kernels)
+        {
+            using var scope = SimdScope.Limit(path);
+            Assert.True(ConvImplicit.IsOn, $"the implicit conv path is off on {path}");
+        }
+        using (SimdScope.Limit(SimdPath.Scalar))
+            Assert.False(ConvImplicit.IsOn, "the implicit conv path claims to run without SIMD");
     }
 
     [Property(Arbitrary = [typeof(Cases)], MaxTest = 100)]
-    public unsafe void Run_MatchesNaiveLoop(Case c)
+    public void Run_MatchesNaiveLoop(Case c)
     {
-        if (!ImplicitGemmKernel.IsSupported)
+        switch (Kernels[c.Kernel])
         {
-            // Without AVX-512 the convolutions must never route here.
-            Assert.False(ConvImplicit.IsOn, "the implicit conv path is on without AVX-512");
-            return;
+            case SimdPath.Avx512:
+                Check<ImplicitGemmKernel512>(c);
+                break;
+            case SimdPath.Avx2:
+                Check<ImplicitGemmKernel256>(c);
+                break;
+            default:
+                Check<ImplicitGemmKernel128>(c);
+                break;
         }
+    }
+
+    private static unsafe void Check<TKernel>(Case c) where TKernel : struct, IImplicitGemmKernel
+    {
         var random = new Random(c.Seed);
-        const int mr = ImplicitGemmKernel.MR, nr = ImplicitGemmKernel.NR;
+        int mr = TKernel.MR, nr = TKernel.NR;
         float[] source = Values(random, c.SourceLength);
         // Every address rowBase + offset stays inside the source: bases in the first half, offsets in the rest.
         int half = (c.SourceLength + 1) / 2;
@@ -45,7 +74,7 @@ public sealed class ImplicitGemmKernelTests
         int[] offsets = Enumerable.Range(0, c.Count).Select(_ => random.Next(c.SourceLength - half + 1)).ToArray();
         float[] bValues = Values(random, c.Count * nr);
 
-        const int ldc = nr + 3; // a row stride wider than the tile: only the tile's 32 columns may change
+        int ldc = nr + 3; // a row stride wider than the tile: only the tile's NR columns may change
         float[] expected = Values(random, mr * ldc); // the old c, which `add` keeps
         float[] actual = (float[])expected.Clone();
         for (int r = 0; r < mr; r++)
@@ -67,14 +96,14 @@ public sealed class ImplicitGemmKernelTests
                 float** rows = stackalloc float*[mr];
                 for (int r = 0; r < mr; r++)
                     rows[r] = src + bases[r];
-                ImplicitGemmKernel.Run(c.Count, rows, offsetPtr, b, dst, ldc, c.Add);
+                TKernel.Run(c.Count, rows, offsetPtr, b, dst, ldc, c.Add);
             }
         }
         finally
         {
             NativeMemory.AlignedFree(b);
         }
-        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 4 * Tolerance.KernelAbsolute, $"{c}");
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 4 * Tolerance.KernelAbsolute, $"{c} {typeof(TKernel).Name}");
     }
 
     private static float[] Values(Random random, int length)

@@ -14,7 +14,8 @@ namespace Engine.Kernels;
 // ih = ih0 + s·i, every pixel uses the same taps kh = rh, rh + s, ..., and y = i + e(kh) with the constant
 // e(kh) = (ih0 + p − kh) / s. So each phase is a small stride-1 convolution over gradOutput (zero-padded where
 // y falls outside [0, OH)) with no wasted multiplications on inserted zeros. Each phase runs through
-// ImplicitGemmKernel: rows = the phase's pixels, sum over taps (oc, kh, kw), columns = 32 input channels.
+// the path's implicit-GEMM kernel (IImplicitGemmKernel): rows = the phase's pixels, sum over taps (oc, kh, kw),
+// columns = NR input channels.
 // Every gradInput element belongs to exactly one phase and one tile, so results do not depend on the threads.
 
 /// <summary>The input gradient of <see cref="Conv2D"/> as implicit GEMMs, one per stride phase (unvalidated).</summary>
@@ -31,11 +32,29 @@ internal static unsafe class ConvImplicitInput
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, in Conv2DShape shape,
         Span<float> gradInput)
     {
+        switch (Simd.Active)
+        {
+            case SimdPath.Avx512:
+                Backward<ImplicitGemmKernel512>(gradOutput, weight, shape, gradInput);
+                break;
+            case SimdPath.Avx2:
+                Backward<ImplicitGemmKernel256>(gradOutput, weight, shape, gradInput);
+                break;
+            default:
+                Backward<ImplicitGemmKernel128>(gradOutput, weight, shape, gradInput);
+                break;
+        }
+    }
+
+    private static void Backward<TKernel>(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
+        in Conv2DShape shape, Span<float> gradInput)
+        where TKernel : struct, IImplicitGemmKernel
+    {
         Conv2DShape s = shape;
         var plan = new Plan(s);
-        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
+        int nr = TKernel.NR, panels = ImplicitGemmTiles.Panels(s.C, nr), phases = plan.Phases.Length;
         int group = ConvImplicit.ImagesPerGroup(plan.Layout), groups = (s.N + group - 1) / group;
-        float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * ImplicitGemmKernel.NR + 16);
+        float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * nr + 16);
         int[] offsets = ArrayPool<int>.Shared.Rent(s.OC * s.KH * s.KW);
         try
         {
@@ -46,8 +65,8 @@ internal static unsafe class ConvImplicitInput
                 for (int phase = 0; phase < phases; phase++)
                 {
                     int first = plan.FirstTap[phase];
-                    FillPhase(s, plan, plan.Phases[phase], offsetPtr + first, weightPtr,
-                        packedW + (nint)first * panels * ImplicitGemmKernel.NR);
+                    FillPhase(s, plan, plan.Phases[phase], nr, offsetPtr + first, weightPtr,
+                        packedW + (nint)first * panels * nr);
                 }
                 int tasks = ConvImplicit.Tasks((long)s.N * s.C * s.H * s.W * s.OC * s.KH * s.KW / phases, groups);
                 nint packedAddr = (nint)packedW, offsetAddr = (nint)offsetPtr;
@@ -70,7 +89,7 @@ internal static unsafe class ConvImplicitInput
                                 int n0 = g * group, count = Math.Min(group, s.N - n0);
                                 plan.Layout.FillImages((float*)gradOutAddr + (nint)n0 * s.OC * s.OH * s.OW, count,
                                     padPtr);
-                                ComputeGroup(s, plan, count, padPtr, (float*)packedAddr, (int*)offsetAddr, resultPtr,
+                                ComputeGroup<TKernel>(s, plan, count, padPtr, (float*)packedAddr, (int*)offsetAddr, resultPtr,
                                     (float*)gradInAddr + (nint)n0 * s.C * s.H * s.W);
                             }
                         }
@@ -92,31 +111,31 @@ internal static unsafe class ConvImplicitInput
 
     // gradInput of one group of `count` images (its padded gradient at `padded`) += every phase's tiles.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeGroup(in Conv2DShape s, Plan plan, int count, float* padded, float* packedW,
+    private static void ComputeGroup<TKernel>(in Conv2DShape s, Plan plan, int count, float* padded, float* packedW,
         int* offsets, float* results, float* gradIn)
+        where TKernel : struct, IImplicitGemmKernel
     {
-        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
-        float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-        float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
+        int mr = TKernel.MR, nr = TKernel.NR, panels = ImplicitGemmTiles.Panels(s.C, nr), phases = plan.Phases.Length;
+        float** rows = stackalloc float*[mr];
+        float* tileRaw = stackalloc float[mr * nr + 16];
         float* tile = ImplicitGemmTiles.Align(tileRaw);
         float* phaseResult = results;
         for (int phase = 0; phase < phases; phase++)
         {
             var ph = plan.Phases[phase];
             int firstTap = plan.FirstTap[phase], perImage = ph.Rows * ph.Columns, pixels = count * perImage;
-            float* phaseW = packedW + (nint)firstTap * panels * ImplicitGemmKernel.NR;
+            float* phaseW = packedW + (nint)firstTap * panels * nr;
             float* target = phases == 1 ? gradIn : phaseResult;
-            for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
+            for (int q0 = 0; q0 < pixels; q0 += mr)
             {
-                int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
-                for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                int valid = Math.Min(mr, pixels - q0);
+                for (int r = 0; r < mr; r++)
                     rows[r] = padded + PixelBase(plan, ph, q0 + Math.Min(r, valid - 1));
                 for (int panel = 0; panel < panels; panel++)
                 {
-                    ImplicitGemmKernel.Run(ph.Taps, rows, offsets + firstTap,
-                        phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile, ImplicitGemmKernel.NR,
+                    TKernel.Run(ph.Taps, rows, offsets + firstTap, phaseW + (nint)panel * ph.Taps * nr, tile, nr,
                         add: false);
-                    ImplicitGemmTiles.ScatterTile(tile, valid, q0, panel, s.C, perImage, target, null,
+                    ImplicitGemmTiles.ScatterTile<TKernel>(tile, valid, q0, panel, s.C, perImage, target, null,
                         accumulate: phases == 1);
                 }
             }
@@ -127,9 +146,9 @@ internal static unsafe class ConvImplicitInput
     }
 
     // The phase's tap offsets into padded gradOutput, (oc, kh, kw) order, and its weights packed as
-    // packed[(panel·taps + t)·32 + j] = weight[oc, panel·32 + j, kh, kw] (zero past C).
+    // packed[(panel·taps + t)·nr + j] = weight[oc, panel·nr + j, kh, kw] (zero past C).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillPhase(in Conv2DShape s, Plan plan, in PhaseGrid ph, int* offsets, float* weight,
+    private static void FillPhase(in Conv2DShape s, Plan plan, in PhaseGrid ph, int nr, int* offsets, float* weight,
         float* packed)
     {
         int t = 0, plane = plan.Layout.PlaneLength, width = plan.Layout.Width;
@@ -139,11 +158,11 @@ internal static unsafe class ConvImplicitInput
         {
             int shiftY = (ph.Ih0 + s.PadH - kh) / s.StrideH, shiftX = (ph.Iw0 + s.PadW - kw) / s.StrideW;
             offsets[t] = oc * plane + (shiftY + plan.Top) * width + shiftX + plan.Left;
-            for (int panel = 0; panel < ImplicitGemmTiles.Panels(s.C); panel++)
-            for (int j = 0; j < ImplicitGemmKernel.NR; j++)
+            for (int panel = 0; panel < ImplicitGemmTiles.Panels(s.C, nr); panel++)
+            for (int j = 0; j < nr; j++)
             {
-                int c = panel * ImplicitGemmKernel.NR + j;
-                packed[((nint)panel * ph.Taps + t) * ImplicitGemmKernel.NR + j] =
+                int c = panel * nr + j;
+                packed[((nint)panel * ph.Taps + t) * nr + j] =
                     c < s.C ? weight[(((nint)oc * s.C + c) * s.KH + kh) * s.KW + kw] : 0;
             }
         }
@@ -172,7 +191,7 @@ internal static unsafe class ConvImplicitInput
         }
         for (int rh = 0; rh < s.StrideH; rh++)
         {
-            if (s.StrideW == 2 && Avx512F.IsSupported)
+            if (s.StrideW == 2 && Simd.Allows(SimdPath.Avx512))
             {
                 // The two column phases of this row phase: one fills the even input columns, the other the odd.
                 int even = rh * 2 + (grids[rh * 2].Iw0 == 0 ? 0 : 1), odd = rh * 2 + 1 - (even - rh * 2);

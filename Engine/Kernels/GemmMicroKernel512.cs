@@ -83,7 +83,7 @@ internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel
         Store(c + 7 * ldc, add, c70, c71);
     }
 
-    /// <summary>Stores (or adds) one 32-float tile row held in two registers; shared with ImplicitGemmKernel.</summary>
+    /// <summary>Stores (or adds) one 32-float tile row held in two registers; shared with ImplicitGemmKernel512.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Store(float* row, bool add, Vector512<float> v0, Vector512<float> v1)
     {

@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
 
@@ -108,7 +106,7 @@ internal static unsafe class GemmPacking
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
         int block = w >= 8 && Simd.Allows(SimdPath.Avx2) ? 8
-            : w >= 4 && Simd.Allows(SimdPath.Vector128) && Transpose4x4Supported ? 4 : 0;
+            : w >= 4 && Simd.Allows(SimdPath.Vector128) && RegisterTranspose.Has4x4 ? 4 : 0;
         int done = 0;
         if (block > 0)
         {
@@ -119,9 +117,9 @@ internal static unsafe class GemmPacking
                 {
                     int r = Math.Min(r0, w - block);
                     if (block == 8)
-                        Transpose8x8(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
+                        RegisterTranspose.Transpose8x8(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
                     else
-                        Transpose4x4(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
+                        RegisterTranspose.Transpose4x4(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
                 }
             }
             for (; p0 < kc; p0++)
@@ -142,80 +140,5 @@ internal static unsafe class GemmPacking
             for (nint p = 0; p < kc; p++)
                 dst[p * width + r] = 0;
         }
-    }
-
-    private static bool Transpose4x4Supported => Sse.IsSupported || AdvSimd.Arm64.IsSupported;
-
-    // Transposes the 4 × 4 block at src (row stride ld) into dst (row stride dstStride): unpack pairs of rows, then
-    // combine their halves (x86: unpcklps/unpckhps + movlhps/movhlps; ARM64: zip1/zip2 on 32- then 64-bit lanes).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x4(float* src, nint ld, float* dst, nint dstStride)
-    {
-        var r0 = Vector128.Load(src);
-        var r1 = Vector128.Load(src + ld);
-        var r2 = Vector128.Load(src + 2 * ld);
-        var r3 = Vector128.Load(src + 3 * ld);
-        Vector128<float> t0, t1, t2, t3;
-        if (Sse.IsSupported)
-        {
-            t0 = Sse.UnpackLow(r0, r1);    // a0 b0 a1 b1
-            t1 = Sse.UnpackHigh(r0, r1);   // a2 b2 a3 b3
-            t2 = Sse.UnpackLow(r2, r3);    // c0 d0 c1 d1
-            t3 = Sse.UnpackHigh(r2, r3);   // c2 d2 c3 d3
-            Vector128.Store(Sse.MoveLowToHigh(t0, t2), dst);
-            Vector128.Store(Sse.MoveHighToLow(t2, t0), dst + dstStride);
-            Vector128.Store(Sse.MoveLowToHigh(t1, t3), dst + 2 * dstStride);
-            Vector128.Store(Sse.MoveHighToLow(t3, t1), dst + 3 * dstStride);
-        }
-        else
-        {
-            t0 = AdvSimd.Arm64.ZipLow(r0, r1);
-            t1 = AdvSimd.Arm64.ZipHigh(r0, r1);
-            t2 = AdvSimd.Arm64.ZipLow(r2, r3);
-            t3 = AdvSimd.Arm64.ZipHigh(r2, r3);
-            Vector128.Store(AdvSimd.Arm64.ZipLow(t0.AsDouble(), t2.AsDouble()).AsSingle(), dst);
-            Vector128.Store(AdvSimd.Arm64.ZipHigh(t0.AsDouble(), t2.AsDouble()).AsSingle(), dst + dstStride);
-            Vector128.Store(AdvSimd.Arm64.ZipLow(t1.AsDouble(), t3.AsDouble()).AsSingle(), dst + 2 * dstStride);
-            Vector128.Store(AdvSimd.Arm64.ZipHigh(t1.AsDouble(), t3.AsDouble()).AsSingle(), dst + 3 * dstStride);
-        }
-    }
-
-    // Transposes the 8 × 8 block at src (row stride ld) into dst (row stride dstStride), the classic
-    // unpack / shuffle / permute sequence: 24 shuffles for 64 elements.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint ld, float* dst, nint dstStride)
-    {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + ld);
-        var r2 = Avx.LoadVector256(src + 2 * ld);
-        var r3 = Avx.LoadVector256(src + 3 * ld);
-        var r4 = Avx.LoadVector256(src + 4 * ld);
-        var r5 = Avx.LoadVector256(src + 5 * ld);
-        var r6 = Avx.LoadVector256(src + 6 * ld);
-        var r7 = Avx.LoadVector256(src + 7 * ld);
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

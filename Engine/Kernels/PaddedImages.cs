@@ -46,7 +46,7 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
     private void FillImage(float* source, float* destination)
     {
         int copied = Math.Clamp(paddedWidth - left, 0, width);
-        if (Avx512F.IsSupported && paddedWidth <= Vector512<float>.Count)
+        if (Simd.Allows(SimdPath.Avx512) && paddedWidth <= Vector512<float>.Count)
         {
             FillNarrow(source, destination, copied);
             return;
