@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
@@ -189,16 +190,22 @@ internal static unsafe class ConvImplicitInput
             start[phase] = offset;
             offset += (nint)count * s.C * grids[phase].Rows * grids[phase].Columns;
         }
+        float* end = gradInput + (nint)count * s.C * s.H * s.W;
         for (int rh = 0; rh < s.StrideH; rh++)
         {
-            if (s.StrideW == 2 && Simd.Allows(SimdPath.Avx512))
+            if (s.StrideW == 2 && Simd.Allows(SimdPath.Vector128) && RegisterTranspose.Has4x4)
             {
                 // The two column phases of this row phase: one fills the even input columns, the other the odd.
                 int even = rh * 2 + (grids[rh * 2].Iw0 == 0 ? 0 : 1), odd = rh * 2 + 1 - (even - rh * 2);
                 if (grids[even].Rows > 0 && grids[odd].Rows > 0)
                 {
-                    InterleavePair(results + start[even], grids[even], results + start[odd], grids[odd], count, s,
-                        gradInput);
+                    float* e = results + start[even], o = results + start[odd];
+                    if (Simd.Allows(SimdPath.Avx512))
+                        InterleavePair(e, grids[even], o, grids[odd], count, s, gradInput);
+                    else if (Simd.Allows(SimdPath.Avx2))
+                        InterleavePair256(e, grids[even], o, grids[odd], count, s, gradInput, end);
+                    else
+                        InterleavePair128(e, grids[even], o, grids[odd], count, s, gradInput);
                     continue;
                 }
             }
@@ -260,6 +267,105 @@ internal static unsafe class ConvImplicitInput
                               Avx512F.MaskLoad(dst + 16 * k, dstMask, Vector512<float>.Zero);
                     Avx512F.MaskStore(dst + 16 * k, dstMask, sum);
                 }
+            }
+        }
+    }
+
+    // InterleavePair with AVX2: eight even and eight odd values are zipped into sixteen with two unpacks and two
+    // lane permutes. A row's last chunk is added with a blend and stored whole: the lanes past the row belong to the
+    // next input row (another row phase, or the next plane) and are written back unchanged, which is safe because
+    // that memory is this group's own (end = the end of the group's gradInput), and masked stores are slow on AMD.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InterleavePair256(float* even, PhaseGrid evenGrid, float* odd, PhaseGrid oddGrid, int count,
+        in Conv2DShape s, float* gradInput, float* end)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH;
+        int rows = evenGrid.Rows, evenColumns = evenGrid.Columns, oddColumns = oddGrid.Columns;
+        var lanes = Vector256<int>.Indices;
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + evenGrid.Ih0 * width;
+            for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                Sse.Prefetch0(dst + 1024);
+                for (int k = 0; k * 16 < width; k++)
+                {
+                    var e = Avx.MaskLoad(even + 8 * k, Vector256.LessThan(lanes, Vector256.Create(evenColumns - 8 * k)).AsSingle());
+                    var o = Avx.MaskLoad(odd + 8 * k, Vector256.LessThan(lanes, Vector256.Create(oddColumns - 8 * k)).AsSingle());
+                    var low = Avx.UnpackLow(e, o);    // e0 o0 e1 o1 | e4 o4 e5 o5
+                    var high = Avx.UnpackHigh(e, o);  // e2 o2 e3 o3 | e6 o6 e7 o7
+                    AddChunk(dst + 16 * k, Avx.Permute2x128(low, high, 0x20), width - 16 * k, end, lanes);
+                    AddChunk(dst + 16 * k + 8, Avx.Permute2x128(low, high, 0x31), width - 16 * k - 8, end, lanes);
+                }
+            }
+        }
+    }
+
+    // d[0..n) += v[0..n) for n > 0 (n ≥ 8: the whole vector).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddChunk(float* d, Vector256<float> v, int n, float* end, Vector256<int> lanes)
+    {
+        if (n >= 8)
+        {
+            (Vector256.Load(d) + v).Store(d);
+            return;
+        }
+        if (n <= 0)
+            return;
+        var mask = Vector256.LessThan(lanes, Vector256.Create(n)).AsSingle();
+        if (d + 8 <= end)
+        {
+            var old = Vector256.Load(d);
+            Vector256.ConditionalSelect(mask, old + v, old).Store(d);
+        }
+        else
+        {
+            Avx.MaskStore(d, mask, Avx.MaskLoad(d, mask) + v);
+        }
+    }
+
+    // InterleavePair with 128-bit vectors (x86 without AVX2, ARM64): four even and four odd values are zipped into
+    // eight (unpcklps/unpckhps, zip1/zip2); the row's last even/odd pair that does not fill a vector is added element
+    // by element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InterleavePair128(float* even, PhaseGrid evenGrid, float* odd, PhaseGrid oddGrid, int count,
+        in Conv2DShape s, float* gradInput)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH;
+        int rows = evenGrid.Rows, evenColumns = evenGrid.Columns, oddColumns = oddGrid.Columns;
+        int full = Math.Min(evenColumns, oddColumns) / 4;
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + evenGrid.Ih0 * width;
+            for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                for (int k = 0; k < full; k++)
+                {
+                    var e = Vector128.Load(even + 4 * k);
+                    var o = Vector128.Load(odd + 4 * k);
+                    Vector128<float> low, high;
+                    if (Sse.IsSupported)
+                    {
+                        low = Sse.UnpackLow(e, o);
+                        high = Sse.UnpackHigh(e, o);
+                    }
+                    else
+                    {
+                        low = AdvSimd.Arm64.ZipLow(e, o);
+                        high = AdvSimd.Arm64.ZipHigh(e, o);
+                    }
+                    float* d = dst + 8 * k;
+                    (Vector128.Load(d) + low).Store(d);
+                    (Vector128.Load(d + 4) + high).Store(d + 4);
+                }
+                for (int j = 4 * full; j < evenColumns; j++)
+                    dst[2 * j] += even[j];
+                for (int j = 4 * full; j < oddColumns; j++)
+                    dst[2 * j + 1] += odd[j];
             }
         }
     }
