@@ -134,7 +134,7 @@ public sealed class GemmTests
     public static TheoryData<string, bool, bool> PathsAndTransposes()
     {
         var data = new TheoryData<string, bool, bool>();
-        foreach (string path in SimdScope.PathNamesHere)
+        foreach (string path in SimdScope.AllPathNames)
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
             data.Add(path, ta, tb);
