@@ -67,6 +67,15 @@ internal static unsafe class GemmPacking
             }
             return;
         }
+        if (w == width && width == 16 && Simd.Allows(SimdPath.Avx2))
+        {
+            for (nint p = 0; p < kc; p++, src += ld, dst += 16)
+            {
+                Vector256.Store(Vector256.Load(src), dst);
+                Vector256.Store(Vector256.Load(src + 8), dst + 8);
+            }
+            return;
+        }
         if (w == width && width % 8 == 0 && Simd.Allows(SimdPath.Avx2))
         {
             for (nint p = 0; p < kc; p++, src += ld, dst += width)
@@ -105,6 +114,11 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
+        if (w == 6 && width == 6 && Simd.Allows(SimdPath.Avx2))
+        {
+            PackTranspose6(src, ld, kc, dst);
+            return;
+        }
         int block = w >= 8 && Simd.Allows(SimdPath.Avx2) ? 8
             : w >= 4 && Simd.Allows(SimdPath.Vector128) && RegisterTranspose.Has4x4 ? 4 : 0;
         int done = 0;
@@ -139,6 +153,22 @@ internal static unsafe class GemmPacking
         {
             for (nint p = 0; p < kc; p++)
                 dst[p * width + r] = 0;
+        }
+    }
+
+    // A full 6-row panel (the AVX2 kernel's op(a)) through 6 × 8 register transposes; each block's last store spills
+    // 2 floats onto the next block (written next), the panel's last onto the next panel (packed after this one) or
+    // into the slack GemmBuffers keeps after the packed block. The last kc mod 8 columns go element by element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTranspose6(float* src, nint ld, int kc, float* dst)
+    {
+        int p0 = 0;
+        for (; p0 + 8 <= kc; p0 += 8)
+            RegisterTranspose.Transpose6x8Packed(src + p0, ld, dst + (nint)p0 * 6);
+        for (; p0 < kc; p0++)
+        {
+            for (int r = 0; r < 6; r++)
+                dst[(nint)p0 * 6 + r] = src[r * ld + p0];
         }
     }
 }

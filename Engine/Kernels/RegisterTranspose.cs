@@ -63,6 +63,46 @@ internal static unsafe class RegisterTranspose
     }
 
     /// <summary>
+    /// Transposes the 6 × 8 block at src (row stride ld) into 8 rows of 6 floats packed back to back at dst (the
+    /// p-major layout of a 6-row GEMM panel): the 8 × 8 sequence below with rows 6 and 7 zero, each result stored
+    /// whole, so each store spills 2 floats onto the next row, which the next store overwrites. The last store spills
+    /// 2 floats past <c>dst + 48</c>: the caller must own them and write them afterwards (or not care). Needs AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose6x8Packed(float* src, nint ld, float* dst)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + ld);
+        var r2 = Avx.LoadVector256(src + 2 * ld);
+        var r3 = Avx.LoadVector256(src + 3 * ld);
+        var r4 = Avx.LoadVector256(src + 4 * ld);
+        var r5 = Avx.LoadVector256(src + 5 * ld);
+        var zero = Vector256<float>.Zero;
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, zero, 0x44);
+        var u5 = Avx.Shuffle(t4, zero, 0xEE);
+        var u6 = Avx.Shuffle(t5, zero, 0x44);
+        var u7 = Avx.Shuffle(t5, zero, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + 6, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 12, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 18, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 24, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 30, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 36, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 42, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>
     /// Transposes the 8 × 8 block at src (row stride ld) into dst (row stride dstStride), the classic
     /// unpack / shuffle / permute sequence: 24 shuffles for 64 elements. Needs AVX.
     /// </summary>
