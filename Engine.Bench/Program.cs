@@ -10,6 +10,8 @@ if (args is ["word2vec", ..])
 }
 if (args is ["analysis-check", ..])
     return Engine.Bench.AnalysisCheck.Run(args[1..]);
+if (args is ["peak", ..])
+    return Engine.Bench.PeakFlops.Run(args[1..]);
 if (args is ["ae-profile", ..])
     return Engine.Bench.AutoencoderStepProfile.Run(args[1..]);
 if (args.Length > 0 && args[0] == "quick")

@@ -5,8 +5,10 @@ using Engine.Kernels;
 namespace Engine.Bench.Quick;
 
 /// <summary>
-/// <c>quick [--threads N] [--filter TEXT] [--clock wall|cpu]</c>: times every workload (median of several
-/// repetitions after a warm-up) and prints one line each: <c>name=gemm-1024 threads=1 ms=21.4 gflops=100.3</c>.
+/// <c>quick [--threads N] [--filter TEXT] [--clock wall|cpu]</c>: prints the SIMD path the kernels run
+/// (<c>path=Avx2 (X64)</c>: the machine's widest, or narrower under the runtime's ISA knobs such as
+/// <c>DOTNET_EnableAVX512F=0</c>), then times every workload (median of several repetitions after a warm-up) and
+/// prints one line each: <c>name=gemm-1024 threads=1 ms=21.4 gflops=100.3</c>.
 /// Without <c>--threads</c> it runs on 1 thread and then on all processors. <c>--clock cpu</c> measures process
 /// CPU time instead of wall time (see <see cref="CpuClock"/>).
 /// </summary>
@@ -39,6 +41,7 @@ public static class QuickRunner
         }
         if (threads.Count == 0)
             threads.AddRange(Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1]);
+        Console.WriteLine($"path={Simd.Describe()}");
         var workloads = QuickWorkloads.All().Where(w => w.Name.Contains(filter, StringComparison.Ordinal)).ToList();
         foreach (int t in threads)
         {

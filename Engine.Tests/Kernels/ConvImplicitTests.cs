@@ -8,11 +8,11 @@ using static Engine.Tests.Kernels.ConvData;
 namespace Engine.Tests.Kernels;
 
 /// <summary>
-/// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references. The path
-/// normally runs only for 16 or more channels (and 32 or more taps forward); these tests force it, so that small
-/// random shapes (1, odd and prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row
-/// tiles) go through it. The path exists only on AVX-512: elsewhere every test here reports skipped (and forcing
-/// the path fails the test if the convolutions would not take it).
+/// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references, on every SIMD
+/// path this machine runs (its kernel: 8 × 32 AVX-512, 6 × 16 AVX2, 6 × 8 Vector128). The path normally runs only
+/// for half-full panels (and 32 or more taps forward); these tests force it, so that small random shapes (1, odd and
+/// prime channel counts, around the 8-, 16- and 32-wide panels, pixel counts that leave partial 6- and 8-row tiles)
+/// go through it.
 /// </summary>
 [Trait("Chapter", "02-Kernels")]
 [Collection("Parallelism")]
@@ -34,14 +34,30 @@ public sealed class ConvImplicitTests
     private static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 40 * Tolerance.KernelAbsolute, what);
 
-    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
-    public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c)
+    /// <summary>The SIMD paths that have an implicit-GEMM kernel and that this machine runs, widest first.</summary>
+    private static readonly string[] ImplicitPaths =
+        [.. SimdScope.PathNamesHere.Where(p => p != nameof(SimdPath.Scalar))];
+
+    /// <summary>Every path with an implicit-GEMM kernel (the ones this machine lacks report "skipped").</summary>
+    private static readonly string[] AllImplicitPaths =
+        [.. SimdScope.AllPathNames.Where(p => p != nameof(SimdPath.Scalar))];
+
+    public static TheoryData<string> ImplicitPathsAll => new(AllImplicitPaths);
+
+    // One of the machine's paths, picked by an arbitrary int the property draws.
+    private static SimdScope PathOf(int pick) =>
+        SimdScope.Limit(ImplicitPaths[(int)((uint)pick % (uint)ImplicitPaths.Length)]);
+
+    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c, int pathPick)
     {
         Conv2DShape s = c.Shape;
         var random = new Random(c.Seed);
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
+        using var simd = PathOf(pathPick);
         using var path = ImplicitPath.Force();
+        Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
         Conv2D.ForwardReference(x, w, b, s, expected);
@@ -69,14 +85,16 @@ public sealed class ConvImplicitTests
         TensorAssert.BitwiseEqual(gw, gw2, $"fused BackwardWeight {c}");
     }
 
-    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
-    public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c)
+    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c, int pathPick)
     {
         ConvTranspose2DShape s = c.Shape;
         var random = new Random(c.Seed);
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
+        using var simd = PathOf(pathPick);
         using var path = ImplicitPath.Force();
+        Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
         ConvTranspose2D.ForwardReference(x, w, b, s, expected);
@@ -94,21 +112,26 @@ public sealed class ConvImplicitTests
         Close(gwRef, gw, $"BackwardWeight {c}");
     }
 
-    public static TheoryData<int, int, int, int, bool> AutoencoderLayers => new()
+    public static TheoryData<string, int, int, int, int, bool> AutoencoderLayers()
     {
         // The conv-autoencoder layers (3×3, stride 2, padding 1) at batch 3: in channels, out channels, size, transposed.
-        { 1, 32, 28, 0, false },
-        { 32, 64, 14, 0, false },
-        { 64, 32, 7, 1, true },
-        { 32, 1, 14, 1, true },
-    };
+        var data = new TheoryData<string, int, int, int, int, bool>();
+        foreach (string simd in AllImplicitPaths)
+        {
+            data.Add(simd, 1, 32, 28, 0, false);
+            data.Add(simd, 32, 64, 14, 0, false);
+            data.Add(simd, 64, 32, 7, 1, true);
+            data.Add(simd, 32, 1, 14, 1, true);
+        }
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(AutoencoderLayers))]
-    public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(int inChannels, int outChannels, int size,
-        int outputPadding, bool transposed)
+    public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(string simdPath, int inChannels, int outChannels,
+        int size, int outputPadding, bool transposed)
     {
-        Isa.Require(IsaPath.Avx512);
+        using var simd = SimdScope.Limit(simdPath);
         var results = new List<float[][]>();
         foreach (bool useImplicit in new[] { true, false })
         {
@@ -122,15 +145,16 @@ public sealed class ConvImplicitTests
             Close(results[1][i], results[0][i], $"{names[i]}, implicit vs im2col");
     }
 
-    [Fact]
-    public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount()
+    [Theory]
+    [MemberData(nameof(ImplicitPathsAll))]
+    public void AllKernels_AreBitwiseIdentical_ForAnyThreadCount(string simdPath)
     {
+        using var simd = SimdScope.Limit(simdPath);
         // Above the parallel threshold (2^20 multiply-adds), with partial tiles and two panels, and 20 images: three
         // groups of at most 8, so the forward and input-gradient groups and the weight gradient's slices are spread
         // over the threads (a batch of one group would run on one thread whatever MaxThreads says).
         var conv = new Conv2DShape(20, 17, 11, 13, 40, 3, 3, 1, 1);
         var transpose = new ConvTranspose2DShape(20, 40, 7, 6, 33, 3, 3, 2, 1, 1);
-        Isa.Require(IsaPath.Avx512);
         using var path = ImplicitPath.Force();
         int saved = Parallelism.MaxThreads;
         try
@@ -172,10 +196,7 @@ public sealed class ConvImplicitTests
         return [y, gi, gw];
     }
 
-    /// <summary>
-    /// Forces (or disables) the implicit path for the test's duration, restoring the settings after. Forcing fails
-    /// the test where the path would not run, so it can never silently test im2col instead.
-    /// </summary>
+    /// <summary>Forces (or disables) the implicit path for the test's duration, restoring the settings after.</summary>
     private sealed class ImplicitPath : IDisposable
     {
         private readonly bool _enabled = ConvImplicit.Enabled;
@@ -187,16 +208,7 @@ public sealed class ConvImplicitTests
             ConvImplicit.Forced = forced;
         }
 
-        public static ImplicitPath Force()
-        {
-            var path = new ImplicitPath(true, true);
-            if (!ConvImplicit.IsOn)
-            {
-                path.Dispose();
-                Assert.Fail($"the implicit conv path does not run here: {Isa.Describe()}");
-            }
-            return path;
-        }
+        public static ImplicitPath Force() => new(true, true);
 
         public static ImplicitPath Disable() => new(false, false);
 

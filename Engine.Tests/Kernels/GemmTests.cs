@@ -11,39 +11,41 @@ public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool Transpo
     GemmActivation Activation, int Seed);
 
 /// <summary>
-/// The GEMM micro-kernel of each ISA path. <see cref="Gemm"/> takes the kernel as an argument, so one test run
-/// checks every kernel the machine can execute (on an AVX-512 machine the AVX2 and scalar kernels too); a path
-/// the machine lacks reports skipped.
+/// Generators: sizes mix 1, primes, the vector width, the tiles (4, 6, 8, 12, 16, 32) and the blocks (KC 256 and 384,
+/// MC 96, 120, 144, 192). Each property runs one micro-kernel, with the packing of its own path; a kernel this
+/// machine cannot run reports skipped.
 /// </summary>
-internal static class GemmPaths
-{
-    /// <summary>The paths that have their own micro-kernel, and that kernel.</summary>
-    public static readonly IReadOnlyDictionary<IsaPath, GemmKernelKind> Kernels =
-        new Dictionary<IsaPath, GemmKernelKind>
-    {
-        [IsaPath.Avx512] = GemmKernelKind.Avx512,
-        [IsaPath.Avx2] = GemmKernelKind.Avx256,
-        [IsaPath.Scalar] = GemmKernelKind.Scalar,
-    };
-
-    /// <summary>The kernels this process can run.</summary>
-    public static IEnumerable<GemmKernelKind> Available => Kernels.Where(p => Isa.Has(p.Key)).Select(p => p.Value);
-
-    /// <summary>The kernel of <paramref name="path"/>; skips the test where the path cannot run.</summary>
-    public static GemmKernelKind Require(IsaPath path)
-    {
-        Isa.Require(path);
-        return Kernels[path];
-    }
-}
-
-/// <summary>Generators: sizes mix 1, primes, the vector width, the tiles (6, 8, 16, 32) and the blocks.</summary>
 public static class GemmArbitraries
 {
     private static readonly int[] Interesting =
-        [1, 2, 3, 5, 6, 7, 8, 9, 13, 15, 16, 17, 23, 31, 32, 33, 47, 63, 64, 65, 97, 127, 191, 192, 193, 257, 300];
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 25, 31, 32, 33, 47, 63, 64, 65, 95, 97, 121, 127, 143,
+            145, 191, 192, 193, 257, 300];
 
-    private static readonly int[] InterestingK = [.. Interesting, 383, 384, 385, 769];
+    private static readonly int[] InterestingK = [.. Interesting, 255, 256, 257, 383, 384, 385, 513, 769];
+
+    /// <summary>Every micro-kernel this machine runs natively, plus the scalar one.</summary>
+    internal static readonly GemmKernelKind[] Kernels =
+    [
+        .. new[] { GemmKernelKind.Avx512, GemmKernelKind.Avx256, GemmKernelKind.Vector128, GemmKernelKind.Arm64 }
+            .Where(GemmKernelRunsHere),
+        GemmKernelKind.Scalar,
+    ];
+
+    /// <summary>Limits the kernels to <paramref name="kind"/>'s path (its packing), or reports the test skipped.
+    /// </summary>
+    internal static SimdScope Use(GemmKernelKind kind) => SimdScope.Limit(PathOf(kind));
+
+    /// <summary>Whether the machine has the instructions of a kernel (the 8 × 12 one is plain Vector128 code).</summary>
+    internal static bool GemmKernelRunsHere(GemmKernelKind kind) => PathOf(kind) <= Simd.Hardware;
+
+    /// <summary>The path a kernel belongs to: tests run it with the packing of that path (see SimdScope).</summary>
+    internal static SimdPath PathOf(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => SimdPath.Avx512,
+        GemmKernelKind.Avx256 => SimdPath.Avx2,
+        GemmKernelKind.Vector128 or GemmKernelKind.Arm64 => SimdPath.Vector128,
+        _ => SimdPath.Scalar,
+    };
 
     /// <summary>Random GEMM cases with at most ~2.5 M multiply-adds each, so the double reference stays quick.</summary>
     public static Arbitrary<GemmCase> Cases()
@@ -69,52 +71,66 @@ public static class GemmArbitraries
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmTests
 {
-    // One property per path and operation: each runs its kernel or reports skipped.
-    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
-    public void Multiply_Avx512_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Avx512);
+    // One property per micro-kernel and operation: each runs its kernel with its path's packing, or reports skipped.
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 25)]
+    public void Multiply_Avx512_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, GemmKernelKind.Avx512);
 
-    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
-    public void Multiply_Avx2_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Avx2);
+    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 25)]
+    public void Multiply_Avx2_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, GemmKernelKind.Avx256);
 
-    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
-    public void Multiply_Scalar_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Scalar);
+    [IsaProperty(IsaPath.Vector128, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 25)]
+    public void Multiply_Vector128_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, GemmKernelKind.Vector128);
 
-    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    [IsaProperty(IsaPath.Vector128, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 25)]
+    public void Multiply_Arm64Tile_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, GemmKernelKind.Arm64);
+
+    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 25)]
+    public void Multiply_Scalar_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, GemmKernelKind.Scalar);
+
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 15)]
     public void MultiplyBiasActivation_Avx512_RandomShapes_MatchesReference(GemmCase t) =>
-        MultiplyBiasActivation(t, IsaPath.Avx512);
+        MultiplyBiasActivation(t, GemmKernelKind.Avx512);
 
-    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 15)]
     public void MultiplyBiasActivation_Avx2_RandomShapes_MatchesReference(GemmCase t) =>
-        MultiplyBiasActivation(t, IsaPath.Avx2);
+        MultiplyBiasActivation(t, GemmKernelKind.Avx256);
 
-    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    [IsaProperty(IsaPath.Vector128, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 15)]
+    public void MultiplyBiasActivation_Vector128_RandomShapes_MatchesReference(GemmCase t) =>
+        MultiplyBiasActivation(t, GemmKernelKind.Vector128);
+
+    [IsaProperty(IsaPath.Vector128, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 15)]
+    public void MultiplyBiasActivation_Arm64Tile_RandomShapes_MatchesReference(GemmCase t) =>
+        MultiplyBiasActivation(t, GemmKernelKind.Arm64);
+
+    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 15)]
     public void MultiplyBiasActivation_Scalar_RandomShapes_MatchesReference(GemmCase t) =>
-        MultiplyBiasActivation(t, IsaPath.Scalar);
+        MultiplyBiasActivation(t, GemmKernelKind.Scalar);
 
-    private static void Multiply(GemmCase t, IsaPath path)
+    private static void Multiply(GemmCase t, GemmKernelKind kernel)
     {
-        var kernel = GemmPaths.Require(path);
+        using var scope = GemmArbitraries.Use(kernel);
         var (a, b, c0) = Data(t);
         var expected = (float[])c0.Clone();
         var actual = (float[])c0.Clone();
         Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate);
         Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
             GemmActivation.None, kernel);
-        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, $"{path}: {t}");
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, $"{kernel}: {t}");
     }
 
-    private static void MultiplyBiasActivation(GemmCase t, IsaPath path)
+    private static void MultiplyBiasActivation(GemmCase t, GemmKernelKind kernel)
     {
-        var kernel = GemmPaths.Require(path);
+        using var scope = GemmArbitraries.Use(kernel);
         var (a, b, c0) = Data(t);
         var bias = Random(new Random(t.Seed + 1), t.N);
         var expected = (float[])c0.Clone();
         var actual = (float[])c0.Clone();
         Gemm.MultiplyBiasActivationReference(a, b, bias, t.M, t.K, t.N, expected, t.Activation, t.TransposeA,
             t.TransposeB);
-        Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation,
-            kernel);
-        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1), $"{path}: {t}");
+        Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation, kernel);
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1),
+            $"{kernel}: {t}");
     }
 
     [Fact]
@@ -146,19 +162,25 @@ public sealed class GemmTests
         Assert.Equal([0f, 0.5f, 2, 0, 0.5f, 2], c);
     }
 
+    public static TheoryData<string, bool, bool> PathsAndTransposes()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (string path in SimdScope.AllPathNames)
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+            data.Add(path, ta, tb);
+        return data;
+    }
+
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void Multiply_AnyThreadCount_BitwiseIdentical(bool transposeA, bool transposeB)
+    [MemberData(nameof(PathsAndTransposes))]
+    public void Multiply_AnyThreadCount_BitwiseIdentical(string path, bool transposeA, bool transposeB)
     {
         int saved = Parallelism.MaxThreads;
+        using var scope = SimdScope.Limit(path);
         try
         {
-            // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold;
-            // on every micro-kernel this machine runs.
-            foreach (var kernel in GemmPaths.Available)
+            // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold.
             foreach (var (m, k, n) in new[] { (97, 300, 517), (37, 800, 260), (301, 130, 70) })
             {
                 var t = new GemmCase(m, k, n, transposeA, transposeB, true, GemmActivation.Tanh, Seeds.Default);
@@ -169,15 +191,14 @@ public sealed class GemmTests
                 {
                     Parallelism.MaxThreads = threads;
                     var c = (float[])c0.Clone();
-                    Gemm.Run(a, b, default, m, k, n, c, transposeA, transposeB, accumulate: true,
-                        GemmActivation.None, kernel);
+                    Gemm.Multiply(a, b, m, k, n, c, transposeA, transposeB, accumulate: true);
                     var fused = new float[m * n];
-                    Gemm.Run(a, b, bias, m, k, n, fused, transposeA, transposeB, accumulate: false,
-                        GemmActivation.Tanh, kernel);
+                    Gemm.MultiplyBiasActivation(a, b, bias, m, k, n, fused, GemmActivation.Tanh, transposeA,
+                        transposeB);
                     first ??= c;
                     firstFused ??= fused;
-                    TensorAssert.BitwiseEqual(first, c, $"{kernel}: {t} threads={threads}");
-                    TensorAssert.BitwiseEqual(firstFused, fused, $"{kernel}: {t} fused threads={threads}");
+                    TensorAssert.BitwiseEqual(first, c, $"{t} threads={threads}");
+                    TensorAssert.BitwiseEqual(firstFused, fused, $"{t} fused threads={threads}");
                 }
             }
         }

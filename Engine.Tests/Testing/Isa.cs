@@ -1,3 +1,4 @@
+using Engine.Kernels;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -43,11 +44,10 @@ public static class Isa
     /// <summary>Whether this process can run <paramref name="path"/> (the same conditions the kernels test).</summary>
     public static bool Has(IsaPath path) => path switch
     {
-        // The AVX-512 kernels test Avx512F.IsSupported (Vector512.IsHardwareAccelerated can be false on CPUs that
-        // have AVX-512 but throttle on it, and the kernels still run there).
-        IsaPath.Avx512 => Avx512F.IsSupported,
-        IsaPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
-        IsaPath.Vector128 => Vector128.IsHardwareAccelerated,
+        // The engine's own detection (Simd.Hardware), so a test skips exactly where the kernels would not run.
+        IsaPath.Avx512 => Simd.Hardware >= SimdPath.Avx512,
+        IsaPath.Avx2 => Simd.Hardware >= SimdPath.Avx2,
+        IsaPath.Vector128 => Simd.Hardware >= SimdPath.Vector128,
         IsaPath.Scalar => true,
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Unknown ISA path."),
     };

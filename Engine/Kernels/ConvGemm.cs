@@ -3,9 +3,9 @@ using System.Numerics.Tensors;
 namespace Engine.Kernels;
 
 // Legend: N = batch, C = input channels, OC = output channels, P = OH·OW output pixels, K = C·KH·KW taps.
-// The dispatcher of Conv2D and ConvTranspose2D. On AVX-512, shapes with enough channels (and, forward, enough taps)
-// go to the implicit-GEMM kernels (ConvImplicit, ConvImplicitInput), which never write the im2col matrix; the rest
-// (the 1-channel image layers, machines without AVX-512) run the im2col + GEMM path below. It works on chunks of G whole images (G depends only on the shape,
+// The dispatcher of Conv2D and ConvTranspose2D. On every SIMD path, shapes with enough channels (and, forward, enough
+// taps) go to the implicit-GEMM kernels (ConvImplicit, ConvImplicitInput), which never write the im2col matrix; the
+// rest (the 1-channel image layers, the scalar path) run the im2col + GEMM path below. It works on chunks of G whole images (G depends only on the shape,
 // never on the thread count): im2col unfolds the chunk into columns (K, G·P), one GEMM does the arithmetic, and a
 // scatter/gather moves between the GEMM's (OC, G·P) layout and NCHW. Every output element has one owner and a
 // fixed summation order (BackwardWeight adds the chunks' products in batch order), so results are bitwise

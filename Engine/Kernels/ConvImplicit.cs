@@ -12,12 +12,13 @@ namespace Engine.Kernels;
 // ImplicitGemmKernel multiplies such a matrix by a packed operand while reading its entries in place:
 //   forward:          out (pixels × OC)  = A(pixel, tap) · Wᵀ (taps × OC)          rows = pixels, sum over taps
 //   weight gradient:  dWᵀ (taps × OC)   = A(tap, pixel) · dOutᵀ (pixels × OC)     rows = taps, sum over pixels
-// The forward tile (8 pixels × 32 channels) is written back transposed into NCHW. The input gradient is a
+// The forward tile (MR pixels × NR channels) is written back transposed into NCHW. Every SIMD path has its kernel
+// (IImplicitGemmKernel: 8 × 32 on AVX-512, 6 × 16 on AVX2, 6 × 8 on Vector128); the drivers below are generic over it. The input gradient is a
 // transposed convolution and lives in ConvImplicitInput. Work is split over groups of images with one owner each,
 // and the weight gradient sums fixed slices of the batch in order, so the results are bitwise identical for any
 // thread count. Inputs are validated by the public callers (Conv2D, ConvTranspose2D).
 
-/// <summary>Implicit-GEMM convolution kernels on AVX-512 (unvalidated; see <see cref="Conv2D"/>).</summary>
+/// <summary>Implicit-GEMM convolution kernels on every SIMD path (unvalidated; see <see cref="Conv2D"/>).</summary>
 internal static unsafe class ConvImplicit
 {
     // Slices of the weight gradient's batch, each summed separately (see BackwardWeight): enough for the 2-core
@@ -36,26 +37,33 @@ internal static unsafe class ConvImplicit
     /// </summary>
     public static bool Forced { get; set; }
 
-    // Measured on the conv-autoencoder layers (docs/performance.md): the implicit path wins when the tile's 32-wide
-    // panel is at least half full, and, for the forward pass, when each tile sums over enough taps to amortise its
-    // transposed store (1→32 channels has 9 taps, and im2col + GEMM was 2.7x faster there).
-    private const int MinPanelChannels = ImplicitGemmKernel.NR / 2;
+    // Measured on the conv-autoencoder layers (docs/performance.md): the implicit path wins when the tile's panel is
+    // at least half full, and, for the forward pass, when each tile sums over enough taps to amortise its transposed
+    // store (1→32 channels has 9 taps, and im2col + GEMM was 2.7x faster there on AVX-512).
     private const int MinForwardTaps = 32;
 
     /// <summary>
     /// Whether the forward pass (<paramref name="forward"/>) or the weight gradient of this shape run here: the
-    /// output channels must fill at least half of the kernel's 32-wide panel, and a group of padded images must fit
-    /// int offsets.
+    /// output channels must fill at least half of the kernel's panel, and a group of padded images must fit int
+    /// offsets.
     /// </summary>
     public static bool Applies(in Conv2DShape s, bool forward) =>
         IsOn && FillsPanel(s.OC) && (Forced || !forward || s.ColumnRows >= MinForwardTaps) &&
         GroupFits(InputLayout(s));
 
-    /// <summary>Whether the path is enabled and the hardware has AVX-512.</summary>
-    internal static bool IsOn => Enabled && ImplicitGemmKernel.IsSupported;
+    /// <summary>Whether the path is enabled and the kernels run a SIMD path (every path but scalar has a kernel).</summary>
+    internal static bool IsOn => Enabled && Simd.Active >= SimdPath.Vector128;
+
+    /// <summary>The panel width of the active path's kernel.</summary>
+    internal static int PanelWidth => Simd.Active switch
+    {
+        SimdPath.Avx512 => ImplicitGemmKernel512.NR,
+        SimdPath.Avx2 => ImplicitGemmKernel256.NR,
+        _ => ImplicitGemmKernel128.NR,
+    };
 
     /// <summary>Whether tiles with this many channels across would be at least half full.</summary>
-    internal static bool FillsPanel(int channels) => Forced || channels >= MinPanelChannels;
+    internal static bool FillsPanel(int channels) => Forced || channels >= PanelWidth / 2;
 
     /// <summary>Whether the largest group of padded images can be addressed with int offsets.</summary>
     internal static bool GroupFits(in PaddedImages layout) => (long)MaxGroup * layout.ImageLength < int.MaxValue;
@@ -64,11 +72,30 @@ internal static unsafe class ConvImplicit
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         in Conv2DShape shape, Span<float> output, bool accumulate)
     {
+        switch (Simd.Active)
+        {
+            case SimdPath.Avx512:
+                Forward<ImplicitGemmKernel512>(input, weight, bias, shape, output, accumulate);
+                break;
+            case SimdPath.Avx2:
+                Forward<ImplicitGemmKernel256>(input, weight, bias, shape, output, accumulate);
+                break;
+            default:
+                Forward<ImplicitGemmKernel128>(input, weight, bias, shape, output, accumulate);
+                break;
+        }
+    }
+
+    private static void Forward<TKernel>(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
+        ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output, bool accumulate)
+        where TKernel : struct, IImplicitGemmKernel
+    {
         Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC);
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC, nr);
         var layout = InputLayout(s);
         int group = ImagesPerGroup(layout), groups = (s.N + group - 1) / group;
-        float[] packed = Scratch.Rent(panels * k * ImplicitGemmKernel.NR + 16);
+        float[] packed = Scratch.Rent(panels * k * nr + 16);
         int[] taps = ArrayPool<int>.Shared.Rent(k);
         try
         {
@@ -77,7 +104,7 @@ internal static unsafe class ConvImplicit
             {
                 float* packedW = ImplicitGemmTiles.Align(packedRaw);
                 FillTapOffsets(s, layout, tapPtr);
-                ImplicitGemmTiles.PackTransposed(weightPtr, s.OC, k, packedW);
+                ImplicitGemmTiles.PackTransposed(weightPtr, s.OC, k, nr, packedW);
                 nint inAddr = (nint)inPtr, outAddr = (nint)outPtr, biasAddr = bias.IsEmpty ? 0 : (nint)biasPtr;
                 nint tapAddr = (nint)tapPtr, packedAddr = (nint)packedW;
                 int tasks = Tasks((long)s.N * p * k * s.OC, groups);
@@ -90,25 +117,24 @@ internal static unsafe class ConvImplicit
                     {
                         fixed (float* padPtr = padded)
                         {
-                            float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-                            float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
+                            float** rows = stackalloc float*[mr];
+                            float* tileRaw = stackalloc float[mr * nr + 16];
                             float* tile = ImplicitGemmTiles.Align(tileRaw);
                             var (first, last) = ParallelRange.Split(groups, tasks, task);
                             for (int g = first; g < last; g++)
                             {
                                 int n0 = g * group, count = Math.Min(group, s.N - n0), pixels = count * p;
                                 layout.FillImages((float*)inAddr + (nint)n0 * s.C * s.H * s.W, count, padPtr);
-                                for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
+                                for (int q0 = 0; q0 < pixels; q0 += mr)
                                 {
-                                    int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
-                                    for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                                    int valid = Math.Min(mr, pixels - q0);
+                                    for (int r = 0; r < mr; r++)
                                         rows[r] = padPtr + PixelBase(s, layout, q0 + Math.Min(r, valid - 1));
                                     for (int panel = 0; panel < panels; panel++)
                                     {
-                                        ImplicitGemmKernel.Run(k, rows, (int*)tapAddr,
-                                            (float*)packedAddr + (nint)panel * k * ImplicitGemmKernel.NR, tile,
-                                            ImplicitGemmKernel.NR, add: false);
-                                        ImplicitGemmTiles.ScatterTile(tile, valid, n0 * p + q0, panel, s.OC, p,
+                                        TKernel.Run(k, rows, (int*)tapAddr, (float*)packedAddr + (nint)panel * k * nr,
+                                            tile, nr, add: false);
+                                        ImplicitGemmTiles.ScatterTile<TKernel>(tile, valid, n0 * p + q0, panel, s.OC, p,
                                             (float*)outAddr, (float*)biasAddr, accumulate);
                                     }
                                 }
@@ -136,12 +162,31 @@ internal static unsafe class ConvImplicit
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
+        switch (Simd.Active)
+        {
+            case SimdPath.Avx512:
+                BackwardWeight<ImplicitGemmKernel512>(input, gradOutput, shape, gradWeight);
+                break;
+            case SimdPath.Avx2:
+                BackwardWeight<ImplicitGemmKernel256>(input, gradOutput, shape, gradWeight);
+                break;
+            default:
+                BackwardWeight<ImplicitGemmKernel128>(input, gradOutput, shape, gradWeight);
+                break;
+        }
+    }
+
+    private static void BackwardWeight<TKernel>(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
+        in Conv2DShape shape, Span<float> gradWeight)
+        where TKernel : struct, IImplicitGemmKernel
+    {
         Conv2DShape s = shape;
-        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC);
-        int rowTiles = (k + ImplicitGemmKernel.MR - 1) / ImplicitGemmKernel.MR, ldc = panels * ImplicitGemmKernel.NR;
+        int mr = TKernel.MR, nr = TKernel.NR;
+        int p = s.OH * s.OW, k = s.ColumnRows, panels = ImplicitGemmTiles.Panels(s.OC, nr);
+        int rowTiles = (k + mr - 1) / mr, ldc = panels * nr;
         var layout = InputLayout(s);
         int group = ImagesPerGroup(layout), groupPixels = group * p, groups = (s.N + group - 1) / group;
-        int slices = Math.Min(groups, Slices), sliceLength = rowTiles * ImplicitGemmKernel.MR * ldc;
+        int slices = Math.Min(groups, Slices), sliceLength = rowTiles * mr * ldc;
         float[] sums = Scratch.Rent(slices * sliceLength + 16);
         int[] taps = ArrayPool<int>.Shared.Rent(k);
         int[] bases = ArrayPool<int>.Shared.Rent(groupPixels);
@@ -160,13 +205,13 @@ internal static unsafe class ConvImplicit
                 WorkerPool.Run(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                 {
                     float[] padded = Scratch.Rent(group * layout.ImageLength);
-                    float[] packed = Scratch.Rent(panels * groupPixels * ImplicitGemmKernel.NR + 16);
+                    float[] packed = Scratch.Rent(panels * groupPixels * nr + 16);
                     try
                     {
                         fixed (float* padPtr = padded, packedRaw = packed)
                         {
                             float* packedG = ImplicitGemmTiles.Align(packedRaw);
-                            float** rows = stackalloc float*[ImplicitGemmKernel.MR];
+                            float** rows = stackalloc float*[mr];
                             var (firstSlice, lastSlice) = ParallelRange.Split(slices, tasks, task);
                             for (int slice = firstSlice; slice < lastSlice; slice++)
                             {
@@ -176,24 +221,22 @@ internal static unsafe class ConvImplicit
                                 {
                                     int n0 = g * group, count = Math.Min(group, s.N - n0);
                                     layout.FillImages((float*)inAddr + (nint)n0 * s.C * s.H * s.W, count, padPtr);
-                                    // packedG[panel][q][j] = gradOutput[n0 + q / P, panel·32 + j, q mod P]
+                                    // packedG[panel][q][j] = gradOutput[n0 + q / P, panel·NR + j, q mod P]
                                     for (int image = 0; image < count; image++)
                                     {
                                         ImplicitGemmTiles.PackTransposed(
-                                            (float*)gradOutAddr + (nint)(n0 + image) * s.OC * p, s.OC, p,
-                                            packedG + (nint)image * p * ImplicitGemmKernel.NR,
-                                            (nint)groupPixels * ImplicitGemmKernel.NR);
+                                            (float*)gradOutAddr + (nint)(n0 + image) * s.OC * p, s.OC, p, nr,
+                                            packedG + (nint)image * p * nr, (nint)groupPixels * nr);
                                     }
                                     for (int item = 0; item < rowTiles * panels; item++)
                                     {
                                         int rowTile = item / panels, panel = item % panels;
-                                        int t0 = rowTile * ImplicitGemmKernel.MR;
-                                        for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                                        int t0 = rowTile * mr;
+                                        for (int r = 0; r < mr; r++)
                                             rows[r] = padPtr + ((int*)tapAddr)[Math.Min(t0 + r, k - 1)];
-                                        ImplicitGemmKernel.Run(count * p, rows, (int*)baseAddr,
-                                            packedG + (nint)panel * groupPixels * ImplicitGemmKernel.NR,
-                                            sliceAcc + (nint)t0 * ldc + panel * ImplicitGemmKernel.NR, ldc,
-                                            add: g > firstGroup);
+                                        TKernel.Run(count * p, rows, (int*)baseAddr,
+                                            packedG + (nint)panel * groupPixels * nr, sliceAcc + (nint)t0 * ldc + panel * nr,
+                                            ldc, add: g > firstGroup);
                                     }
                                 }
                             }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
@@ -14,7 +15,8 @@ namespace Engine.Kernels;
 // ih = ih0 + s·i, every pixel uses the same taps kh = rh, rh + s, ..., and y = i + e(kh) with the constant
 // e(kh) = (ih0 + p − kh) / s. So each phase is a small stride-1 convolution over gradOutput (zero-padded where
 // y falls outside [0, OH)) with no wasted multiplications on inserted zeros. Each phase runs through
-// ImplicitGemmKernel: rows = the phase's pixels, sum over taps (oc, kh, kw), columns = 32 input channels.
+// the path's implicit-GEMM kernel (IImplicitGemmKernel): rows = the phase's pixels, sum over taps (oc, kh, kw),
+// columns = NR input channels.
 // Every gradInput element belongs to exactly one phase and one tile, so results do not depend on the threads.
 
 /// <summary>The input gradient of <see cref="Conv2D"/> as implicit GEMMs, one per stride phase (unvalidated).</summary>
@@ -31,11 +33,29 @@ internal static unsafe class ConvImplicitInput
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, in Conv2DShape shape,
         Span<float> gradInput)
     {
+        switch (Simd.Active)
+        {
+            case SimdPath.Avx512:
+                Backward<ImplicitGemmKernel512>(gradOutput, weight, shape, gradInput);
+                break;
+            case SimdPath.Avx2:
+                Backward<ImplicitGemmKernel256>(gradOutput, weight, shape, gradInput);
+                break;
+            default:
+                Backward<ImplicitGemmKernel128>(gradOutput, weight, shape, gradInput);
+                break;
+        }
+    }
+
+    private static void Backward<TKernel>(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
+        in Conv2DShape shape, Span<float> gradInput)
+        where TKernel : struct, IImplicitGemmKernel
+    {
         Conv2DShape s = shape;
         var plan = new Plan(s);
-        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
+        int nr = TKernel.NR, panels = ImplicitGemmTiles.Panels(s.C, nr), phases = plan.Phases.Length;
         int group = ConvImplicit.ImagesPerGroup(plan.Layout), groups = (s.N + group - 1) / group;
-        float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * ImplicitGemmKernel.NR + 16);
+        float[] packed = Scratch.Rent(panels * s.OC * s.KH * s.KW * nr + 16);
         int[] offsets = ArrayPool<int>.Shared.Rent(s.OC * s.KH * s.KW);
         try
         {
@@ -46,8 +66,8 @@ internal static unsafe class ConvImplicitInput
                 for (int phase = 0; phase < phases; phase++)
                 {
                     int first = plan.FirstTap[phase];
-                    FillPhase(s, plan, plan.Phases[phase], offsetPtr + first, weightPtr,
-                        packedW + (nint)first * panels * ImplicitGemmKernel.NR);
+                    FillPhase(s, plan, plan.Phases[phase], nr, offsetPtr + first, weightPtr,
+                        packedW + (nint)first * panels * nr);
                 }
                 int tasks = ConvImplicit.Tasks((long)s.N * s.C * s.H * s.W * s.OC * s.KH * s.KW / phases, groups);
                 nint packedAddr = (nint)packedW, offsetAddr = (nint)offsetPtr;
@@ -70,7 +90,7 @@ internal static unsafe class ConvImplicitInput
                                 int n0 = g * group, count = Math.Min(group, s.N - n0);
                                 plan.Layout.FillImages((float*)gradOutAddr + (nint)n0 * s.OC * s.OH * s.OW, count,
                                     padPtr);
-                                ComputeGroup(s, plan, count, padPtr, (float*)packedAddr, (int*)offsetAddr, resultPtr,
+                                ComputeGroup<TKernel>(s, plan, count, padPtr, (float*)packedAddr, (int*)offsetAddr, resultPtr,
                                     (float*)gradInAddr + (nint)n0 * s.C * s.H * s.W);
                             }
                         }
@@ -92,31 +112,31 @@ internal static unsafe class ConvImplicitInput
 
     // gradInput of one group of `count` images (its padded gradient at `padded`) += every phase's tiles.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ComputeGroup(in Conv2DShape s, Plan plan, int count, float* padded, float* packedW,
+    private static void ComputeGroup<TKernel>(in Conv2DShape s, Plan plan, int count, float* padded, float* packedW,
         int* offsets, float* results, float* gradIn)
+        where TKernel : struct, IImplicitGemmKernel
     {
-        int panels = ImplicitGemmTiles.Panels(s.C), phases = plan.Phases.Length;
-        float** rows = stackalloc float*[ImplicitGemmKernel.MR];
-        float* tileRaw = stackalloc float[ImplicitGemmKernel.MR * ImplicitGemmKernel.NR + 16];
+        int mr = TKernel.MR, nr = TKernel.NR, panels = ImplicitGemmTiles.Panels(s.C, nr), phases = plan.Phases.Length;
+        float** rows = stackalloc float*[mr];
+        float* tileRaw = stackalloc float[mr * nr + 16];
         float* tile = ImplicitGemmTiles.Align(tileRaw);
         float* phaseResult = results;
         for (int phase = 0; phase < phases; phase++)
         {
             var ph = plan.Phases[phase];
             int firstTap = plan.FirstTap[phase], perImage = ph.Rows * ph.Columns, pixels = count * perImage;
-            float* phaseW = packedW + (nint)firstTap * panels * ImplicitGemmKernel.NR;
+            float* phaseW = packedW + (nint)firstTap * panels * nr;
             float* target = phases == 1 ? gradIn : phaseResult;
-            for (int q0 = 0; q0 < pixels; q0 += ImplicitGemmKernel.MR)
+            for (int q0 = 0; q0 < pixels; q0 += mr)
             {
-                int valid = Math.Min(ImplicitGemmKernel.MR, pixels - q0);
-                for (int r = 0; r < ImplicitGemmKernel.MR; r++)
+                int valid = Math.Min(mr, pixels - q0);
+                for (int r = 0; r < mr; r++)
                     rows[r] = padded + PixelBase(plan, ph, q0 + Math.Min(r, valid - 1));
                 for (int panel = 0; panel < panels; panel++)
                 {
-                    ImplicitGemmKernel.Run(ph.Taps, rows, offsets + firstTap,
-                        phaseW + (nint)panel * ph.Taps * ImplicitGemmKernel.NR, tile, ImplicitGemmKernel.NR,
+                    TKernel.Run(ph.Taps, rows, offsets + firstTap, phaseW + (nint)panel * ph.Taps * nr, tile, nr,
                         add: false);
-                    ImplicitGemmTiles.ScatterTile(tile, valid, q0, panel, s.C, perImage, target, null,
+                    ImplicitGemmTiles.ScatterTile<TKernel>(tile, valid, q0, panel, s.C, perImage, target, null,
                         accumulate: phases == 1);
                 }
             }
@@ -127,9 +147,9 @@ internal static unsafe class ConvImplicitInput
     }
 
     // The phase's tap offsets into padded gradOutput, (oc, kh, kw) order, and its weights packed as
-    // packed[(panel·taps + t)·32 + j] = weight[oc, panel·32 + j, kh, kw] (zero past C).
+    // packed[(panel·taps + t)·nr + j] = weight[oc, panel·nr + j, kh, kw] (zero past C).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillPhase(in Conv2DShape s, Plan plan, in PhaseGrid ph, int* offsets, float* weight,
+    private static void FillPhase(in Conv2DShape s, Plan plan, in PhaseGrid ph, int nr, int* offsets, float* weight,
         float* packed)
     {
         int t = 0, plane = plan.Layout.PlaneLength, width = plan.Layout.Width;
@@ -139,11 +159,11 @@ internal static unsafe class ConvImplicitInput
         {
             int shiftY = (ph.Ih0 + s.PadH - kh) / s.StrideH, shiftX = (ph.Iw0 + s.PadW - kw) / s.StrideW;
             offsets[t] = oc * plane + (shiftY + plan.Top) * width + shiftX + plan.Left;
-            for (int panel = 0; panel < ImplicitGemmTiles.Panels(s.C); panel++)
-            for (int j = 0; j < ImplicitGemmKernel.NR; j++)
+            for (int panel = 0; panel < ImplicitGemmTiles.Panels(s.C, nr); panel++)
+            for (int j = 0; j < nr; j++)
             {
-                int c = panel * ImplicitGemmKernel.NR + j;
-                packed[((nint)panel * ph.Taps + t) * ImplicitGemmKernel.NR + j] =
+                int c = panel * nr + j;
+                packed[((nint)panel * ph.Taps + t) * nr + j] =
                     c < s.C ? weight[(((nint)oc * s.C + c) * s.KH + kh) * s.KW + kw] : 0;
             }
         }
@@ -170,16 +190,22 @@ internal static unsafe class ConvImplicitInput
             start[phase] = offset;
             offset += (nint)count * s.C * grids[phase].Rows * grids[phase].Columns;
         }
+        float* end = gradInput + (nint)count * s.C * s.H * s.W;
         for (int rh = 0; rh < s.StrideH; rh++)
         {
-            if (s.StrideW == 2 && Avx512F.IsSupported)
+            if (s.StrideW == 2 && Simd.Allows(SimdPath.Vector128) && RegisterTranspose.Has4x4)
             {
                 // The two column phases of this row phase: one fills the even input columns, the other the odd.
                 int even = rh * 2 + (grids[rh * 2].Iw0 == 0 ? 0 : 1), odd = rh * 2 + 1 - (even - rh * 2);
                 if (grids[even].Rows > 0 && grids[odd].Rows > 0)
                 {
-                    InterleavePair(results + start[even], grids[even], results + start[odd], grids[odd], count, s,
-                        gradInput);
+                    float* e = results + start[even], o = results + start[odd];
+                    if (Simd.Allows(SimdPath.Avx512))
+                        InterleavePair(e, grids[even], o, grids[odd], count, s, gradInput);
+                    else if (Simd.Allows(SimdPath.Avx2))
+                        InterleavePair256(e, grids[even], o, grids[odd], count, s, gradInput, end);
+                    else
+                        InterleavePair128(e, grids[even], o, grids[odd], count, s, gradInput);
                     continue;
                 }
             }
@@ -241,6 +267,105 @@ internal static unsafe class ConvImplicitInput
                               Avx512F.MaskLoad(dst + 16 * k, dstMask, Vector512<float>.Zero);
                     Avx512F.MaskStore(dst + 16 * k, dstMask, sum);
                 }
+            }
+        }
+    }
+
+    // InterleavePair with AVX2: eight even and eight odd values are zipped into sixteen with two unpacks and two
+    // lane permutes. A row's last chunk is added with a blend and stored whole: the lanes past the row belong to the
+    // next input row (another row phase, or the next plane) and are written back unchanged, which is safe because
+    // that memory is this group's own (end = the end of the group's gradInput), and masked stores are slow on AMD.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InterleavePair256(float* even, PhaseGrid evenGrid, float* odd, PhaseGrid oddGrid, int count,
+        in Conv2DShape s, float* gradInput, float* end)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH;
+        int rows = evenGrid.Rows, evenColumns = evenGrid.Columns, oddColumns = oddGrid.Columns;
+        var lanes = Vector256<int>.Indices;
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + evenGrid.Ih0 * width;
+            for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                Sse.Prefetch0(dst + 1024);
+                for (int k = 0; k * 16 < width; k++)
+                {
+                    var e = Avx.MaskLoad(even + 8 * k, Vector256.LessThan(lanes, Vector256.Create(evenColumns - 8 * k)).AsSingle());
+                    var o = Avx.MaskLoad(odd + 8 * k, Vector256.LessThan(lanes, Vector256.Create(oddColumns - 8 * k)).AsSingle());
+                    var low = Avx.UnpackLow(e, o);    // e0 o0 e1 o1 | e4 o4 e5 o5
+                    var high = Avx.UnpackHigh(e, o);  // e2 o2 e3 o3 | e6 o6 e7 o7
+                    AddChunk(dst + 16 * k, Avx.Permute2x128(low, high, 0x20), width - 16 * k, end, lanes);
+                    AddChunk(dst + 16 * k + 8, Avx.Permute2x128(low, high, 0x31), width - 16 * k - 8, end, lanes);
+                }
+            }
+        }
+    }
+
+    // d[0..n) += v[0..n) for n > 0 (n ≥ 8: the whole vector).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddChunk(float* d, Vector256<float> v, int n, float* end, Vector256<int> lanes)
+    {
+        if (n >= 8)
+        {
+            (Vector256.Load(d) + v).Store(d);
+            return;
+        }
+        if (n <= 0)
+            return;
+        var mask = Vector256.LessThan(lanes, Vector256.Create(n)).AsSingle();
+        if (d + 8 <= end)
+        {
+            var old = Vector256.Load(d);
+            Vector256.ConditionalSelect(mask, old + v, old).Store(d);
+        }
+        else
+        {
+            Avx.MaskStore(d, mask, Avx.MaskLoad(d, mask) + v);
+        }
+    }
+
+    // InterleavePair with 128-bit vectors (x86 without AVX2, ARM64): four even and four odd values are zipped into
+    // eight (unpcklps/unpckhps, zip1/zip2); the row's last even/odd pair that does not fill a vector is added element
+    // by element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InterleavePair128(float* even, PhaseGrid evenGrid, float* odd, PhaseGrid oddGrid, int count,
+        in Conv2DShape s, float* gradInput)
+    {
+        int channels = s.C, width = s.W, plane = s.H * width, strideH = s.StrideH;
+        int rows = evenGrid.Rows, evenColumns = evenGrid.Columns, oddColumns = oddGrid.Columns;
+        int full = Math.Min(evenColumns, oddColumns) / 4;
+        for (int image = 0; image < count; image++)
+        for (int c = 0; c < channels; c++)
+        {
+            float* dstPlane = gradInput + ((nint)image * channels + c) * plane + evenGrid.Ih0 * width;
+            for (int i = 0; i < rows; i++, even += evenColumns, odd += oddColumns)
+            {
+                float* dst = dstPlane + (nint)i * strideH * width;
+                for (int k = 0; k < full; k++)
+                {
+                    var e = Vector128.Load(even + 4 * k);
+                    var o = Vector128.Load(odd + 4 * k);
+                    Vector128<float> low, high;
+                    if (Sse.IsSupported)
+                    {
+                        low = Sse.UnpackLow(e, o);
+                        high = Sse.UnpackHigh(e, o);
+                    }
+                    else
+                    {
+                        low = AdvSimd.Arm64.ZipLow(e, o);
+                        high = AdvSimd.Arm64.ZipHigh(e, o);
+                    }
+                    float* d = dst + 8 * k;
+                    (Vector128.Load(d) + low).Store(d);
+                    (Vector128.Load(d + 4) + high).Store(d + 4);
+                }
+                for (int j = 4 * full; j < evenColumns; j++)
+                    dst[2 * j] += even[j];
+                for (int j = 4 * full; j < oddColumns; j++)
+                    dst[2 * j + 1] += odd[j];
             }
         }
     }

@@ -10,6 +10,7 @@ namespace Engine.Kernels;
 internal sealed unsafe class GemmBuffers
 {
     private const nuint Alignment = 64;
+    private const int Slack = 16;
 
     [ThreadStatic]
     private static GemmBuffers? _current;
@@ -38,8 +39,11 @@ internal sealed unsafe class GemmBuffers
     /// <summary>The edge tile, MR × NR floats.</summary>
     public float* Tile { get; }
 
-    /// <summary>Returns the packed-a buffer with room for at least <paramref name="floats"/> floats.</summary>
-    public float* A(nint floats) => Ensure(ref _a, ref _aCapacity, floats);
+    /// <summary>
+    /// Returns the packed-a buffer with room for at least <paramref name="floats"/> floats, plus a few floats of slack
+    /// that packing may scribble on (GemmPacking's 6-row transposes store whole vectors).
+    /// </summary>
+    public float* A(nint floats) => Ensure(ref _a, ref _aCapacity, floats + Slack);
 
     /// <summary>Returns the packed-b buffer with room for at least <paramref name="floats"/> floats.</summary>
     public float* B(nint floats) => Ensure(ref _b, ref _bCapacity, floats);

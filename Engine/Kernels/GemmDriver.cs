@@ -19,6 +19,12 @@ internal enum GemmKernelKind
     /// <summary><see cref="GemmMicroKernel256"/>.</summary>
     Avx256,
 
+    /// <summary><see cref="GemmMicroKernel128"/> (16 vector registers: x86 without AVX2).</summary>
+    Vector128,
+
+    /// <summary><see cref="GemmMicroKernelArm64"/> (32 vector registers: ARM64).</summary>
+    Arm64,
+
     /// <summary><see cref="GemmMicroKernelScalar"/>.</summary>
     Scalar,
 }
@@ -55,31 +61,45 @@ internal unsafe struct GemmProblem
 /// </remarks>
 internal static unsafe class GemmDriver
 {
-    public const int KC = 384;
-    public const int MC = 192;
     public const int NC = 4096;
 
     // Below this many multiply-adds a call runs on the calling thread: waking a worker costs more than it saves.
     public const long ParallelThreshold = 1L << 19;
 
-    public static GemmKernelKind Resolve(GemmKernelKind kind) => kind switch
+    /// <summary>The kernel <see cref="GemmKernelKind.Best"/> stands for on the active <see cref="SimdPath"/>.</summary>
+    public static GemmKernelKind Resolve(GemmKernelKind kind) => kind != GemmKernelKind.Best ? kind : Simd.Active switch
     {
-        GemmKernelKind.Best when GemmMicroKernel512.IsSupported => GemmKernelKind.Avx512,
-        GemmKernelKind.Best when GemmMicroKernel256.IsSupported => GemmKernelKind.Avx256,
-        GemmKernelKind.Best => GemmKernelKind.Scalar,
-        _ => kind,
+        SimdPath.Avx512 => GemmKernelKind.Avx512,
+        SimdPath.Avx2 => GemmKernelKind.Avx256,
+        SimdPath.Vector128 when GemmMicroKernelArm64.IsSupported => GemmKernelKind.Arm64,
+        SimdPath.Vector128 => GemmKernelKind.Vector128,
+        _ => GemmKernelKind.Scalar,
     };
+
+    /// <summary>The register tile and k block of a resolved kernel (<see cref="GemmPackedB"/> packs to them).</summary>
+    public static (int MR, int NR, int KC) Tile(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Avx512 => Tile<GemmMicroKernel512>(),
+        GemmKernelKind.Avx256 => Tile<GemmMicroKernel256>(),
+        GemmKernelKind.Vector128 => Tile<GemmMicroKernel128>(),
+        GemmKernelKind.Arm64 => Tile<GemmMicroKernelArm64>(),
+        _ => Tile<GemmMicroKernelScalar>(),
+    };
+
+    private static (int MR, int NR, int KC) Tile<TKernel>() where TKernel : struct, IGemmMicroKernel =>
+        (TKernel.MR, TKernel.NR, TKernel.KC);
+
+    /// <summary>
+    /// The k blocks of a product: k split into ⌈k / KC⌉ blocks of equal length (784 → 3 × 262, not 384 + 384 + 16,
+    /// so no block is a sliver that wastes a pass over C); block kb has this many rows.
+    /// </summary>
+    public static int BlockLength(int k, int kBlocks, int kb) => k / kBlocks + (kb < k % kBlocks ? 1 : 0);
 
     /// <summary>Runs the whole problem, splitting it over up to <see cref="Parallelism.MaxThreads"/> threads.</summary>
     public static void Run(in GemmProblem problem, GemmKernelKind kind)
     {
         kind = Resolve(kind);
-        var (mr, nr) = kind switch
-        {
-            GemmKernelKind.Avx512 => (GemmMicroKernel512.MR, GemmMicroKernel512.NR),
-            GemmKernelKind.Avx256 => (GemmMicroKernel256.MR, GemmMicroKernel256.NR),
-            _ => (GemmMicroKernelScalar.MR, GemmMicroKernelScalar.NR),
-        };
+        var (mr, nr, _) = Tile(kind);
         // Split the longer side into whole panels, so every output element has exactly one owner.
         bool splitRows = problem.M > problem.N;
         int panels = splitRows ? (problem.M + mr - 1) / mr : (problem.N + nr - 1) / nr;
@@ -111,19 +131,44 @@ internal static unsafe class GemmDriver
             case GemmKernelKind.Avx256:
                 RunRegion<GemmMicroKernel256>(problem, i0, i1, j0, j1);
                 break;
+            case GemmKernelKind.Vector128:
+                RunRegion<GemmMicroKernel128>(problem, i0, i1, j0, j1);
+                break;
+            case GemmKernelKind.Arm64:
+                RunRegion<GemmMicroKernelArm64>(problem, i0, i1, j0, j1);
+                break;
             default:
                 RunRegion<GemmMicroKernelScalar>(problem, i0, i1, j0, j1);
                 break;
         }
     }
 
+    /// <summary>Calls the kernel <paramref name="calls"/> times on the same panels (the bench's kernel-only rate).</summary>
+    public static void RunMicroKernel(GemmKernelKind kind, int calls, int kc, float* a, float* b, float* c, nint ldc)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Avx512: RunMicroKernel<GemmMicroKernel512>(calls, kc, a, b, c, ldc); break;
+            case GemmKernelKind.Avx256: RunMicroKernel<GemmMicroKernel256>(calls, kc, a, b, c, ldc); break;
+            case GemmKernelKind.Vector128: RunMicroKernel<GemmMicroKernel128>(calls, kc, a, b, c, ldc); break;
+            case GemmKernelKind.Arm64: RunMicroKernel<GemmMicroKernelArm64>(calls, kc, a, b, c, ldc); break;
+            default: RunMicroKernel<GemmMicroKernelScalar>(calls, kc, a, b, c, ldc); break;
+        }
+    }
+
+    private static void RunMicroKernel<TKernel>(int calls, int kc, float* a, float* b, float* c, nint ldc)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        for (int i = 0; i < calls; i++)
+            TKernel.Run(kc, a, b, c, ldc, add: false);
+    }
+
     private static void RunRegion<TKernel>(in GemmProblem p, int i0, int i1, int j0, int j1)
         where TKernel : struct, IGemmMicroKernel
     {
-        int mr = TKernel.MR, nr = TKernel.NR;
+        int mr = TKernel.MR, nr = TKernel.NR, mcBlock = TKernel.MC;
         var buffers = GemmBuffers.Current;
-        // Equal k blocks (784 → 3 × 262, not 384 + 384 + 16), so no block is a sliver that wastes a C pass.
-        int kBlocks = (p.K + KC - 1) / KC;
+        int kBlocks = (p.K + TKernel.KC - 1) / TKernel.KC;
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
@@ -131,14 +176,14 @@ internal static unsafe class GemmDriver
             int pc = 0;
             for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = p.K / kBlocks + (kb < p.K % kBlocks ? 1 : 0);
+                int kc = BlockLength(p.K, kBlocks, kb);
                 bool prepacked = p.PackedB != null;
                 float* packedB = prepacked ? p.PackedB + (nint)pc * p.PackedStride + (nint)jc * kc : buffers.B((nint)kc * ncPadded);
                 bool add = kb > 0 || p.Accumulate;
                 bool last = kb == kBlocks - 1;
-                for (int ic = i0; ic < i1; ic += MC)
+                for (int ic = i0; ic < i1; ic += mcBlock)
                 {
-                    int mc = Math.Min(MC, i1 - ic);
+                    int mc = Math.Min(mcBlock, i1 - ic);
                     int mcPadded = (mc + mr - 1) / mr * mr;
                     float* packedA = buffers.A((nint)kc * mcPadded);
                     GemmPacking.PackA(p.A, p.M, p.K, p.TransposeA, ic, mc, pc, kc, mr, packedA);

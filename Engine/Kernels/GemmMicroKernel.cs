@@ -3,7 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Engine.Kernels;
 
 // Legend: MR × NR = the register tile, kc = length of the k block, a = packed panel of op(a) (kc × MR, p-major),
-// b = packed panel of op(b) (kc × NR, p-major), c = the output tile with row stride ldc.
+// b = packed panel of op(b) (kc × NR, p-major), c = the output tile with row stride ldc. KC and MC are the cache
+// blocks of k and m the driver uses with this kernel (GemmDriver): a constant of the kernel, never of the machine,
+// because the k blocks fix the summation order.
 
 /// <summary>
 /// A register-tiled micro-kernel: <c>c (MR, NR) = Σ_p a[p] ⊗ b[p]</c> (or <c>+=</c> when <c>add</c>), summing
@@ -18,6 +20,12 @@ internal unsafe interface IGemmMicroKernel
 
     /// <summary>Columns of the register tile.</summary>
     static abstract int NR { get; }
+
+    /// <summary>Length of the driver's k blocks (at most; k is split into equal blocks).</summary>
+    static abstract int KC { get; }
+
+    /// <summary>Rows of op(a) packed per block (a multiple of MR).</summary>
+    static abstract int MC { get; }
 
     /// <summary>Whether the hardware runs this kernel natively.</summary>
     static abstract bool IsSupported { get; }
@@ -35,6 +43,11 @@ internal readonly unsafe struct GemmMicroKernelScalar : IGemmMicroKernel
     public static int MR => 4;
 
     public static int NR => 4;
+
+    // The blocking the kernels shared before each got its own (the scalar path is not tuned).
+    public static int KC => 384;
+
+    public static int MC => 192;
 
     public static bool IsSupported => true;
 

@@ -25,23 +25,18 @@ internal sealed unsafe class GemmPackedB : IDisposable
         Kind = GemmDriver.Resolve(kind);
         K = k;
         N = n;
-        Nr = Kind switch
-        {
-            GemmKernelKind.Avx512 => GemmMicroKernel512.NR,
-            GemmKernelKind.Avx256 => GemmMicroKernel256.NR,
-            _ => GemmMicroKernelScalar.NR,
-        };
+        (_, Nr, int kcMax) = GemmDriver.Tile(Kind);
         NPadded = (n + Nr - 1) / Nr * Nr;
         _data = (float*)NativeMemory.AlignedAlloc((nuint)Math.Max(1L, (long)k * NPadded) * sizeof(float), Alignment);
         if (k == 0)
             return;
         fixed (float* pb = b)
         {
-            int kBlocks = (k + GemmDriver.KC - 1) / GemmDriver.KC;
+            int kBlocks = (k + kcMax - 1) / kcMax;
             int pc = 0;
             for (int kb = 0; kb < kBlocks; kb++)
             {
-                int kc = k / kBlocks + (kb < k % kBlocks ? 1 : 0);
+                int kc = GemmDriver.BlockLength(k, kBlocks, kb);
                 float* block = _data + (nint)pc * NPadded;
                 for (int j = 0; j < n; j += Nr)
                     GemmPacking.PackBPanel(pb, k, n, transposeB, j, Math.Min(Nr, n - j), pc, kc, Nr, block + (nint)j * kc);

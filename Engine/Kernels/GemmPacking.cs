@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
 
@@ -54,11 +53,12 @@ internal static unsafe class GemmPacking
 
     // dst[p * W + r] = src[p * ld + r] for one panel: each panel row is a contiguous run of the source. Writes
     // stay sequential; scattering one source row over all panels instead would hit one L1 set whenever the
-    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels).
+    // panel size is a multiple of 4 KiB (kc = 128 with 8-row panels). Full panels copy each row with the widest
+    // vectors the path allows (panel widths are 6, 8, 12, 16 or 32); partial panels go element by element.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackCopyPanel(float* src, nint ld, int kc, int w, int width, float* dst)
     {
-        if (w == width && width == 32 && Vector512.IsHardwareAccelerated)
+        if (w == width && width == 32 && Simd.Allows(SimdPath.Avx512))
         {
             for (nint p = 0; p < kc; p++, src += ld, dst += 32)
             {
@@ -67,10 +67,34 @@ internal static unsafe class GemmPacking
             }
             return;
         }
-        if (w == width && width == 8 && Vector256.IsHardwareAccelerated)
+        if (w == width && width == 16 && Simd.Allows(SimdPath.Avx2))
         {
-            for (nint p = 0; p < kc; p++, src += ld, dst += 8)
-                Vector256.Load(src).StoreAligned(dst);
+            for (nint p = 0; p < kc; p++, src += ld, dst += 16)
+            {
+                Vector256.Store(Vector256.Load(src), dst);
+                Vector256.Store(Vector256.Load(src + 8), dst + 8);
+            }
+            return;
+        }
+        if (w == width && width % 8 == 0 && Simd.Allows(SimdPath.Avx2))
+        {
+            for (nint p = 0; p < kc; p++, src += ld, dst += width)
+            {
+                for (nint j = 0; j < width; j += 8)
+                    Vector256.Store(Vector256.Load(src + j), dst + j);
+            }
+            return;
+        }
+        if (w == width && width >= 4 && Simd.Allows(SimdPath.Vector128))
+        {
+            // Rows of 6 end with a vector that overlaps the previous one (columns 2..5): same values, written twice.
+            nint last = width - 4;
+            for (nint p = 0; p < kc; p++, src += ld, dst += width)
+            {
+                for (nint j = 0; j < last; j += 4)
+                    Vector128.Store(Vector128.Load(src + j), dst + j);
+                Vector128.Store(Vector128.Load(src + last), dst + last);
+            }
             return;
         }
         for (nint p = 0; p < kc; p++, src += ld, dst += width)
@@ -83,27 +107,43 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Full 8 × 8 blocks go through a
-    // register transpose; the ragged edges are copied one element at a time.
+    // dst[p * W + r] = src[r * ld + p]: each source row becomes a panel column. Blocks of 8 rows (AVX2, AVX-512) or
+    // 4 rows (Vector128) × as many columns go through a register transpose; when w is not a multiple of the block,
+    // the last block overlaps the one before it (rows 2..5 of a 6-row panel), which writes the same values twice.
+    // Rows of narrower panels and the last kc mod block columns are copied one element at a time.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTranspose(float* src, nint ld, int kc, int w, int width, float* dst)
     {
-        int r0 = 0;
-        if (Avx.IsSupported)
+        if (w == 6 && width == 6 && Simd.Allows(SimdPath.Avx2))
         {
-            for (; r0 + 8 <= w; r0 += 8)
+            PackTranspose6(src, ld, kc, dst);
+            return;
+        }
+        int block = w >= 8 && Simd.Allows(SimdPath.Avx2) ? 8
+            : w >= 4 && Simd.Allows(SimdPath.Vector128) && RegisterTranspose.Has4x4 ? 4 : 0;
+        int done = 0;
+        if (block > 0)
+        {
+            int p0 = 0;
+            for (; p0 + block <= kc; p0 += block)
             {
-                int p0 = 0;
-                for (; p0 + 8 <= kc; p0 += 8)
-                    Transpose8x8(src + r0 * ld + p0, ld, dst + (nint)p0 * width + r0, width);
-                for (; p0 < kc; p0++)
+                for (int r0 = 0; r0 < w; r0 += block)
                 {
-                    for (int r = r0; r < r0 + 8; r++)
-                        dst[(nint)p0 * width + r] = src[r * ld + p0];
+                    int r = Math.Min(r0, w - block);
+                    if (block == 8)
+                        RegisterTranspose.Transpose8x8(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
+                    else
+                        RegisterTranspose.Transpose4x4(src + r * ld + p0, ld, dst + (nint)p0 * width + r, width);
                 }
             }
+            for (; p0 < kc; p0++)
+            {
+                for (int r = 0; r < w; r++)
+                    dst[(nint)p0 * width + r] = src[r * ld + p0];
+            }
+            done = w;
         }
-        for (int r = r0; r < w; r++)
+        for (int r = done; r < w; r++)
         {
             float* row = src + r * ld;
             for (nint p = 0; p < kc; p++)
@@ -116,42 +156,19 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // Transposes the 8 × 8 block at src (row stride ld) into dst (row stride dstStride), the classic
-    // unpack / shuffle / permute sequence: 24 shuffles for 64 elements.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, nint ld, float* dst, nint dstStride)
+    // A full 6-row panel (the AVX2 kernel's op(a)) through 6 × 8 register transposes; each block's last store spills
+    // 2 floats onto the next block (written next), the panel's last onto the next panel (packed after this one) or
+    // into the slack GemmBuffers keeps after the packed block. The last kc mod 8 columns go element by element.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackTranspose6(float* src, nint ld, int kc, float* dst)
     {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + ld);
-        var r2 = Avx.LoadVector256(src + 2 * ld);
-        var r3 = Avx.LoadVector256(src + 3 * ld);
-        var r4 = Avx.LoadVector256(src + 4 * ld);
-        var r5 = Avx.LoadVector256(src + 5 * ld);
-        var r6 = Avx.LoadVector256(src + 6 * ld);
-        var r7 = Avx.LoadVector256(src + 7 * ld);
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+        int p0 = 0;
+        for (; p0 + 8 <= kc; p0 += 8)
+            RegisterTranspose.Transpose6x8Packed(src + p0, ld, dst + (nint)p0 * 6);
+        for (; p0 < kc; p0++)
+        {
+            for (int r = 0; r < 6; r++)
+                dst[(nint)p0 * 6 + r] = src[r * ld + p0];
+        }
     }
 }

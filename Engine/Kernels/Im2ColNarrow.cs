@@ -25,7 +25,7 @@ internal static class Im2ColNarrow
 
     /// <summary>Whether the fast path applies to this shape on this machine.</summary>
     public static bool Applies(in Conv2DShape s) =>
-        Enabled && Avx512F.IsSupported && s.OW <= 16 && s.KW - 1 + s.StrideW * (s.OW - 1) < RowWidth &&
+        Enabled && Simd.Allows(SimdPath.Avx512) && s.OW <= 16 && s.KW - 1 + s.StrideW * (s.OW - 1) < RowWidth &&
         (s.H + 2 * s.PadH) * RowWidth <= MaxPlaneFloats;
 
     /// <summary>image (C, H, W) -> columns block (C·KH·KW rows of OH·OW at <c>dst + row·rowStride</c>).</summary>

@@ -1,82 +1,36 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Kernels;
 
-// Legend: the tile is 8 rows × 32 columns; t runs over the reduction (count terms).
-// c[r, 0..32) [+]= Σ_t a(r, t) · b[t, 0..32), where a(r, t) = rows[r][offsets[t]].
+// Legend: the tile is MR rows × NR columns; t runs over the reduction (count terms).
+// c[r, 0..NR) [+]= Σ_t a(r, t) · b[t, 0..NR), where a(r, t) = rows[r][offsets[t]].
 //
-// This is the GEMM micro-kernel of GemmMicroKernel512 with one change: the broadcast operand a is not read from a
-// packed panel but straight from the source tensor, at the address "row base + column offset". A convolution's
-// im2col matrix has exactly that form (pixel base + tap offset, over a zero-padded image), so a convolution can run
-// as a GEMM without ever writing the im2col matrix ("implicit GEMM"). Broadcasts do not need contiguous data, so
-// reading a from anywhere costs the same as reading it from a packed panel; only b (the weights or the gradient)
-// is packed, 32 floats per step, 64-byte aligned.
+// This is a GEMM micro-kernel (GemmMicroKernel*) with one change: the broadcast operand a is not read from a packed
+// panel but straight from the source tensor, at the address "row base + column offset". A convolution's im2col
+// matrix has exactly that form (pixel base + tap offset, over a zero-padded image), so a convolution can run as a
+// GEMM without ever writing the im2col matrix ("implicit GEMM", ConvImplicit). Broadcasts do not need contiguous
+// data, so reading a from anywhere costs the same as reading it from a packed panel; only b (the weights or the
+// gradient) is packed, NR floats per step, 64-byte aligned. One kernel per SIMD path:
+//   ImplicitGemmKernel512  8 × 32 (AVX-512, 16 of 32 zmm registers)
+//   ImplicitGemmKernel256  6 × 16 (AVX2, 12 of 16 ymm registers, as the GEMM's)
+//   ImplicitGemmKernel128  6 × 8 (Vector128: x86 without AVX2 and ARM64; 8-wide panels fit the power-of-two channel
+//                          counts of conv layers, which the GEMM's 12-wide ARM64 tile would not)
 
-/// <summary>The AVX-512 8 × 32 implicit-GEMM micro-kernel behind <see cref="ConvImplicit"/>.</summary>
-internal static unsafe class ImplicitGemmKernel
+/// <summary>An implicit-GEMM micro-kernel (see the file comment); a struct with static members, like the GEMM's.</summary>
+internal unsafe interface IImplicitGemmKernel
 {
     /// <summary>Rows of the tile.</summary>
-    public const int MR = 8;
+    static abstract int MR { get; }
 
-    /// <summary>Columns of the tile (two Vector512).</summary>
-    public const int NR = 32;
+    /// <summary>Columns of the tile (the width of a packed panel).</summary>
+    static abstract int NR { get; }
 
-    /// <summary>Whether this machine runs the kernel (AVX-512F).</summary>
-    public static bool IsSupported => Avx512F.IsSupported;
+    /// <summary>The path the kernel needs.</summary>
+    static abstract SimdPath Path { get; }
 
     /// <summary>
-    /// <c>c (8 × 32, row stride ldc) [+]= Σ_{t &lt; count} rows[r][offsets[t]] · b[32·t .. 32·t + 32)</c>, summing t in
-    /// increasing order with one fused multiply-add per term.
+    /// <c>c (MR × NR, row stride ldc) [+]= Σ_{t &lt; count} rows[r][offsets[t]] · b[NR·t .. NR·t + NR)</c>, summing t in
+    /// increasing order with one multiply-add per term.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(nint count, float** rows, int* offsets, float* b, float* c, nint ldc, bool add)
-    {
-        float* r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3];
-        float* r4 = rows[4], r5 = rows[5], r6 = rows[6], r7 = rows[7];
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (nint t = 0; t < count; t++)
-        {
-            nint o = offsets[t];
-            var b0 = Vector512.LoadAligned(b);
-            var b1 = Vector512.LoadAligned(b + 16);
-            var ai = Vector512.Create(r0[o]);
-            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
-            ai = Vector512.Create(r1[o]);
-            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
-            ai = Vector512.Create(r2[o]);
-            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
-            ai = Vector512.Create(r3[o]);
-            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
-            ai = Vector512.Create(r4[o]);
-            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
-            ai = Vector512.Create(r5[o]);
-            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
-            ai = Vector512.Create(r6[o]);
-            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
-            ai = Vector512.Create(r7[o]);
-            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
-            b += 32;
-        }
-        GemmMicroKernel512.Store(c, add, c00, c01);
-        GemmMicroKernel512.Store(c + ldc, add, c10, c11);
-        GemmMicroKernel512.Store(c + 2 * ldc, add, c20, c21);
-        GemmMicroKernel512.Store(c + 3 * ldc, add, c30, c31);
-        GemmMicroKernel512.Store(c + 4 * ldc, add, c40, c41);
-        GemmMicroKernel512.Store(c + 5 * ldc, add, c50, c51);
-        GemmMicroKernel512.Store(c + 6 * ldc, add, c60, c61);
-        GemmMicroKernel512.Store(c + 7 * ldc, add, c70, c71);
-    }
+    static abstract void Run(nint count, float** rows, int* offsets, float* b, float* c, nint ldc, bool add);
 }

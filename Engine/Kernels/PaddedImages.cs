@@ -38,17 +38,25 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
             FillImage(source + (nint)image * channels * height * width, destination + (nint)image * ImageLength);
     }
 
-    // Narrow planes (at most 16 floats wide, the conv-autoencoder layers) are written row by row from registers:
-    // one masked load of the image row, one permute that shifts it right by `left` lanes (the lanes outside the
-    // image stay zero) and one masked store of the whole padded row, so nothing is cleared first. Wider planes
-    // are cleared and then the image rows are copied into their interiors.
+    // Narrow planes (at most 16 floats wide, the conv-autoencoder layers) are written row by row from registers,
+    // so nothing is cleared first: AVX-512 loads the image row with a mask, shifts it right by `left` lanes with one
+    // permute and stores the whole padded row with a mask; AVX2 loads each 8-lane half of the padded row straight from
+    // `left` floats before the image row (masked-off lanes read nothing and become zero) and stores it whole, letting
+    // it spill into the rows after it, which are written next (masked only where a spill would leave the image).
+    // Wider planes, and the Vector128 path (ARM64 has no masked loads), clear the planes and copy the image rows into
+    // their interiors.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillImage(float* source, float* destination)
     {
         int copied = Math.Clamp(paddedWidth - left, 0, width);
-        if (Avx512F.IsSupported && paddedWidth <= Vector512<float>.Count)
+        if (Simd.Allows(SimdPath.Avx512) && paddedWidth <= Vector512<float>.Count)
         {
             FillNarrow(source, destination, copied);
+            return;
+        }
+        if (Simd.Allows(SimdPath.Avx2) && paddedWidth <= 2 * Vector256<float>.Count)
+        {
+            FillNarrow256(source, destination, copied);
             return;
         }
         new Span<float>(destination, ImageLength).Clear();
@@ -63,6 +71,56 @@ internal readonly unsafe struct PaddedImages(int channels, int height, int width
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillNarrow256(float* source, float* destination, int copied)
+    {
+        var lanes = Vector256<int>.Indices;
+        // Lane i of half h is padded column x = 8h + i: image column x − left when left ≤ x < left + copied.
+        var loadLow = InRange(lanes, left, left + copied);
+        var loadHigh = InRange(lanes + Vector256.Create(8), left, left + copied);
+        var storeLow = Vector256.LessThan(lanes, Vector256.Create(paddedWidth)).AsSingle();
+        var storeHigh = Vector256.LessThan(lanes + Vector256.Create(8), Vector256.Create(paddedWidth)).AsSingle();
+        bool twoHalves = paddedWidth > Vector256<float>.Count;
+        int imageLength = ImageLength;
+        for (int c = 0; c < channels; c++)
+        {
+            float* from = source + (nint)c * height * width;
+            for (int row = 0; row < paddedHeight; row++)
+            {
+                int offset = c * PlaneLength + row * paddedWidth, sourceRow = row - top;
+                var low = Vector256<float>.Zero;
+                var high = Vector256<float>.Zero;
+                if ((uint)sourceRow < (uint)height && copied > 0)
+                {
+                    float* start = from + (nint)sourceRow * width - left;
+                    Sse.Prefetch0(start + PrefetchDistance);
+                    low = Avx.MaskLoad(start, loadLow);
+                    if (twoHalves)
+                        high = Avx.MaskLoad(start + 8, loadHigh);
+                }
+                float* to = destination + offset;
+                Store(to, low, storeLow, offset + 8 <= imageLength);
+                if (twoHalves)
+                    Store(to + 8, high, storeHigh, offset + 16 <= imageLength);
+            }
+        }
+    }
+
+    // A whole 8-float store when it stays inside the image (the lanes past the row land on rows written later),
+    // else only the row's own lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* to, Vector256<float> value, Vector256<float> mask, bool whole)
+    {
+        if (whole)
+            value.Store(to);
+        else
+            Avx.MaskStore(to, mask, value);
+    }
+
+    private static Vector256<float> InRange(Vector256<int> x, int start, int end) =>
+        (Vector256.GreaterThanOrEqual(x, Vector256.Create(start)) & Vector256.LessThan(x, Vector256.Create(end)))
+        .AsSingle();
 
     // How far ahead (in floats) FillNarrow asks for source rows.
     private const int PrefetchDistance = 1024;

@@ -2,12 +2,17 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using Engine.Kernels;
+
 namespace Engine.Text;
 
 /// <summary>
 /// The two vector operations of the skip-gram inner loop, on rows of D floats (D = 100 typically). They are called
-/// about 30 times per trained word, so they are written out with Vector512 / Vector256 and a scalar tail rather
-/// than through general-purpose helpers whose per-call overhead is comparable to the work at this size.
+/// about 30 times per trained word, so they are written out per SIMD path (Vector512, Vector256, Vector128) with a
+/// scalar tail rather than through general-purpose helpers whose per-call overhead is comparable to the work at this
+/// size. The 128-bit path and the scalar tail multiply and add with <c>MultiplyAddEstimate</c>: fused where the
+/// hardware has a fused multiply-add (ARM64, x86 with FMA), separate where it would be emulated in software (x86
+/// without FMA, no SIMD at all).
 /// </summary>
 internal static class Word2VecKernels
 {
@@ -19,7 +24,7 @@ internal static class Word2VecKernels
         ref float yr = ref MemoryMarshal.GetReference(y);
         int i = 0;
         float sum = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        if (Simd.Allows(SimdPath.Avx512) && n >= Vector512<float>.Count)
         {
             var acc = Vector512<float>.Zero;
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -27,7 +32,7 @@ internal static class Word2VecKernels
                     Vector512.LoadUnsafe(ref yr, (nuint)i), acc);
             sum = Vector512.Sum(acc);
         }
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        else if (Simd.Allows(SimdPath.Avx2) && n >= Vector256<float>.Count)
         {
             var acc = Vector256<float>.Zero;
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
@@ -35,8 +40,16 @@ internal static class Word2VecKernels
                     Vector256.LoadUnsafe(ref yr, (nuint)i), acc);
             sum = Vector256.Sum(acc);
         }
+        else if (Simd.Allows(SimdPath.Vector128) && n >= Vector128<float>.Count)
+        {
+            var acc = Vector128<float>.Zero;
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+                acc = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref xr, (nuint)i),
+                    Vector128.LoadUnsafe(ref yr, (nuint)i), acc);
+            sum = Vector128.Sum(acc);
+        }
         for (; i < n; i++)
-            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i), sum);
+            sum = float.MultiplyAddEstimate(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i), sum);
         return sum;
     }
 
@@ -61,7 +74,7 @@ internal static class Word2VecKernels
         ref float outr = ref MemoryMarshal.GetReference(output);
         ref float gr = ref MemoryMarshal.GetReference(gradInput);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Simd.Allows(SimdPath.Avx512))
         {
             var gv = Vector512.Create(g);
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
@@ -72,7 +85,7 @@ internal static class Word2VecKernels
                     .StoreUnsafe(ref outr, (nuint)i);
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Simd.Allows(SimdPath.Avx2))
         {
             var gv = Vector256.Create(g);
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
@@ -83,11 +96,22 @@ internal static class Word2VecKernels
                     .StoreUnsafe(ref outr, (nuint)i);
             }
         }
+        else if (Simd.Allows(SimdPath.Vector128))
+        {
+            var gv = Vector128.Create(g);
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                var o = Vector128.LoadUnsafe(ref outr, (nuint)i);
+                Vector128.MultiplyAddEstimate(gv, o, Vector128.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref gr, (nuint)i);
+                Vector128.MultiplyAddEstimate(gv, Vector128.LoadUnsafe(ref inr, (nuint)i), o)
+                    .StoreUnsafe(ref outr, (nuint)i);
+            }
+        }
         for (; i < n; i++)
         {
             float o = Unsafe.Add(ref outr, i);
-            Unsafe.Add(ref gr, i) = MathF.FusedMultiplyAdd(g, o, Unsafe.Add(ref gr, i));
-            Unsafe.Add(ref outr, i) = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref inr, i), o);
+            Unsafe.Add(ref gr, i) = float.MultiplyAddEstimate(g, o, Unsafe.Add(ref gr, i));
+            Unsafe.Add(ref outr, i) = float.MultiplyAddEstimate(g, Unsafe.Add(ref inr, i), o);
         }
     }
 
