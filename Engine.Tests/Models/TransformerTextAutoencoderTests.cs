@@ -1,6 +1,7 @@
 using Engine.Autodiff;
 using Engine.IO;
 using Engine.Models;
+using Engine.Optim;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
@@ -50,11 +51,12 @@ public sealed class TransformerTextAutoencoderTests
             ModelSize = 32, Heads = 4, FeedForwardSize = 256, EncoderLayers = 2, DecoderLayers = 2, LatentSize = 32,
             Dropout = 0f, MaxLength = 8,
         }, new Random(Seeds.Default));
-        // Adam at 1e-3: at 3e-3 (the LSTM's rate) the loss oscillates and greedy copies stall near 80% (measured).
-        var reports = TextTrainer.Fit(model, sentences, new TextTrainerOptions
+        // Adam at 5e-4 for 80 epochs: at 1e-3 for 60 the loss oscillates and greedy copies end between 93% and 100%
+        // depending on the seed; at 5e-4 four seeds end at 96.7% to 99.7% (measured).
+        var reports = new TextTrainer(new TrainerOptions
         {
-            Epochs = 60, BatchSize = 16, LearningRate = 1e-3f, Seed = Seeds.Default,
-        });
+            Epochs = 80, BatchSize = 16, ClipGradientNorm = 5f, Seed = Seeds.Default,
+        }).Fit(model, new Adam(model.Parameters(), 5e-4f), sentences).Epochs;
 
         double accuracy = ReconstructionMetrics.TokenAccuracy(sentences, model.Reconstruct(sentences));
         Assert.True(accuracy >= 0.95, $"token accuracy {accuracy:P1}; losses {string.Join(", ", reports.Select(r => r.TrainLoss.ToString("F3")))}");
@@ -103,7 +105,7 @@ public sealed class TransformerTextAutoencoderTests
         var random = new Random(5);
         var sentences = ToyText.Sentences(random, 30, 0, 7);
         var model = Tiny(3, dropout: 0.1f);
-        TextTrainer.Fit(model, sentences, new TextTrainerOptions { Epochs = 2, BatchSize = 8, Seed = 5 });
+        TextTraining.Fit(model, sentences, new TrainerOptions { Epochs = 2, BatchSize = 8, Seed = 5 });
         string dir = Directory.CreateTempSubdirectory("transformer-ae-").FullName;
         try
         {
@@ -198,9 +200,9 @@ public sealed class TransformerTextAutoencoderTests
         var sentences = ToyText.Sentences(new Random(7), 24, 1, 6);
         var a = Tiny(9, dropout: 0.3f);
         var b = Tiny(9, dropout: 0.3f);
-        var options = new TextTrainerOptions { Epochs = 2, BatchSize = 8, Seed = 3 };
-        TextTrainer.Fit(a, sentences, options);
-        TextTrainer.Fit(b, sentences, options);
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 8, Seed = 3 };
+        TextTraining.Fit(a, sentences, options);
+        TextTraining.Fit(b, sentences, options);
         foreach (var (pa, pb) in a.Parameters().Zip(b.Parameters()))
             TensorAssert.BitwiseEqual(pa.ReadOnlySpan, pb.ReadOnlySpan, pa.Name ?? "parameter");
 

@@ -1,5 +1,6 @@
 using Engine.Autodiff;
 using Engine.Models;
+using Engine.Optim;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
@@ -42,10 +43,10 @@ public sealed class TextAutoencoderTests
         {
             EmbeddingSize = 16, HiddenSize = 32, LatentSize = 32, Layers = 1, Bidirectional = true, MaxLength = 8,
         }, new Random(Seeds.Default));
-        var reports = TextTrainer.Fit(model, sentences, new TextTrainerOptions
+        var reports = new TextTrainer(new TrainerOptions
         {
-            Epochs = 40, BatchSize = 32, LearningRate = 2e-2f, Seed = Seeds.Default,
-        });
+            Epochs = 60, BatchSize = 32, ClipGradientNorm = 5f, Seed = Seeds.Default,
+        }).Fit(model, new Adam(model.Parameters(), 1e-2f), sentences).Epochs;
 
         var reconstructed = model.Reconstruct(sentences);
         double accuracy = ReconstructionMetrics.TokenAccuracy(sentences, reconstructed);
@@ -57,11 +58,11 @@ public sealed class TextAutoencoderTests
     public void Train_SameSeed_GivesBitwiseIdenticalWeights()
     {
         var sentences = RandomSentences(40, 0, 6, 3);
-        var options = new TextTrainerOptions { Epochs = 2, BatchSize = 8, Seed = 5 };
+        var options = new TrainerOptions { Epochs = 2, BatchSize = 8, Seed = 5 };
         var a = Tiny(1, wordDropout: 0.3f);
         var b = Tiny(1, wordDropout: 0.3f);
-        TextTrainer.Fit(a, sentences, options);
-        TextTrainer.Fit(b, sentences, options);
+        TextTraining.Fit(a, sentences, options);
+        TextTraining.Fit(b, sentences, options);
         foreach (var (pa, pb) in a.Parameters().Zip(b.Parameters()))
             TensorAssert.BitwiseEqual(pa.ReadOnlySpan, pb.ReadOnlySpan, pa.Name ?? "parameter");
     }
@@ -128,7 +129,7 @@ public sealed class TextAutoencoderTests
     {
         var sentences = RandomSentences(20, 0, 7, 17);
         var model = Tiny(19, wordDropout: 0.25f);
-        TextTrainer.Fit(model, sentences, new TextTrainerOptions { Epochs = 1, BatchSize = 8 });
+        TextTraining.Fit(model, sentences, new TrainerOptions { Epochs = 1, BatchSize = 8 });
         string dir = Path.Combine(Path.GetTempPath(), $"textae-{Guid.NewGuid():N}");
         try
         {

@@ -144,7 +144,8 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, header);
     }
 
-    private static CheckpointInfo Describe(SafeTensorFile file, string path)
+    /// <summary>The validated header facts of a read checkpoint file.</summary>
+    internal static CheckpointInfo Describe(SafeTensorFile file, string path)
     {
         var meta = file.Metadata;
         if (!meta.TryGetValue("format", out string? format) || format != Format)

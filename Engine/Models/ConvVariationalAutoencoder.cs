@@ -38,7 +38,7 @@ public sealed record ConvVaeOptions(
 /// logits (Bernoulli) or means (Gaussian). Objective and API are those of <see cref="VariationalAutoencoder"/>;
 /// inputs and outputs are flat rows (N, C·S·S).
 /// </summary>
-public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalModel
+public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalModel, IScheduledLoss
 {
     private readonly Linear _mu, _logVar;
 
@@ -79,8 +79,12 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     /// <inheritdoc/>
     public Likelihood Likelihood => Options.Likelihood;
 
-    /// <summary>Training steps taken so far (drives KL annealing).</summary>
-    public long TrainingStep { get; set; }
+    /// <summary>
+    /// The optimizer steps taken so far, which place the KL weight on <see cref="KlAnnealing"/>'s schedule. The
+    /// training loop sets it before every batch (see <see cref="IScheduledLoss"/>); <see cref="Loss"/> only reads it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public long TrainingStep { get; set => field = Require.AtLeast(value, 0L, $"{GetType().Name}.TrainingStep"); }
 
     /// <inheritdoc/>
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
@@ -121,7 +125,6 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
         ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(rows);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
-        if (IsTraining && GradMode.IsEnabled) TrainingStep++;
         return NegativeElbo.Loss(mu, logVar, DecodeRaw, rows, Options.Likelihood, weight, Options.FreeBits, random);
     }
 }

@@ -49,7 +49,7 @@ public sealed record VaeOptions(
 /// caller's generator) is decoded into the parameters of p(x | z). Training minimises the negative ELBO,
 /// −E_q[log p(x | z)] + β·KL(q(z | x) ‖ N(0, I)), in nats per example.
 /// </summary>
-public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
+public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel, IScheduledLoss
 {
     private readonly Linear _mu, _logVar;
 
@@ -95,8 +95,12 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     /// <inheritdoc/>
     public Likelihood Likelihood => Options.Likelihood;
 
-    /// <summary>Training steps taken so far (drives KL annealing).</summary>
-    public long TrainingStep { get; set; }
+    /// <summary>
+    /// The optimizer steps taken so far, which place the KL weight on <see cref="KlAnnealing"/>'s schedule. The
+    /// training loop sets it before every batch (see <see cref="IScheduledLoss"/>); <see cref="Loss"/> only reads it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public long TrainingStep { get; set => field = Require.AtLeast(value, 0L, $"{GetType().Name}.TrainingStep"); }
 
     /// <summary>The posterior's mean and log-variance for a batch.</summary>
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
@@ -134,7 +138,6 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
         ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(input);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
-        if (IsTraining && GradMode.IsEnabled) TrainingStep++;
         return NegativeElbo.Loss(mu, logVar, DecodeRaw, input, Options.Likelihood, weight, Options.FreeBits, random);
     }
 }
