@@ -95,15 +95,24 @@ public static class Checkpoint
         foreach (var (name, tensor) in state)
         {
             if (file.TryGet(name, out var stored) && !stored.Shape.SequenceEqual(tensor.Shape.ToArray()))
-                misShaped.Add($"{name} is ({string.Join(", ", stored.Shape)}) in the file but ({string.Join(", ", tensor.Shape.ToArray())}) in the model");
+                misShaped.Add($"tensor '{name}' is ({string.Join(", ", stored.Shape)}) in the file but ({string.Join(", ", tensor.Shape.ToArray())}) in the model");
         }
         var problems = new List<string>();
-        if (missing.Count > 0) problems.Add($"missing tensors: {string.Join(", ", missing)}");
-        if (extra.Count > 0) problems.Add($"unexpected tensors: {string.Join(", ", extra)}");
+        if (missing.Count > 0) problems.Add($"missing tensors: {string.Join(", ", missing.Select(n => $"tensor '{n}'"))}");
+        if (extra.Count > 0) problems.Add($"unexpected tensors: {string.Join(", ", extra.Select(n => $"tensor '{n}'"))}");
         if (misShaped.Count > 0) problems.Add($"shape mismatches: {string.Join("; ", misShaped)}");
         if (problems.Count > 0)
             throw new InvalidDataException(
                 $"{source}: the tensors do not fit {module.GetType().Name}: {string.Join(". ", problems)}.");
+        foreach (var (name, _) in state)
+        {
+            var stored = file[name];
+            var values = stored.Floats is not null && stored.DType == SafeTensorDType.F32 ? stored.Floats : stored.ToFloatArray();
+            if (FirstNonFinite(values) is int at)
+                throw new InvalidDataException(
+                    $"{source}: tensor '{name}' holds {values[at]} at element {at}; weights must be finite (the file was " +
+                    "damaged, or saved from a model that had diverged).");
+        }
 
         foreach (var (name, tensor) in state)
         {
@@ -127,7 +136,12 @@ public static class Checkpoint
         {
             if (name.StartsWith(TrainingPrefix, StringComparison.Ordinal))
                 throw new ArgumentException($"Checkpoint.Save: the state name '{name}' uses the reserved prefix '{TrainingPrefix}'.");
-            tensors.Add(new SafeTensor(name, tensor.Shape.ToArray(), tensor.ToArray()));
+            var values = tensor.ToArray();
+            if (FirstNonFinite(values) is int at)
+                throw new ArgumentException(
+                    $"Checkpoint.Save: '{name}' holds {values[at]} at element {at}; a checkpoint holds finite weights only " +
+                    $"(nothing was written to {path}).", nameof(model));
+            tensors.Add(new SafeTensor(name, tensor.Shape.ToArray(), values));
         }
         tensors.AddRange(trainingTensors);
 
@@ -142,6 +156,14 @@ public static class Checkpoint
         };
         if (trainingJson is not null) header["training"] = trainingJson;
         SafeTensors.Write(path, tensors, header);
+    }
+
+    /// <summary>The index of the first NaN or infinite value, or null when all are finite.</summary>
+    private static int? FirstNonFinite(float[] values)
+    {
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(values))) return null;
+        int at = Array.FindIndex(values, v => !float.IsFinite(v));
+        return at < 0 ? null : at;
     }
 
     /// <summary>The validated header facts of a read checkpoint file.</summary>

@@ -28,6 +28,38 @@ public sealed record ConvVaeOptions(
     float FreeBits = 0f,
     ActivationKind Hidden = ActivationKind.Relu)
 {
+    /// <summary>Output channels of each stride-2 convolution (at least one layer, each at least 1).</summary>
+    public int[] Channels { get; init => field = Layers(value); } = Layers(Channels);
+
+    /// <summary>Dimensions of z (at least 1).</summary>
+    public int LatentSize { get; init => field = AtLeast(value, 1, "LatentSize"); } = AtLeast(LatentSize, 1, "LatentSize");
+
+    /// <summary>Side of the square input image (at least 2).</summary>
+    public int ImageSize { get; init => field = AtLeast(value, 2, "ImageSize"); } = AtLeast(ImageSize, 2, "ImageSize");
+
+    /// <summary>Channels of the input image (at least 1).</summary>
+    public int InputChannels { get; init => field = AtLeast(value, 1, "InputChannels"); } = AtLeast(InputChannels, 1, "InputChannels");
+
+    /// <summary>Bernoulli (BCE on logits) or Gaussian (MSE on means).</summary>
+    public Likelihood Likelihood { get; init => field = Defined(value, "Likelihood"); } = Defined(Likelihood, "Likelihood");
+
+    /// <summary>Weight of the KL term (finite, at least 0).</summary>
+    public float Beta { get; init => field = NonNegative(value, "Beta"); } = NonNegative(Beta, "Beta");
+
+    /// <summary>λ of free bits per latent dimension (finite, at least 0).</summary>
+    public float FreeBits { get; init => field = NonNegative(value, "FreeBits"); } = NonNegative(FreeBits, "FreeBits");
+
+    /// <summary>Activation of the hidden layers.</summary>
+    public ActivationKind Hidden { get; init => field = Defined(value, "Hidden"); } = Defined(Hidden, "Hidden");
+
+    private static int[] Layers(int[] value) => ConvStack.Channels(value, "ConvVaeOptions");
+
+    private static int AtLeast(int value, int minimum, string name) => Require.AtLeast(value, minimum, "ConvVaeOptions." + name);
+
+    private static T Defined<T>(T value, string name) where T : struct, Enum => Require.Defined(value, "ConvVaeOptions." + name);
+
+    private static float NonNegative(float value, string name) => Require.FiniteAtLeast(value, 0f, "ConvVaeOptions." + name);
+
     /// <summary>The reference conv trunk (32 and 64 channels, 28×28 → 7×7) with a 20-dimensional Bernoulli VAE.</summary>
     public static ConvVaeOptions Reference(int latent = 20) => new([32, 64], latent);
 }

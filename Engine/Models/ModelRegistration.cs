@@ -78,24 +78,44 @@ public abstract class ModelRegistration
             }
             catch (JsonException e)
             {
-                throw new InvalidDataException($"{source}: the {TypeName} config is not valid: {e.Message}", e);
+                throw new InvalidDataException(
+                    $"{source}: metadata 'config': the {TypeName} config is not valid at {e.Path ?? "$"}: {e.Message}", e);
             }
             catch (Exception e) when (e is ArgumentException or OverflowException)
             {
-                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
+                throw NoValidModel(source, e);
             }
             // Checked before building, so a crafted config cannot make us allocate more than the file holds.
             if (size != storedFloats)
                 throw new InvalidDataException(
-                    $"{source}: the {TypeName} config describes {size:N0} parameter values but the file holds {storedFloats:N0}.");
+                    $"{source}: metadata 'config': the {TypeName} config describes {size:N0} parameter values but the file holds {storedFloats:N0}.");
             try
             {
                 return build(config);
             }
             catch (ArgumentException e)
             {
-                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
+                throw NoValidModel(source, e);
             }
+        }
+
+        /// <summary>The rejection of a config that parsed but breaks a rule, naming the JSON field (snake_case) when the rule names one.</summary>
+        private InvalidDataException NoValidModel(string source, Exception e)
+        {
+            string field = e is ArgumentException { ParamName: { Length: > 0 } name } && name != "options"
+                ? $", field '{JsonNamingPolicy.SnakeCaseLower.ConvertName(name)}{Index(e.Message, name)}'"
+                : "";
+            return new InvalidDataException(
+                $"{source}: metadata 'config'{field}: the {TypeName} config describes no valid model: {e.Message}", e);
+        }
+
+        // "[3]" when the message names element 3 of the field ("VaeOptions.HiddenSizes[3] must be ..."), else "".
+        private static string Index(string message, string name)
+        {
+            int at = message.IndexOf(name + "[", StringComparison.Ordinal);
+            if (at < 0) return "";
+            int close = message.IndexOf(']', at);
+            return close < 0 ? "" : message[(at + name.Length)..(close + 1)];
         }
     }
 }

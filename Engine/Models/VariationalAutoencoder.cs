@@ -36,6 +36,33 @@ public sealed record VaeOptions(
     float FreeBits = 0f,
     ActivationKind Hidden = ActivationKind.Relu)
 {
+    /// <summary>Features per example (at least 1).</summary>
+    public int InputSize { get; init => field = Size(value, "InputSize"); } = Size(InputSize, "InputSize");
+
+    /// <summary>Encoder hidden widths, outermost first (each at least 1; empty for none).</summary>
+    public int[] HiddenSizes { get; init => field = Widths(value); } = Widths(HiddenSizes);
+
+    /// <summary>Dimensions of z (at least 1).</summary>
+    public int LatentSize { get; init => field = Size(value, "LatentSize"); } = Size(LatentSize, "LatentSize");
+
+    /// <summary>Bernoulli (BCE) or Gaussian (MSE).</summary>
+    public Likelihood Likelihood { get; init => field = Require.Defined(value, "VaeOptions.Likelihood"); } = Require.Defined(Likelihood, "VaeOptions.Likelihood");
+
+    /// <summary>Weight of the KL term (finite, at least 0).</summary>
+    public float Beta { get; init => field = NonNegative(value, "Beta"); } = NonNegative(Beta, "Beta");
+
+    /// <summary>λ of free bits in nats per latent dimension (finite, at least 0).</summary>
+    public float FreeBits { get; init => field = NonNegative(value, "FreeBits"); } = NonNegative(FreeBits, "FreeBits");
+
+    /// <summary>Activation of the hidden layers.</summary>
+    public ActivationKind Hidden { get; init => field = Require.Defined(value, "VaeOptions.Hidden"); } = Require.Defined(Hidden, "VaeOptions.Hidden");
+
+    private static int Size(int value, string name) => Require.AtLeast(value, 1, "VaeOptions." + name);
+
+    private static int[] Widths(int[] value) => Require.AllAtLeast(value, 1, "VaeOptions.HiddenSizes");
+
+    private static float NonNegative(float value, string name) => Require.FiniteAtLeast(value, 0f, "VaeOptions." + name);
+
     /// <summary>PyTorch's official VAE example: 784-400-20, Bernoulli likelihood.</summary>
     public static VaeOptions PyTorchExample() => new(784, [400], 20);
 
@@ -58,8 +85,6 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        if (options.HiddenSizes is null)
-            throw new ArgumentException("VariationalAutoencoder: options.HiddenSizes is null; use [] for no hidden layer.", nameof(options));
         Options = options;
         Encoder = RegisterModule("encoder", new Sequential());
         int width = options.InputSize;
