@@ -61,7 +61,7 @@ public static class Checkpoint
         var info = Describe(file, path);
         if (!ModelRegistry.TryGet(info.Model, out var registration))
             throw new InvalidDataException(
-                $"{path}: unknown model type '{info.Model}'; this build knows {string.Join(", ", ModelRegistry.TypeNames)}. " +
+                $"{path}: metadata 'model': unknown model type '{info.Model}'; this build knows {string.Join(", ", ModelRegistry.TypeNames)}. " +
                 "HINT: the file was written by a build with more model types; load it with that build.");
         long stored = file.Tensors.Where(t => !t.Name.StartsWith(TrainingPrefix, StringComparison.Ordinal))
             .Sum(t => (long)t.ElementCount);
@@ -171,33 +171,35 @@ public static class Checkpoint
     {
         var meta = file.Metadata;
         if (!meta.TryGetValue("format", out string? format) || format != Format)
-            throw new InvalidDataException(
-                $"{path}: not an engine checkpoint (the safetensors metadata has no \"format\": \"{Format}\"). " +
-                "HINT: for bare weights such as a PyTorch state_dict, build the model and call Checkpoint.LoadStateDict.");
+            throw new InvalidDataException(format == "engine-training-checkpoint"
+                ? $"{path}: metadata 'format': the training state of a {(meta.TryGetValue("model", out string? type) ? type : "model")}, " +
+                  "which only a trainer reads. HINT: resume it with TrainerOptions.ResumeFrom and a model built like the one trained."
+                : $"{path}: metadata 'format': not an engine checkpoint (the safetensors metadata has no \"format\": \"{Format}\"). " +
+                  "HINT: for bare weights such as a PyTorch state_dict, build the model and call Checkpoint.LoadStateDict.");
         if (!meta.TryGetValue("version", out string? versionText) ||
             !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
-            throw new InvalidDataException($"{path}: the checkpoint has no valid \"version\" (got '{versionText}').");
+            throw new InvalidDataException($"{path}: metadata 'version': the checkpoint has no valid \"version\" (got '{versionText}').");
         if (version != Version)
             throw new InvalidDataException(
-                $"{path}: checkpoint version {version}, but this build reads version {Version}. " +
+                $"{path}: metadata 'version': checkpoint version {version}, but this build reads version {Version}. " +
                 (version > Version
                     ? "HINT: it was written by a newer build; update, or re-save it with the build that wrote it."
                     : "HINT: it was written by an older build; re-save it with that build, or retrain."));
         if (!meta.TryGetValue("model", out string? model) || string.IsNullOrEmpty(model))
-            throw new InvalidDataException($"{path}: the checkpoint does not name its model type (\"model\").");
+            throw new InvalidDataException($"{path}: metadata 'model': the checkpoint does not name its model type (\"model\").");
         if (!meta.TryGetValue("config", out string? config))
-            throw new InvalidDataException($"{path}: the checkpoint has no model config (\"config\").");
+            throw new InvalidDataException($"{path}: metadata 'config': the checkpoint has no model config (\"config\").");
         Dictionary<string, string> notes;
         try
         {
             notes = meta.TryGetValue("metadata", out string? json)
                 ? JsonSerializer.Deserialize(json, CheckpointJson.Default.DictionaryStringString)
-                  ?? throw new InvalidDataException($"{path}: \"metadata\" is null.")
+                  ?? throw new InvalidDataException($"{path}: metadata 'metadata': \"metadata\" is null.")
                 : [];
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: \"metadata\" is not a JSON object of strings: {e.Message}", e);
+            throw new InvalidDataException($"{path}: metadata 'metadata': \"metadata\" is not a JSON object of strings: {e.Message}", e);
         }
         return new CheckpointInfo(path, version, model, config, notes, meta.ContainsKey("training"));
     }

@@ -58,6 +58,13 @@ public abstract class ModelRegistration
     /// <exception cref="InvalidDataException">Bad JSON, options the model rejects, or a size mismatch.</exception>
     public abstract AutoencoderModel Build(string configJson, long storedFloats, string source);
 
+    /// <summary>
+    /// How many floats the state dict of the model a config describes holds, computed from the parsed and checked
+    /// options without building anything (what <see cref="Build"/> compares with the file before it allocates).
+    /// </summary>
+    /// <exception cref="InvalidDataException">Bad JSON, or options the model rejects; names <paramref name="source"/>.</exception>
+    internal abstract long StateSize(string configJson, string source);
+
     private sealed class Typed<TModel, TOptions>(JsonTypeInfo<TOptions> json, Func<TModel, TOptions> options,
         Func<TOptions, long> stateSize, Func<TOptions, TModel> build) : ModelRegistration(typeof(TModel))
         where TModel : AutoencoderModel
@@ -68,23 +75,7 @@ public abstract class ModelRegistration
 
         public override AutoencoderModel Build(string configJson, long storedFloats, string source)
         {
-            TOptions config;
-            long size;
-            try
-            {
-                config = JsonSerializer.Deserialize(configJson, json)
-                         ?? throw new InvalidDataException($"{source}: the {TypeName} config is null.");
-                size = stateSize(config);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException(
-                    $"{source}: metadata 'config': the {TypeName} config is not valid at {e.Path ?? "$"}: {e.Message}", e);
-            }
-            catch (Exception e) when (e is ArgumentException or OverflowException)
-            {
-                throw NoValidModel(source, e);
-            }
+            var (config, size) = Parse(configJson, source);
             // Checked before building, so a crafted config cannot make us allocate more than the file holds.
             if (size != storedFloats)
                 throw new InvalidDataException(
@@ -97,6 +88,31 @@ public abstract class ModelRegistration
             {
                 throw NoValidModel(source, e);
             }
+        }
+
+        internal override long StateSize(string configJson, string source) => Parse(configJson, source).Size;
+
+        /// <summary>The options of a config and the floats they describe; every rejection names the file, the entry and the field.</summary>
+        private (TOptions Config, long Size) Parse(string configJson, string source)
+        {
+            TOptions config;
+            long size;
+            try
+            {
+                config = JsonSerializer.Deserialize(configJson, json)
+                         ?? throw new InvalidDataException($"{source}: metadata 'config': the {TypeName} config is null.");
+                size = stateSize(config);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(
+                    $"{source}: metadata 'config': the {TypeName} config is not valid at {e.Path ?? "$"}: {e.Message}", e);
+            }
+            catch (Exception e) when (e is ArgumentException or OverflowException)
+            {
+                throw NoValidModel(source, e);
+            }
+            return (config, size);
         }
 
         /// <summary>The rejection of a config that parsed but breaks a rule, naming the JSON field (snake_case) when the rule names one.</summary>

@@ -38,6 +38,18 @@ internal static class Require
     public static float FinitePositive(float value, string what) =>
         float.IsFinite(value) && value > 0 ? value : throw Fail(what, "must be finite and greater than 0", value);
 
+    /// <summary>A finite number ≥ <paramref name="minimum"/>.</summary>
+    public static double FiniteAtLeast(double value, double minimum, string what) =>
+        double.IsFinite(value) && value >= minimum ? value : throw Fail(what, $"must be finite and at least {Text(minimum)}", value);
+
+    /// <summary>A finite number &gt; 0.</summary>
+    public static double FinitePositive(double value, string what) =>
+        double.IsFinite(value) && value > 0 ? value : throw Fail(what, "must be finite and greater than 0", value);
+
+    /// <summary>A finite number.</summary>
+    public static double Finite(double value, string what) =>
+        double.IsFinite(value) ? value : throw Fail(what, "must be a finite number", value);
+
     /// <summary>A number in [<paramref name="minimum"/>, <paramref name="maximum"/>] (NaN is outside every range).</summary>
     public static float InRange(float value, float minimum, float maximum, string what) =>
         value >= minimum && value <= maximum ? value : throw Fail(what, $"must be in [{Text(minimum)}, {Text(maximum)}]", value);
