@@ -44,9 +44,11 @@ public sealed class OptionShape
     public static OptionShape Of(Type type)
     {
         var inits = InitProperties(type);
+        // A positional record's constructor, or one whose parameters are its properties in camelCase.
         var primary = type.GetConstructors()
             .Where(c => c.GetParameters().Length > 0 && c.GetParameters().All(p =>
-                type.GetProperty(p.Name!) is { } property && property.PropertyType == p.ParameterType))
+                type.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { } property
+                && property.PropertyType == p.ParameterType))
             .MaxBy(c => c.GetParameters().Length);
         var members = new List<(string, Type)>();
         if (primary is not null)
@@ -96,13 +98,17 @@ public sealed record OptionCase(OptionShape Shape, object?[] Values)
 /// </summary>
 public static class OptionGenerators
 {
-    /// <summary>The options types: every type whose purpose is to configure a model, optimizer, trainer, loader or analysis.</summary>
+    /// <summary>
+    /// The options types: every type whose purpose is to configure a model, optimizer, schedule, trainer, loader or
+    /// analysis (a schedule with a constructor and read-only properties is built through its constructor).
+    /// </summary>
     public static readonly Type[] Types =
     [
         typeof(TrainerOptions), typeof(DenseAutoencoderOptions), typeof(VaeOptions), typeof(ConvAutoencoderOptions),
         typeof(ConvVaeOptions), typeof(Corruption), typeof(Sparsity), typeof(KlAnnealing),
         typeof(LstmTextAutoencoderOptions), typeof(TransformerTextAutoencoderOptions), typeof(ConstantSchedule),
-        typeof(StepSchedule), typeof(ExponentialSchedule), typeof(CosineSchedule), typeof(AutoencoderDetectorOptions),
+        typeof(StepSchedule), typeof(ExponentialSchedule), typeof(CosineSchedule), typeof(WarmupCosineSchedule),
+        typeof(AutoencoderDetectorOptions),
         typeof(ThresholdRule), typeof(Word2VecOptions), typeof(GradCheckOptions), typeof(KNearestNeighbors),
         typeof(LinearSvm), typeof(LogisticRegression), typeof(MlpClassifier), typeof(RandomForest),
     ];

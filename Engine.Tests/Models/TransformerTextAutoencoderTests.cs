@@ -51,12 +51,16 @@ public sealed class TransformerTextAutoencoderTests
             ModelSize = 32, Heads = 4, FeedForwardSize = 256, EncoderLayers = 2, DecoderLayers = 2, LatentSize = 32,
             Dropout = 0f, MaxLength = 8,
         }, new Random(Seeds.Default));
-        // Adam at 5e-4 for 80 epochs: at 1e-3 for 60 the loss oscillates and greedy copies end between 93% and 100%
-        // depending on the seed; at 5e-4 four seeds end at 96.7% to 99.7% (measured).
+        // Adam with warm-up and cosine decay, as Transformers are trained: 5 epochs up to 2e-3, then down to 0 at
+        // epoch 60. At a constant 1e-3 the loss bounced back up after epoch 45 and the accuracy depended on the
+        // rounding of the ISA path and the seed (82-98%). With the schedule, measured on every path (AVX-512, AVX2,
+        // Vector128, scalar alike, to the 3rd decimal of the loss): 99.7% token accuracy, final loss 0.029; four
+        // model seeds: 99.7% to 100.0%.
         var reports = new TextTrainer(new TrainerOptions
         {
-            Epochs = 80, BatchSize = 16, ClipGradientNorm = 5f, Seed = Seeds.Default,
-        }).Fit(model, new Adam(model.Parameters(), 5e-4f), sentences).Epochs;
+            Epochs = 60, BatchSize = 16, ClipGradientNorm = 5f, Seed = Seeds.Default,
+            Schedule = new WarmupCosineSchedule(2e-3f, 5, 60),
+        }).Fit(model, new Adam(model.Parameters(), 2e-3f), sentences).Epochs;
 
         double accuracy = ReconstructionMetrics.TokenAccuracy(sentences, model.Reconstruct(sentences));
         Assert.True(accuracy >= 0.95, $"token accuracy {accuracy:P1}; losses {string.Join(", ", reports.Select(r => r.TrainLoss.ToString("F3")))}");
