@@ -22,7 +22,7 @@ public sealed record WarmupCosineSchedule : LearningRateSchedule
     {
         BaseRate = Require.FinitePositive(baseRate, "WarmupCosineSchedule.baseRate");
         WarmupEpochs = Require.AtLeast(warmupEpochs, 0, "WarmupCosineSchedule.warmupEpochs");
-        TotalEpochs = Require.AtLeast(totalEpochs, warmupEpochs + 1, "WarmupCosineSchedule.totalEpochs");
+        TotalEpochs = (int)Require.AtLeast(totalEpochs, warmupEpochs + 1L, "WarmupCosineSchedule.totalEpochs");
         MinRate = Require.InRange(minRate, 0f, baseRate, "WarmupCosineSchedule.minRate");
     }
 
