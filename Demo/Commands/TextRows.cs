@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Engine.Analysis;
 using Engine.Models;
+using Engine.Optim;
 using Engine.Text;
 using Engine.Training;
 
@@ -153,14 +154,14 @@ internal static class TextRows
         context.Out.Line($"{name}: {settings}, {parameters:N0} parameters");
         var ids = train.Select(model.ToIds).ToList();
         var clock = Stopwatch.StartNew();
-        var reports = TextTrainer.Fit(model, ids, new TextTrainerOptions
+        var history = new TextTrainer(new TrainerOptions
         {
-            Epochs = epochs, BatchSize = 64, LearningRate = learningRate, ClipGradientNorm = 5f, Seed = context.Seed,
+            Epochs = epochs, BatchSize = 64, ClipGradientNorm = 5f, Seed = context.Seed,
             Cancellation = context.Cancellation,
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
-        });
-        context.Report.LossChart(name, reports, "cross-entropy per token");
+        }).Fit(model, new Adam(model.Parameters(), learningRate), ids);
+        context.Report.LossChart(name, history.Epochs, "cross-entropy per token");
         return clock.Elapsed.TotalSeconds;
     }
 }

@@ -109,6 +109,7 @@ public sealed class Kdd99HostileInputTests
         { KddFixture.Example + string.Concat(Enumerable.Repeat(",0", 100_000)), "found 100042" },
         { KddFixture.Example.Replace("http", new string('h', 300)), "longer than 256" },
         { "\0\0\0\0", "expected 42" },
+        { KddFixture.Example.Replace("normal.", "norma"), "final '.'" },
         { KddFixture.Example.Replace(",", ",\n"), "line 1" },
     };
 

@@ -19,7 +19,7 @@ public sealed class Kdd99Tests
             ("dst_host_rerror_rate", "0.5"), ("label", "guess_passwd.")),
         KddFixture.Line(("protocol_type", "icmp"), ("service", "ecr_i"), ("src_bytes", "1032"), ("label", "ipsweep.")),
         KddFixture.Line(("service", "brand_new_service"), ("src_bytes", "693375640"), ("label", "apache2.")),
-        KddFixture.Line(("duration", "1e3"), ("label", "rootkit")),
+        KddFixture.Line(("duration", "1e3"), ("label", "rootkit.")),
     ];
 
     private static Kdd99Data ReadBytes(byte[] bytes, string name = "kdd.csv") => Kdd99.Read(new MemoryStream(bytes), name);

@@ -77,6 +77,9 @@ public sealed class TrecHostileInputTests : IDisposable
     [InlineData("DESC:manner How ?\nDESC:manner    \n", 2)]
     [InlineData("DESC:manner How ?\rDESC:x\n", 2)]
     [InlineData("\0\0\0\0", 1)]
+    [InlineData("DESC:manner How ?\nDESC:manner\tHow did it end ?\n", 2)]
+    [InlineData("DESC:manner\u00A0How did it end ?\n", 1)]
+    [InlineData("DESC:manner How ?\nDESC:ma-nner How ?\n", 2)]
     [InlineData("\uFFFF\uFFFE", 1)]
     public void Read_HostileLines_NameTheLine(string text, int line)
     {

@@ -47,7 +47,7 @@ public sealed class CheckpointHostileInputTests : IDisposable
     private static int HeaderEnd(byte[] file) => 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
 
     private (AutoencoderModel? Result, Exception? Error) Load(byte[] bytes) =>
-        HostileInput.RunFile(_dir, bytes, ".safetensors", Checkpoint.Load, needPosition: false);
+        HostileInput.RunFile(_dir, bytes, ".safetensors", Checkpoint.Load);
 
     /// <summary>Resumes a 2-epoch run from <paramref name="bytes"/>: trains on, or fails with a named, expected exception.</summary>
     private string Resume(byte[] bytes)
@@ -143,7 +143,7 @@ public sealed class CheckpointHostileInputTests : IDisposable
         Assert.Contains("\"input_size\":6,", config);
         config = config.Replace("\"input_size\":6,", "\"input_size\":60000,").Replace("[4]", "[4000]");
         var (_, error) = HostileInput.Run(() => Checkpoint.Load(HostileInput.WriteTemp(_dir, WithMetadata("config", config), ".st")),
-            ".st", 1 << 20, needPosition: false);
+            ".st", 1 << 20);
         Assert.Contains("parameter values but the file holds", error!.Message);
     }
 

@@ -146,9 +146,9 @@ public sealed class CheckpointTests : IDisposable
         { "unknown-config-field", ["config is not valid", "wings"] },
         { "huge-config", ["config describes", "file holds"] },
         { "negative-config", ["describes no valid model", "-8"] },
-        { "missing-tensor", ["missing tensors: encoder.2.bias"] },
-        { "extra-tensor", ["unexpected tensors: encoder.9.weight"] },
-        { "mis-shaped", ["encoder.0.bias is (2, 8)", "(16)"] },
+        { "missing-tensor", ["missing tensors: tensor 'encoder.2.bias'"] },
+        { "extra-tensor", ["unexpected tensors: tensor 'encoder.9.weight'"] },
+        { "mis-shaped", ["tensor 'encoder.0.bias' is (2, 8)", "(16)"] },
         { "corrupt-metadata", ["\"metadata\" is not a JSON object"] },
     };
 
@@ -233,7 +233,7 @@ public sealed class CheckpointTests : IDisposable
 
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadStateDict(model, file, "<memory>"));
 
-        Assert.Contains("missing tensors: decoder.0.bias", e.Message);
+        Assert.Contains("missing tensors: tensor 'decoder.0.bias'", e.Message);
         TensorAssert.BitwiseEqual(before, model.Parameters().SelectMany(p => p.ToArray()).ToArray(), "weights after a failed load");
     }
 

@@ -57,12 +57,15 @@ internal static partial class HostileInput
         return (null, error);
     }
 
-    /// <summary>"line 12", "byte offset 40", "byte 40" or the compiler-style "file:12:".</summary>
+    /// <summary>
+    /// "line 12", "byte offset 40", "byte 40", the compiler-style "file:12:", or for the parts of a structured file
+    /// the entry: "metadata 'config'" (with the field), "tensor 'encoder.0.weight'".
+    /// </summary>
     public static bool NamesPosition(string message, string source) =>
         Position().IsMatch(message) || message.Contains(source + ":", StringComparison.Ordinal)
         && Regex.IsMatch(message, Regex.Escape(source) + @":\d+:");
 
-    [GeneratedRegex(@"\b(line \d+|byte (offset )?\d+)")]
+    [GeneratedRegex(@"\b(line \d+|byte (offset )?\d+)|\b(metadata|tensor) '[^']+'")]
     private static partial Regex Position();
 
     /// <summary>

@@ -75,9 +75,9 @@ public sealed class Word2VecTests
     public void Train_InvalidOptions_NameTheOption()
     {
         var corpus = TwoTopicCorpus(10, 1);
-        var error = Assert.Throws<ArgumentException>(() =>
-            Word2VecTrainer.Train(corpus, SmallOptions(1) with { Window = 0 }));
-        Assert.Contains("Window", error.Message);
+        // A setting out of range is refused where it is set; one that only the corpus can judge, by Train.
+        var error = Assert.Throws<ArgumentOutOfRangeException>("Window", () => SmallOptions(1) with { Window = 0 });
+        Assert.Contains("Word2VecOptions.Window", error.Message);
         Assert.Throws<ArgumentException>(() => Word2VecTrainer.Train(corpus, SmallOptions(1) with { MinCount = 1000 }));
     }
 

@@ -25,6 +25,10 @@ public sealed class CancellationTests : IDisposable
     private static DenseAutoencoder NewModel(int seed) =>
         new(new DenseAutoencoderOptions(64, [12], 5), new Random(seed));
 
+    /// <summary>The training state a checkpoint holds (its "training" metadata as JSON).</summary>
+    private static System.Text.Json.JsonElement TrainingStateOf(string path) =>
+        System.Text.Json.JsonDocument.Parse(SafeTensors.Read(path).Metadata["training"]).RootElement;
+
     private static float[] Weights(AutoencoderModel model) => model.StateDict().SelectMany(s => s.Tensor.ToArray()).ToArray();
 
     [Theory]
@@ -52,9 +56,11 @@ public sealed class CancellationTests : IDisposable
         // The resumable checkpoint stands exactly after batch n: weights, optimizer steps and position.
         var resumed = NewModel(99);
         var resumedOptimizer = new Adam(resumed.Parameters(), 1e-2f);
-        var state = TrainingCheckpoint.Resume(path, resumed, resumedOptimizer, seed: 11, batchSize: 16);
-        Assert.Equal(n, state.Epoch * 7 + state.NextBatch);
-        Assert.False(state.Finished);
+        var state = TrainingStateOf(path);
+        Assert.Equal(n, state.GetProperty("epoch").GetInt32() * 7 + state.GetProperty("next_batch").GetInt32());
+        Assert.False(state.GetProperty("finished").GetBoolean());
+        new Trainer(new TrainerOptions { Epochs = 0, BatchSize = 16, Seed = 11, ResumeFrom = path })
+            .Fit(resumed, resumedOptimizer, Shapes);
         Assert.Equal(n, resumedOptimizer.StepCount);
         TensorAssert.BitwiseEqual(Weights(model), Weights(resumed), "weights in the checkpoint");
 
@@ -105,11 +111,11 @@ public sealed class CancellationTests : IDisposable
         using var stop = new CancellationTokenSource();
         int batches = 0;
         var before = model.Parameters().Select(p => p.ToArray()).ToArray();
-        var reports = TextTrainer.Fit(model, sentences, new TextTrainerOptions
+        var reports = TextTraining.Fit(model, sentences, new TrainerOptions
         {
             Epochs = 5, BatchSize = 8, Seed = 5, Cancellation = stop.Token, // 5 batches per epoch
             OnBatch = _ => { if (++batches == n) stop.Cancel(); },
-        });
+        }).Epochs;
 
         Assert.Equal(n, batches);
         Assert.Equal((n + 4) / 5, reports.Count); // the epoch in progress is reported with the batches it finished

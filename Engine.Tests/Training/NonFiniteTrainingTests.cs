@@ -125,11 +125,14 @@ public sealed class NonFiniteTrainingTests : IDisposable
         Assert.Equal((1, 1), (e.Epoch, e.Step));
         Assert.Contains("SupervisedTrainer", e.Message);
 
+        // Skipping the only batch leaves an epoch in which nothing trained: that stops the run too, rather than
+        // reporting a loss of 0 for an epoch that trained nothing.
         classifier = NewClassifier();
         float[] before = Weights(classifier);
         var optimizer = new Adam(classifier.Parameters());
-        var history = new SupervisedTrainer(options with { SkipNonFiniteBatches = true }).Fit(classifier, optimizer, data);
-        Assert.Equal(new[] { 1, 1 }, history.Epochs.Select(r => r.SkippedBatches));
+        var skipped = Assert.Throws<TrainingDivergedException>(() =>
+            new SupervisedTrainer(options with { SkipNonFiniteBatches = true }).Fit(classifier, optimizer, data));
+        Assert.Contains("no batch of epoch 1 could be trained", skipped.Message);
         Assert.Equal(0, optimizer.StepCount);
         TensorAssert.BitwiseEqual(before, Weights(classifier), "weights when every batch was skipped");
     }
@@ -143,12 +146,12 @@ public sealed class NonFiniteTrainingTests : IDisposable
         int[][] sentences = [.. Enumerable.Range(0, 8).Select(i => new[] { 4 + i % 3, 5, 6 })];
         var model = new PoisonSequenceModel { PoisonCall = 3 };
         var e = Assert.Throws<TrainingDivergedException>(() =>
-            TextTrainer.Fit(model, sentences, new TextTrainerOptions { Epochs = 2, BatchSize = 4, ChunkBatches = 1 }));
+            TextTraining.Fit(model, sentences, new TrainerOptions { Epochs = 2, BatchSize = 4 }, chunkBatches: 1));
         Assert.Equal((2, 1, "weight"), (e.Epoch, e.Step, e.Parameter));
 
         model = new PoisonSequenceModel { PoisonCall = 3 };
-        var reports = TextTrainer.Fit(model, sentences,
-            new TextTrainerOptions { Epochs = 2, BatchSize = 4, ChunkBatches = 1, SkipNonFiniteBatches = true });
+        var reports = TextTraining.Fit(model, sentences,
+            new TrainerOptions { Epochs = 2, BatchSize = 4, SkipNonFiniteBatches = true }, chunkBatches: 1).Epochs;
         Assert.Equal(new[] { 0, 1 }, reports.Select(r => r.SkippedBatches));
         Assert.All(model.Parameters()[0].ToArray(), w => Assert.True(float.IsFinite(w)));
     }
@@ -186,7 +189,8 @@ internal sealed class PoisonAutoencoder : AutoencoderModel
     public override ModelLoss Loss(Tensor input, Random random)
     {
         var loss = Ops.MseLoss(Reconstruct(input), input);
-        if (++_calls != PoisonCall || Kind == Poison.None)
+        // Only training steps count: the loop also evaluates the loss (in evaluation mode) to check a step.
+        if (!IsTraining || ++_calls != PoisonCall || Kind == Poison.None)
             return ModelLoss.Of(loss);
         if (Kind == Poison.Loss)
             return ModelLoss.Of(Ops.Scale(loss, float.NaN));
@@ -226,7 +230,7 @@ internal sealed class PoisonSequenceModel : Module, ISequenceAutoencoder
     public (Tensor Loss, int Tokens) BatchLoss(IReadOnlyList<int[]> sentences, IReadOnlyList<int> indices, Random? wordDropout)
     {
         var loss = Ops.Sum(Ops.Mul(_weight, _weight));
-        if (++_calls == PoisonCall)
+        if (IsTraining && ++_calls == PoisonCall)
             loss = loss + Ops.Sum(Ops.Sqrt(Ops.Scale(Ops.Abs(_weight), 0f)));
         return (loss, indices.Count);
     }

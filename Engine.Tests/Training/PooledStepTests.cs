@@ -92,7 +92,8 @@ public sealed class PooledStepTests
                 EmbeddingSize = 6, HiddenSize = 8, LatentSize = 5, Layers = 2, Bidirectional = true, MaxLength = 8,
                 WordDropout = 0.2f,
             }, new Random(1));
-            TextTrainer.Fit(model, ToyText.Sentences(new Random(2), 40, 1, 8), TextOptions(onBatch, onEpoch));
+            new TextTrainer(TextOptions(onBatch, onEpoch), chunkBatches: 2)
+                .Fit(model, new Adam(model.Parameters(), 1e-2f), ToyText.Sentences(new Random(2), 40, 1, 8));
             return model;
         });
 
@@ -105,13 +106,14 @@ public sealed class PooledStepTests
                 ModelSize = 8, Heads = 2, FeedForwardSize = 12, EncoderLayers = 2, DecoderLayers = 1, LatentSize = 5,
                 Dropout = 0.2f, WordDropout = 0.1f, MaxLength = 8, Pooling = SentencePooling.SummaryToken,
             }, new Random(1));
-            TextTrainer.Fit(model, ToyText.Sentences(new Random(2), 40, 1, 8), TextOptions(onBatch, onEpoch));
+            new TextTrainer(TextOptions(onBatch, onEpoch), chunkBatches: 2)
+                .Fit(model, new Adam(model.Parameters(), 1e-2f), ToyText.Sentences(new Random(2), 40, 1, 8));
             return model;
         });
 
-    private static TextTrainerOptions TextOptions(Action<BatchReport> onBatch, Action<EpochReport> onEpoch) => new()
+    private static TrainerOptions TextOptions(Action<BatchReport> onBatch, Action<EpochReport> onEpoch) => new()
     {
-        Epochs = 2, BatchSize = 8, ChunkBatches = 2, LearningRate = 1e-2f, Seed = 4, OnBatch = onBatch, OnEpoch = onEpoch,
+        Epochs = 2, BatchSize = 8, ClipGradientNorm = 5f, Seed = 4, OnBatch = onBatch, OnEpoch = onEpoch,
     };
 
     public static TheoryData<string> TextModels => ["lstm", "transformer"];

@@ -1,4 +1,5 @@
 using Engine.Kernels;
+using Engine.Tensors;
 
 namespace Engine.Analysis;
 
@@ -24,7 +25,7 @@ public sealed class KNearestNeighbors : IProbabilisticClassifier
     private int _classes;
 
     /// <summary>Number of neighbours that vote. Default 5, as scikit-learn.</summary>
-    public int K { get; init; } = 5;
+    public int K { get; init => field = Require.AtLeast(value, 1, "KNearestNeighbors.K"); } = 5;
 
     /// <inheritdoc/>
     public void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)

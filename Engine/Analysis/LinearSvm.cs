@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Engine.Kernels;
+using Engine.Tensors;
 
 namespace Engine.Analysis;
 
@@ -31,16 +32,16 @@ public sealed class LinearSvm : IClassifier
     private int _classes;
 
     /// <summary>Penalty on margin violations. Default 1.</summary>
-    public double C { get; init; } = 1;
+    public double C { get; init => field = Require.FinitePositive(value, "LinearSvm.C"); } = 1;
 
     /// <summary>Which loss to use. Default <see cref="SvmLoss.Hinge"/>.</summary>
-    public SvmLoss Loss { get; init; } = SvmLoss.Hinge;
+    public SvmLoss Loss { get; init => field = Require.Defined(value, "LinearSvm.Loss"); } = SvmLoss.Hinge;
 
     /// <summary>Epoch cap per class. Default 1000, as scikit-learn.</summary>
-    public int MaxIterations { get; init; } = 1000;
+    public int MaxIterations { get; init => field = Require.AtLeast(value, 1, "LinearSvm.MaxIterations"); } = 1000;
 
     /// <summary>Stop when the projected-gradient spread is below this. Default 1e-4, as scikit-learn.</summary>
-    public double Tolerance { get; init; } = 1e-4;
+    public double Tolerance { get; init => field = Require.FiniteAtLeast(value, 0.0, "LinearSvm.Tolerance"); } = 1e-4;
 
     /// <summary>Seed of the coordinate order.</summary>
     public int Seed { get; init; }

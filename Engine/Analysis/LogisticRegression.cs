@@ -1,4 +1,5 @@
 using Engine.Kernels;
+using Engine.Tensors;
 
 namespace Engine.Analysis;
 
@@ -20,13 +21,13 @@ public sealed class LogisticRegression : IProbabilisticClassifier
     private int _classes;
 
     /// <summary>Inverse regularisation strength C (larger = weaker penalty). Default 1, as scikit-learn.</summary>
-    public double C { get; init; } = 1;
+    public double C { get; init => field = Require.FinitePositive(value, "LogisticRegression.C"); } = 1;
 
     /// <summary>L-BFGS iteration cap. Default 100, as scikit-learn.</summary>
-    public int MaxIterations { get; init; } = 100;
+    public int MaxIterations { get; init => field = Require.AtLeast(value, 1, "LogisticRegression.MaxIterations"); } = 100;
 
     /// <summary>Stop when every gradient component of the (mean) objective is below this. Default 1e-6.</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    public double Tolerance { get; init => field = Require.FiniteAtLeast(value, 0.0, "LogisticRegression.Tolerance"); } = 1e-6;
 
     /// <summary>L-BFGS iterations used by the last <see cref="Fit"/>.</summary>
     public int Iterations { get; private set; }

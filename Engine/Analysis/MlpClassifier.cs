@@ -23,24 +23,24 @@ public sealed class MlpClassifier : IProbabilisticClassifier
     private int _cols;
 
     /// <summary>Widths of the hidden layers. Default one layer of 128.</summary>
-    public IReadOnlyList<int> HiddenSizes { get; init; } = [128];
+    public IReadOnlyList<int> HiddenSizes { get; init => field = Widths(value); } = [128];
 
     /// <summary>Passes over the training set (raised if needed to reach <see cref="MinimumSteps"/>). Default 20.</summary>
-    public int Epochs { get; init; } = 20;
+    public int Epochs { get; init => field = Require.AtLeast(value, 1, "MlpClassifier.Epochs"); } = 20;
 
     /// <summary>
     /// At least this many optimizer steps, so that tiny training sets (100 examples) still train. Default 500.
     /// </summary>
-    public int MinimumSteps { get; init; } = 500;
+    public int MinimumSteps { get; init => field = Require.AtLeast(value, 0, "MlpClassifier.MinimumSteps"); } = 500;
 
     /// <summary>Examples per mini-batch. Default 64.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init => field = Require.AtLeast(value, 1, "MlpClassifier.BatchSize"); } = 64;
 
     /// <summary>Adam learning rate. Default 1e-3.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init => field = Require.FiniteAtLeast(value, 0f, "MlpClassifier.LearningRate"); } = 1e-3f;
 
     /// <summary>L2 penalty added to the gradient (scikit-learn's alpha). Default 1e-4.</summary>
-    public float WeightDecay { get; init; } = 1e-4f;
+    public float WeightDecay { get; init => field = Require.FiniteAtLeast(value, 0f, "MlpClassifier.WeightDecay"); } = 1e-4f;
 
     /// <summary>Seeds the initialisation and the shuffling.</summary>
     public int Seed { get; init; }
@@ -102,5 +102,13 @@ public sealed class MlpClassifier : IProbabilisticClassifier
         if (_network is null) throw new InvalidOperationException($"{op}: call Fit first.");
         Checks.Matrix(op, features, rows, _cols);
         return _network;
+    }
+
+    private static IReadOnlyList<int> Widths(IReadOnlyList<int> value)
+    {
+        Require.NotNull(value, "MlpClassifier.HiddenSizes");
+        Require.AllAtLeast([.. value], 1, "MlpClassifier.HiddenSizes");
+        return value.Count > 0 ? [.. value]
+            : throw new ArgumentException("MlpClassifier.HiddenSizes is empty; give at least one hidden width.", nameof(HiddenSizes));
     }
 }

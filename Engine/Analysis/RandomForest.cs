@@ -1,4 +1,5 @@
 using Engine.Kernels;
+using Engine.Tensors;
 
 namespace Engine.Analysis;
 
@@ -18,13 +19,13 @@ public sealed class RandomForest : IProbabilisticClassifier
     private int _classes;
 
     /// <summary>Number of trees. Default 100.</summary>
-    public int Trees { get; init; } = 100;
+    public int Trees { get; init => field = Require.AtLeast(value, 1, "RandomForest.Trees"); } = 100;
 
     /// <summary>Features tried per split; 0 (default) means ⌊√d⌋.</summary>
-    public int MaxFeatures { get; init; }
+    public int MaxFeatures { get; init => field = Require.AtLeast(value, 0, "RandomForest.MaxFeatures"); }
 
     /// <summary>Depth cap; default unlimited.</summary>
-    public int MaxDepth { get; init; } = int.MaxValue;
+    public int MaxDepth { get; init => field = Require.AtLeast(value, 1, "RandomForest.MaxDepth"); } = int.MaxValue;
 
     /// <summary>Draw a bootstrap sample per tree (default true); otherwise every tree sees all rows.</summary>
     public bool Bootstrap { get; init; } = true;

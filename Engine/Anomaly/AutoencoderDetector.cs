@@ -24,22 +24,22 @@ public enum AutoencoderScore
 public sealed record AutoencoderDetectorOptions
 {
     /// <summary>Epochs, batch size, seed, early stopping and callbacks of the training run.</summary>
-    public TrainerOptions Trainer { get; init; } = new();
+    public TrainerOptions Trainer { get; init => field = Require.NotNull(value, "AutoencoderDetectorOptions.Trainer"); } = new();
 
     /// <summary>Adam's learning rate.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init => field = Require.FiniteAtLeast(value, 0f, "AutoencoderDetectorOptions.LearningRate"); } = 1e-3f;
 
     /// <summary>Adam's (L2) weight decay.</summary>
-    public float WeightDecay { get; init; }
+    public float WeightDecay { get; init => field = Require.FiniteAtLeast(value, 0f, "AutoencoderDetectorOptions.WeightDecay"); }
 
     /// <summary>The score.</summary>
-    public AutoencoderScore Score { get; init; } = AutoencoderScore.ReconstructionMse;
+    public AutoencoderScore Score { get; init => field = Require.Defined(value, "AutoencoderDetectorOptions.Score"); } = AutoencoderScore.ReconstructionMse;
 
     /// <summary>Monte Carlo draws of z per sample for <see cref="AutoencoderScore.NegativeElbo"/>; 0 uses z = μ.</summary>
-    public int ElboSamples { get; init; } = 1;
+    public int ElboSamples { get; init => field = Require.AtLeast(value, 0, "AutoencoderDetectorOptions.ElboSamples"); } = 1;
 
     /// <summary>Samples per forward pass while scoring (memory only; the scores do not depend on it).</summary>
-    public int ScoreBatchSize { get; init; } = 1024;
+    public int ScoreBatchSize { get; init => field = Require.AtLeast(value, 1, "AutoencoderDetectorOptions.ScoreBatchSize"); } = 1024;
 
     /// <summary>Rule applied to the training scores after fitting; null for PyOD's top 10%.</summary>
     public ThresholdRule? FitThreshold { get; init; }

@@ -1,4 +1,5 @@
 using Engine.Analysis;
+using Engine.Tensors;
 
 namespace Engine.Anomaly;
 
@@ -28,6 +29,14 @@ public enum ThresholdStrategy
 /// <param name="Parameter">The rule's number: the fraction, the rate or k.</param>
 public readonly record struct ThresholdRule(ThresholdStrategy Strategy, double Parameter)
 {
+    /// <summary>Which rule (a named <see cref="ThresholdStrategy"/>).</summary>
+    public ThresholdStrategy Strategy { get; init => field = Require.Defined(value, "ThresholdRule.Strategy"); } =
+        Require.Defined(Strategy, "ThresholdRule.Strategy");
+
+    /// <summary>The rule's number (finite; its range, such as a fraction in [0, 1), is checked when the rule is applied).</summary>
+    public double Parameter { get; init => field = Require.Finite(value, "ThresholdRule.Parameter"); } =
+        Require.Finite(Parameter, "ThresholdRule.Parameter");
+
     /// <summary>Flags the top <paramref name="fraction"/> of the scores it is applied to.</summary>
     public static ThresholdRule Contamination(double fraction) => new(ThresholdStrategy.Contamination, fraction);
 

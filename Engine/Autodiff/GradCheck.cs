@@ -7,16 +7,16 @@ namespace Engine.Autodiff;
 public sealed record GradCheckOptions
 {
     /// <summary>Step of the central difference (Richardson-extrapolated, so the truncation error is O(step⁴)).</summary>
-    public double Step { get; init; } = 1e-2;
+    public double Step { get; init => field = Require.FinitePositive(value, "GradCheckOptions.Step"); } = 1e-2;
 
     /// <summary>Relative tolerance between analytic and numeric derivatives.</summary>
-    public double RelativeTolerance { get; init; } = 1e-2;
+    public double RelativeTolerance { get; init => field = Require.FiniteAtLeast(value, 0.0, "GradCheckOptions.RelativeTolerance"); } = 1e-2;
 
     /// <summary>Absolute tolerance (float32 rounding in the forward pass divided by the step sets this floor).</summary>
-    public double AbsoluteTolerance { get; init; } = 1e-3;
+    public double AbsoluteTolerance { get; init => field = Require.FiniteAtLeast(value, 0.0, "GradCheckOptions.AbsoluteTolerance"); } = 1e-3;
 
     /// <summary>At most this many elements per input are checked (sampled with <see cref="Seed"/>).</summary>
-    public int MaxElementsPerInput { get; init; } = 64;
+    public int MaxElementsPerInput { get; init => field = Require.AtLeast(value, 1, "GradCheckOptions.MaxElementsPerInput"); } = 64;
 
     /// <summary>Seed of the random projection of the output and of the sampled elements.</summary>
     public int Seed { get; init; } = 12345;

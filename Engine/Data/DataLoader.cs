@@ -4,7 +4,8 @@ namespace Engine.Data;
 
 /// <summary>
 /// Cuts a dataset into mini-batches: a seeded shuffle per epoch, fixed-size batches and a smaller last one.
-/// The batch tensor is one buffer reused for every batch (copy out what you keep), so iterating allocates nothing.
+/// The batch tensor is one buffer reused for every batch (copy out what you keep), so iterating allocates nothing;
+/// it holds min(batch size, examples) rows, so a batch size larger than the data costs nothing extra.
 /// </summary>
 public sealed class DataLoader
 {
@@ -16,15 +17,26 @@ public sealed class DataLoader
 
     /// <summary>Creates a loader. With <paramref name="shuffleSeed"/> null the order is the dataset's own.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is less than 1.</exception>
+    /// <exception cref="ArgumentException">The dataset reports a negative size, or one batch of it does not fit in one array.</exception>
     public DataLoader(IDataset dataset, int batchSize, int? shuffleSeed = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int count = dataset.Count, features = dataset.Features;
+        if (count < 0 || features < 1)
+            throw new ArgumentException(
+                $"DataLoader: the dataset has {count} examples of {features} features; expected at least 0 examples of at least 1 feature.",
+                nameof(dataset));
+        int rows = Math.Min(batchSize, count);
+        if ((long)rows * features > Array.MaxLength)
+            throw new ArgumentException(
+                $"DataLoader: a batch of {rows} rows × {features} features does not fit in one array; use a smaller batch size.",
+                nameof(batchSize));
         _dataset = dataset;
         BatchSize = batchSize;
-        _order = Enumerable.Range(0, dataset.Count).ToArray();
-        _buffer = Tensor.Zeros(batchSize, dataset.Features);
-        _labels = new int[batchSize];
+        _order = Enumerable.Range(0, count).ToArray();
+        _buffer = Tensor.Zeros(rows, features);
+        _labels = new int[rows];
         _random = shuffleSeed is int seed ? new Rng(seed) : null;
     }
 
@@ -32,7 +44,7 @@ public sealed class DataLoader
     public int BatchSize { get; }
 
     /// <summary>Batches per epoch.</summary>
-    public int BatchCount => (_dataset.Count + BatchSize - 1) / BatchSize;
+    public int BatchCount => (int)(((long)_order.Length + BatchSize - 1) / BatchSize);
 
     /// <summary>
     /// One epoch of batches. Each <see cref="Batch"/> views the shared buffer and is overwritten by the next one.
@@ -40,8 +52,30 @@ public sealed class DataLoader
     /// </summary>
     public IEnumerable<Batch> Epoch()
     {
-        _random?.Shuffle(_order);
+        Shuffle();
         return Batches(0);
+    }
+
+    /// <summary>Draws a new example order (a shuffle of the current one) when the loader shuffles; else does nothing.</summary>
+    public void Shuffle() => _random?.Shuffle(_order);
+
+    /// <summary>Batch <paramref name="index"/> of the current order, in the shared buffer (overwritten by the next batch).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, BatchCount).</exception>
+    public Batch BatchAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, BatchCount);
+        return Load(index);
+    }
+
+    /// <summary>The example indices of batch <paramref name="index"/> in the current order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, BatchCount).</exception>
+    public ReadOnlySpan<int> ExamplesOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, BatchCount);
+        int start = index * BatchSize;
+        return _order.AsSpan(start, Math.Min(BatchSize, _order.Length - start));
     }
 
     /// <summary>
@@ -95,20 +129,25 @@ public sealed class DataLoader
 
     private IEnumerable<Batch> Batches(int fromBatch)
     {
-        for (int start = fromBatch * BatchSize; start < _order.Length; start += BatchSize)
+        for (int index = fromBatch; index < BatchCount; index++)
+            yield return Load(index);
+    }
+
+    // Copies the rows and labels of batch `index` of the current order into the shared buffer.
+    private Batch Load(int index)
+    {
+        int start = index * BatchSize;
+        int count = Math.Min(BatchSize, _order.Length - start);
+        var span = _buffer.Span;
+        int f = _dataset.Features;
+        for (int i = 0; i < count; i++)
         {
-            int count = Math.Min(BatchSize, _order.Length - start);
-            var span = _buffer.Span;
-            int f = _dataset.Features;
-            for (int i = 0; i < count; i++)
-            {
-                int index = _order[start + i];
-                _dataset.CopyRow(index, span.Slice(i * f, f));
-                _labels[i] = _dataset.Label(index);
-            }
-            var inputs = count == BatchSize ? _buffer : _buffer.Rows(0, count);
-            yield return new Batch(inputs, new ArraySegment<int>(_labels, 0, count), start / BatchSize);
+            int example = _order[start + i];
+            _dataset.CopyRow(example, span.Slice(i * f, f));
+            _labels[i] = _dataset.Label(example);
         }
+        var inputs = count == _buffer.Shape[0] ? _buffer : _buffer.Rows(0, count);
+        return new Batch(inputs, new ArraySegment<int>(_labels, 0, count), index);
     }
 }
 

@@ -89,8 +89,13 @@ internal sealed class Kdd99Parser
         var label = line[cursor..];
         if (label.Contains((byte)','))
             throw FieldCountError(line, lineNumber);
-        if (label.Length > 0 && label[^1] == (byte)'.')
-            label = label[..^1];
+        // A label without its period is a line cut short (the last line of a truncated file), not a new class.
+        if (label.IsEmpty)
+            throw Error(lineNumber, $"column {FieldCount} (label) is empty");
+        if (label[^1] != (byte)'.')
+            throw Error(lineNumber, $"column {FieldCount} (label) is \"{Show(label)}\" without the final '.' that KDD writes " +
+                "after every label; the line is cut short or the file is not KDD Cup 1999 data");
+        label = label[..^1];
         int labelCode = Lookup(_labels, label, lineNumber, Kdd99.FeatureColumnCount);
         if (labelCode == _labelCategories.Count)
             _labelCategories.Add(Kdd99.CategoryOf(_labels.Names[labelCode]));

@@ -71,6 +71,13 @@ public static class Trec
                 $"the coarse class \"{coarse}\" is not one of {string.Join(", ", CoarseClasses)}");
         if (fine.IsEmpty || fine.Contains(':'))
             throw Error(name, lineNumber, line, $"the fine class \"{fine}\" is empty or contains ':'");
+        // TREC's fine classes are lower-case words ("manner", "dismed"); anything else (a tab or a non-breaking
+        // space instead of the space after the label, punctuation) would load as a class nobody asked for.
+        int bad = fine.IndexOfAnyExceptInRange('a', 'z');
+        if (bad >= 0)
+            throw Error(name, lineNumber, line,
+                $"the fine class \"{fine}\" holds U+{(int)fine[bad]:X4} at column {space - fine.Length + bad + 1}; fine classes are " +
+                "lower-case letters, and the label is followed by one ordinary space");
         if (text.Length == 0)
             throw Error(name, lineNumber, line, "the question text is empty");
         return new TrecQuestion(coarse, fine.ToString(), text);

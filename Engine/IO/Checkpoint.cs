@@ -61,7 +61,7 @@ public static class Checkpoint
         var info = Describe(file, path);
         if (!ModelRegistry.TryGet(info.Model, out var registration))
             throw new InvalidDataException(
-                $"{path}: unknown model type '{info.Model}'; this build knows {string.Join(", ", ModelRegistry.TypeNames)}. " +
+                $"{path}: metadata 'model': unknown model type '{info.Model}'; this build knows {string.Join(", ", ModelRegistry.TypeNames)}. " +
                 "HINT: the file was written by a build with more model types; load it with that build.");
         long stored = file.Tensors.Where(t => !t.Name.StartsWith(TrainingPrefix, StringComparison.Ordinal))
             .Sum(t => (long)t.ElementCount);
@@ -95,15 +95,24 @@ public static class Checkpoint
         foreach (var (name, tensor) in state)
         {
             if (file.TryGet(name, out var stored) && !stored.Shape.SequenceEqual(tensor.Shape.ToArray()))
-                misShaped.Add($"{name} is ({string.Join(", ", stored.Shape)}) in the file but ({string.Join(", ", tensor.Shape.ToArray())}) in the model");
+                misShaped.Add($"tensor '{name}' is ({string.Join(", ", stored.Shape)}) in the file but ({string.Join(", ", tensor.Shape.ToArray())}) in the model");
         }
         var problems = new List<string>();
-        if (missing.Count > 0) problems.Add($"missing tensors: {string.Join(", ", missing)}");
-        if (extra.Count > 0) problems.Add($"unexpected tensors: {string.Join(", ", extra)}");
+        if (missing.Count > 0) problems.Add($"missing tensors: {string.Join(", ", missing.Select(n => $"tensor '{n}'"))}");
+        if (extra.Count > 0) problems.Add($"unexpected tensors: {string.Join(", ", extra.Select(n => $"tensor '{n}'"))}");
         if (misShaped.Count > 0) problems.Add($"shape mismatches: {string.Join("; ", misShaped)}");
         if (problems.Count > 0)
             throw new InvalidDataException(
                 $"{source}: the tensors do not fit {module.GetType().Name}: {string.Join(". ", problems)}.");
+        foreach (var (name, _) in state)
+        {
+            var stored = file[name];
+            var values = stored.Floats is not null && stored.DType == SafeTensorDType.F32 ? stored.Floats : stored.ToFloatArray();
+            if (FirstNonFinite(values) is int at)
+                throw new InvalidDataException(
+                    $"{source}: tensor '{name}' holds {values[at]} at element {at}; weights must be finite (the file was " +
+                    "damaged, or saved from a model that had diverged).");
+        }
 
         foreach (var (name, tensor) in state)
         {
@@ -127,7 +136,12 @@ public static class Checkpoint
         {
             if (name.StartsWith(TrainingPrefix, StringComparison.Ordinal))
                 throw new ArgumentException($"Checkpoint.Save: the state name '{name}' uses the reserved prefix '{TrainingPrefix}'.");
-            tensors.Add(new SafeTensor(name, tensor.Shape.ToArray(), tensor.ToArray()));
+            var values = tensor.ToArray();
+            if (FirstNonFinite(values) is int at)
+                throw new ArgumentException(
+                    $"Checkpoint.Save: '{name}' holds {values[at]} at element {at}; a checkpoint holds finite weights only " +
+                    $"(nothing was written to {path}).", nameof(model));
+            tensors.Add(new SafeTensor(name, tensor.Shape.ToArray(), values));
         }
         tensors.AddRange(trainingTensors);
 
@@ -144,37 +158,48 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, header);
     }
 
-    private static CheckpointInfo Describe(SafeTensorFile file, string path)
+    /// <summary>The index of the first NaN or infinite value, or null when all are finite.</summary>
+    private static int? FirstNonFinite(float[] values)
+    {
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(values))) return null;
+        int at = Array.FindIndex(values, v => !float.IsFinite(v));
+        return at < 0 ? null : at;
+    }
+
+    /// <summary>The validated header facts of a read checkpoint file.</summary>
+    internal static CheckpointInfo Describe(SafeTensorFile file, string path)
     {
         var meta = file.Metadata;
         if (!meta.TryGetValue("format", out string? format) || format != Format)
-            throw new InvalidDataException(
-                $"{path}: not an engine checkpoint (the safetensors metadata has no \"format\": \"{Format}\"). " +
-                "HINT: for bare weights such as a PyTorch state_dict, build the model and call Checkpoint.LoadStateDict.");
+            throw new InvalidDataException(format == "engine-training-checkpoint"
+                ? $"{path}: metadata 'format': the training state of a {(meta.TryGetValue("model", out string? type) ? type : "model")}, " +
+                  "which only a trainer reads. HINT: resume it with TrainerOptions.ResumeFrom and a model built like the one trained."
+                : $"{path}: metadata 'format': not an engine checkpoint (the safetensors metadata has no \"format\": \"{Format}\"). " +
+                  "HINT: for bare weights such as a PyTorch state_dict, build the model and call Checkpoint.LoadStateDict.");
         if (!meta.TryGetValue("version", out string? versionText) ||
             !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
-            throw new InvalidDataException($"{path}: the checkpoint has no valid \"version\" (got '{versionText}').");
+            throw new InvalidDataException($"{path}: metadata 'version': the checkpoint has no valid \"version\" (got '{versionText}').");
         if (version != Version)
             throw new InvalidDataException(
-                $"{path}: checkpoint version {version}, but this build reads version {Version}. " +
+                $"{path}: metadata 'version': checkpoint version {version}, but this build reads version {Version}. " +
                 (version > Version
                     ? "HINT: it was written by a newer build; update, or re-save it with the build that wrote it."
                     : "HINT: it was written by an older build; re-save it with that build, or retrain."));
         if (!meta.TryGetValue("model", out string? model) || string.IsNullOrEmpty(model))
-            throw new InvalidDataException($"{path}: the checkpoint does not name its model type (\"model\").");
+            throw new InvalidDataException($"{path}: metadata 'model': the checkpoint does not name its model type (\"model\").");
         if (!meta.TryGetValue("config", out string? config))
-            throw new InvalidDataException($"{path}: the checkpoint has no model config (\"config\").");
+            throw new InvalidDataException($"{path}: metadata 'config': the checkpoint has no model config (\"config\").");
         Dictionary<string, string> notes;
         try
         {
             notes = meta.TryGetValue("metadata", out string? json)
                 ? JsonSerializer.Deserialize(json, CheckpointJson.Default.DictionaryStringString)
-                  ?? throw new InvalidDataException($"{path}: \"metadata\" is null.")
+                  ?? throw new InvalidDataException($"{path}: metadata 'metadata': \"metadata\" is null.")
                 : [];
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: \"metadata\" is not a JSON object of strings: {e.Message}", e);
+            throw new InvalidDataException($"{path}: metadata 'metadata': \"metadata\" is not a JSON object of strings: {e.Message}", e);
         }
         return new CheckpointInfo(path, version, model, config, notes, meta.ContainsKey("training"));
     }

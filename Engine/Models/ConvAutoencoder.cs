@@ -23,6 +23,30 @@ public sealed record ConvAutoencoderOptions(
     ActivationKind Output = ActivationKind.Sigmoid,
     Corruption? Noise = null)
 {
+    /// <summary>Output channels of each stride-2 convolution (at least one layer, each at least 1).</summary>
+    public int[] Channels { get; init => field = Layers(value); } = Layers(Channels);
+
+    /// <summary>Width of the code (at least 1).</summary>
+    public int LatentSize { get; init => field = AtLeast(value, 1, "LatentSize"); } = AtLeast(LatentSize, 1, "LatentSize");
+
+    /// <summary>Side of the square input image (at least 2).</summary>
+    public int ImageSize { get; init => field = AtLeast(value, 2, "ImageSize"); } = AtLeast(ImageSize, 2, "ImageSize");
+
+    /// <summary>Channels of the input image (at least 1).</summary>
+    public int InputChannels { get; init => field = AtLeast(value, 1, "InputChannels"); } = AtLeast(InputChannels, 1, "InputChannels");
+
+    /// <summary>Activation after every hidden layer.</summary>
+    public ActivationKind Hidden { get; init => field = Defined(value, "Hidden"); } = Defined(Hidden, "Hidden");
+
+    /// <summary>Activation of the reconstruction.</summary>
+    public ActivationKind Output { get; init => field = Defined(value, "Output"); } = Defined(Output, "Output");
+
+    private static int[] Layers(int[] value) => ConvStack.Channels(value, "ConvAutoencoderOptions");
+
+    private static int AtLeast(int value, int minimum, string name) => Require.AtLeast(value, minimum, "ConvAutoencoderOptions." + name);
+
+    private static T Defined<T>(T value, string name) where T : struct, Enum => Require.Defined(value, "ConvAutoencoderOptions." + name);
+
     /// <summary>
     /// The project's reference: Conv(1,32,3,s2,p1)-ReLU-Conv(32,64,3,s2,p1)-ReLU-Flatten-Linear(3136,latent), and the
     /// decoder Linear(latent,3136)-ReLU-Unflatten(64,7,7)-ConvT(64,32,3,s2,p1,op1)-ReLU-ConvT(32,1,3,s2,p1,op1)-Sigmoid.
@@ -45,6 +69,7 @@ public sealed class ConvAutoencoder : AutoencoderModel
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
         ConvStack.Validate(nameof(ConvAutoencoder), options.Channels, options.LatentSize, options.ImageSize, options.InputChannels);
+        options.Noise?.RequireFits(nameof(ConvAutoencoder), nameof(options));
         Options = options;
         Encoder = RegisterModule("encoder", new Sequential());
         int flat = ConvStack.AddEncoder(Encoder, options.InputChannels, options.Channels, options.ImageSize,

@@ -1,4 +1,5 @@
 using Engine.Layers;
+using Engine.Tensors;
 
 namespace Engine.Models;
 
@@ -21,6 +22,20 @@ internal static class ConvStack
         return sides;
     }
 
+    /// <summary>The channel list of an options record: at least one layer, every count at least 1.</summary>
+    public static int[] Channels(int[] value, string owner)
+    {
+        Require.AllAtLeast(value, 1, owner + ".Channels");
+        if (value.Length == 0)
+            throw new ArgumentException($"{owner}.Channels is empty; give at least one convolution layer.", "Channels");
+        return value;
+    }
+
+    /// <summary>
+    /// Checks what the options records cannot check field by field: that an image, its flattened code layer and
+    /// every layer's weights fit in one array (long arithmetic, so a huge image size is reported as itself and not
+    /// as an overflowed width).
+    /// </summary>
     public static void Validate(string model, int[] channels, int latent, int imageSize, int inputChannels)
     {
         if (channels is null || channels.Length == 0 || channels.Any(c => c < 1))
@@ -28,6 +43,16 @@ internal static class ConvStack
         if (latent < 1 || imageSize < 2 || inputChannels < 1)
             throw new ArgumentException(
                 $"{model}: latent size {latent}, image size {imageSize} and input channels {inputChannels} must be at least 1, 2 and 1.");
+        long pixels = (long)imageSize * imageSize;
+        long input = pixels * inputChannels;
+        int side = Sides(imageSize, channels.Length)[^1];
+        long flat = (long)channels[^1] * side * side;
+        long widest = Math.Max(input, Math.Max(flat * latent, channels.Max() * (long)pixels));
+        if (input > Array.MaxLength || flat * latent > Array.MaxLength || widest > Array.MaxLength)
+            throw new ArgumentException(
+                $"{model}: an image of {inputChannels} × {imageSize} × {imageSize} (ImageSize {imageSize}) with channels " +
+                $"[{string.Join(", ", channels)}] and latent size {latent} needs arrays of {widest:N0} values, more than one " +
+                $"array holds ({Array.MaxLength:N0}). HINT: use a smaller ImageSize.", "ImageSize");
     }
 
     /// <summary>Appends Conv2d(3, s2, p1) [BatchNorm2d] activation per layer, then Flatten; returns the flat width.</summary>

@@ -28,6 +28,38 @@ public sealed record ConvVaeOptions(
     float FreeBits = 0f,
     ActivationKind Hidden = ActivationKind.Relu)
 {
+    /// <summary>Output channels of each stride-2 convolution (at least one layer, each at least 1).</summary>
+    public int[] Channels { get; init => field = Layers(value); } = Layers(Channels);
+
+    /// <summary>Dimensions of z (at least 1).</summary>
+    public int LatentSize { get; init => field = AtLeast(value, 1, "LatentSize"); } = AtLeast(LatentSize, 1, "LatentSize");
+
+    /// <summary>Side of the square input image (at least 2).</summary>
+    public int ImageSize { get; init => field = AtLeast(value, 2, "ImageSize"); } = AtLeast(ImageSize, 2, "ImageSize");
+
+    /// <summary>Channels of the input image (at least 1).</summary>
+    public int InputChannels { get; init => field = AtLeast(value, 1, "InputChannels"); } = AtLeast(InputChannels, 1, "InputChannels");
+
+    /// <summary>Bernoulli (BCE on logits) or Gaussian (MSE on means).</summary>
+    public Likelihood Likelihood { get; init => field = Defined(value, "Likelihood"); } = Defined(Likelihood, "Likelihood");
+
+    /// <summary>Weight of the KL term (finite, at least 0).</summary>
+    public float Beta { get; init => field = NonNegative(value, "Beta"); } = NonNegative(Beta, "Beta");
+
+    /// <summary>λ of free bits per latent dimension (finite, at least 0).</summary>
+    public float FreeBits { get; init => field = NonNegative(value, "FreeBits"); } = NonNegative(FreeBits, "FreeBits");
+
+    /// <summary>Activation of the hidden layers.</summary>
+    public ActivationKind Hidden { get; init => field = Defined(value, "Hidden"); } = Defined(Hidden, "Hidden");
+
+    private static int[] Layers(int[] value) => ConvStack.Channels(value, "ConvVaeOptions");
+
+    private static int AtLeast(int value, int minimum, string name) => Require.AtLeast(value, minimum, "ConvVaeOptions." + name);
+
+    private static T Defined<T>(T value, string name) where T : struct, Enum => Require.Defined(value, "ConvVaeOptions." + name);
+
+    private static float NonNegative(float value, string name) => Require.FiniteAtLeast(value, 0f, "ConvVaeOptions." + name);
+
     /// <summary>The reference conv trunk (32 and 64 channels, 28×28 → 7×7) with a 20-dimensional Bernoulli VAE.</summary>
     public static ConvVaeOptions Reference(int latent = 20) => new([32, 64], latent);
 }
@@ -38,7 +70,7 @@ public sealed record ConvVaeOptions(
 /// logits (Bernoulli) or means (Gaussian). Objective and API are those of <see cref="VariationalAutoencoder"/>;
 /// inputs and outputs are flat rows (N, C·S·S).
 /// </summary>
-public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalModel
+public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalModel, IScheduledLoss
 {
     private readonly Linear _mu, _logVar;
 
@@ -79,8 +111,12 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     /// <inheritdoc/>
     public Likelihood Likelihood => Options.Likelihood;
 
-    /// <summary>Training steps taken so far (drives KL annealing).</summary>
-    public long TrainingStep { get; set; }
+    /// <summary>
+    /// The optimizer steps taken so far, which place the KL weight on <see cref="KlAnnealing"/>'s schedule. The
+    /// training loop sets it before every batch (see <see cref="IScheduledLoss"/>); <see cref="Loss"/> only reads it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public long TrainingStep { get; set => field = Require.AtLeast(value, 0L, $"{GetType().Name}.TrainingStep"); }
 
     /// <inheritdoc/>
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
@@ -121,7 +157,6 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
         ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(rows);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
-        if (IsTraining && GradMode.IsEnabled) TrainingStep++;
         return NegativeElbo.Loss(mu, logVar, DecodeRaw, rows, Options.Likelihood, weight, Options.FreeBits, random);
     }
 }

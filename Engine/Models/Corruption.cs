@@ -19,6 +19,23 @@ public enum NoiseKind
 /// <param name="Level">σ for Gaussian noise, the corrupted fraction for masking and salt-and-pepper.</param>
 public sealed record Corruption(NoiseKind Kind, float Level)
 {
+    /// <summary>The noise model.</summary>
+    public NoiseKind Kind { get; init => field = Require.Defined(value, "Corruption.Kind"); } = Require.Defined(Kind, "Corruption.Kind");
+
+    /// <summary>
+    /// σ for Gaussian noise, the corrupted fraction for masking and salt-and-pepper (finite, at least 0; a fraction
+    /// is also at most 1, which the model given this record checks, as it depends on <see cref="Kind"/>).
+    /// </summary>
+    public float Level { get; init => field = Require.FiniteAtLeast(value, 0f, "Corruption.Level"); } = Require.FiniteAtLeast(Level, 0f, "Corruption.Level");
+
+    /// <summary>Throws unless <see cref="Level"/> fits <see cref="Kind"/>: a masking or salt-and-pepper fraction is at most 1.</summary>
+    internal void RequireFits(string owner, string parameter)
+    {
+        if (Kind != NoiseKind.Gaussian && Level > 1f)
+            throw new ArgumentException(
+                $"{owner}: the {Kind} noise level {Level} is a fraction of pixels and must be at most 1.", parameter);
+    }
+
     /// <summary>A corrupted copy of <paramref name="clean"/> (outside any graph); the noise comes from <paramref name="random"/>.</summary>
     public Tensor Apply(Tensor clean, Random random)
     {

@@ -29,6 +29,35 @@ public sealed record DenseAutoencoderOptions(
     Sparsity? Sparsity = null,
     float ContractiveWeight = 0f)
 {
+    /// <summary>Features per example (at least 1).</summary>
+    public int InputSize { get; init => field = Size(value, "InputSize"); } = Size(InputSize, "InputSize");
+
+    /// <summary>Hidden layer widths of the encoder, outermost first (each at least 1; empty for none).</summary>
+    public int[] HiddenSizes { get; init => field = Widths(value); } = Widths(HiddenSizes);
+
+    /// <summary>Width of the code layer (at least 1).</summary>
+    public int LatentSize { get; init => field = Size(value, "LatentSize"); } = Size(LatentSize, "LatentSize");
+
+    /// <summary>Activation after every hidden layer.</summary>
+    public ActivationKind Hidden { get; init => field = Kind(value, "Hidden"); } = Kind(Hidden, "Hidden");
+
+    /// <summary>Activation of the reconstruction.</summary>
+    public ActivationKind Output { get; init => field = Kind(value, "Output"); } = Kind(Output, "Output");
+
+    /// <summary>Activation of the code layer.</summary>
+    public ActivationKind Latent { get; init => field = Kind(value, "Latent"); } = Kind(Latent, "Latent");
+
+    /// <summary>λ of the contractive penalty (finite, at least 0).</summary>
+    public float ContractiveWeight { get; init => field = Weight(value); } = Weight(ContractiveWeight);
+
+    private static int Size(int value, string name) => Require.AtLeast(value, 1, "DenseAutoencoderOptions." + name);
+
+    private static int[] Widths(int[] value) => Require.AllAtLeast(value, 1, "DenseAutoencoderOptions.HiddenSizes");
+
+    private static ActivationKind Kind(ActivationKind value, string name) => Require.Defined(value, "DenseAutoencoderOptions." + name);
+
+    private static float Weight(float value) => Require.FiniteAtLeast(value, 0f, "DenseAutoencoderOptions.ContractiveWeight");
+
     /// <summary>The recipe of the project's reference: 784-512-128-32-128-512-784, ReLU, sigmoid output.</summary>
     public static DenseAutoencoderOptions Reference(int latent = 32) => new(784, [512, 128], latent);
 
@@ -68,6 +97,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
+        options.Noise?.RequireFits(nameof(DenseAutoencoder), nameof(options));
         if (options.ContractiveWeight > 0 && options.Latent != ActivationKind.Sigmoid)
             throw new ArgumentException(
                 "DenseAutoencoder: the contractive penalty uses the closed form for a sigmoid code layer; set Latent = Sigmoid.", nameof(options));

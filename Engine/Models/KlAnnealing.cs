@@ -1,3 +1,5 @@
+using Engine.Tensors;
+
 namespace Engine.Models;
 
 /// <summary>How the KL weight of a VAE grows during training.</summary>
@@ -17,14 +19,19 @@ public enum AnnealingKind
 /// <param name="Steps">Warm-up length (linear) or cycle length (cyclical), in optimizer steps.</param>
 public sealed record KlAnnealing(AnnealingKind Kind, int Steps)
 {
+    /// <summary>Linear warm-up or cyclical.</summary>
+    public AnnealingKind Kind { get; init => field = Require.Defined(value, "KlAnnealing.Kind"); } = Require.Defined(Kind, "KlAnnealing.Kind");
+
+    /// <summary>Warm-up length or cycle length in optimizer steps (at least 1).</summary>
+    public int Steps { get; init => field = Require.AtLeast(value, 1, "KlAnnealing.Steps"); } = Require.AtLeast(Steps, 1, "KlAnnealing.Steps");
+
     /// <summary>The multiplier of the KL term at training step <paramref name="step"/> (0-based), in [0, 1].</summary>
     public float WeightAt(long step)
     {
-        int steps = Math.Max(Steps, 1);
         return Kind switch
         {
-            AnnealingKind.Linear => Math.Min(1f, (float)step / steps),
-            _ => Math.Min(1f, (float)(step % steps) / (steps * 0.5f)),
+            AnnealingKind.Linear => Math.Min(1f, (float)step / Steps),
+            _ => Math.Min(1f, (float)(step % Steps) / (Steps * 0.5f)),
         };
     }
 }

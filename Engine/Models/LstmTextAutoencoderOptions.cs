@@ -1,19 +1,21 @@
+using Engine.Tensors;
+
 namespace Engine.Models;
 
 /// <summary>Sizes and training-time behaviour of an <see cref="LstmTextAutoencoder"/>.</summary>
 public sealed record LstmTextAutoencoderOptions
 {
     /// <summary>E, the word embedding size (shared by encoder and decoder inputs).</summary>
-    public int EmbeddingSize { get; init; } = 128;
+    public int EmbeddingSize { get; init => field = Size(value, nameof(EmbeddingSize)); } = 128;
 
     /// <summary>H, the hidden size of every LSTM layer and direction.</summary>
-    public int HiddenSize { get; init; } = 256;
+    public int HiddenSize { get; init => field = Size(value, nameof(HiddenSize)); } = 256;
 
     /// <summary>Z, the size of the sentence vector (the bottleneck).</summary>
-    public int LatentSize { get; init; } = 128;
+    public int LatentSize { get; init => field = Size(value, nameof(LatentSize)); } = 128;
 
     /// <summary>Stacked LSTM layers, in the encoder and in the decoder.</summary>
-    public int Layers { get; init; } = 1;
+    public int Layers { get; init => field = Size(value, nameof(Layers)); } = 1;
 
     /// <summary>Read the sentence in both directions in the encoder (the decoder always runs forwards).</summary>
     public bool Bidirectional { get; init; } = true;
@@ -22,27 +24,25 @@ public sealed record LstmTextAutoencoderOptions
     /// Denoising: during training, each encoder input word becomes <c>&lt;unk&gt;</c> with this probability
     /// (Bowman et al. 2016 drop decoder inputs; here the encoder input is corrupted and the targets stay clean).
     /// </summary>
-    public float WordDropout { get; init; }
+    public float WordDropout { get; init => field = Require.InHalfOpenRange(value, 0f, 1f, "LstmTextAutoencoderOptions.WordDropout"); }
 
     /// <summary>Words kept per sentence (longer ones are truncated); also the greedy decoding limit.</summary>
-    public int MaxLength { get; init; } = 40;
+    public int MaxLength { get; init => field = Size(value, nameof(MaxLength)); } = 40;
 
-    /// <summary>Throws when a size is below 1 or <see cref="WordDropout"/> is outside [0, 1).</summary>
+    /// <summary>
+    /// Throws when a size is below 1 or <see cref="WordDropout"/> is outside [0, 1). Every property checks its value
+    /// when it is set, so this only repeats those checks (for records built before the rules, e.g. by reflection).
+    /// </summary>
     /// <exception cref="ArgumentException">The message names the field.</exception>
     public void Validate()
     {
-        Check(EmbeddingSize, nameof(EmbeddingSize));
-        Check(HiddenSize, nameof(HiddenSize));
-        Check(LatentSize, nameof(LatentSize));
-        Check(Layers, nameof(Layers));
-        Check(MaxLength, nameof(MaxLength));
-        if (!(WordDropout >= 0 && WordDropout < 1))
-            throw new ArgumentException($"LstmTextAutoencoderOptions: WordDropout must be in [0, 1), got {WordDropout}.");
+        Size(EmbeddingSize, nameof(EmbeddingSize));
+        Size(HiddenSize, nameof(HiddenSize));
+        Size(LatentSize, nameof(LatentSize));
+        Size(Layers, nameof(Layers));
+        Size(MaxLength, nameof(MaxLength));
+        Require.InHalfOpenRange(WordDropout, 0f, 1f, "LstmTextAutoencoderOptions.WordDropout");
     }
 
-    private static void Check(int value, string name)
-    {
-        if (value < 1)
-            throw new ArgumentException($"LstmTextAutoencoderOptions: {name} must be at least 1, got {value}.");
-    }
+    private static int Size(int value, string name) => Require.AtLeast(value, 1, "LstmTextAutoencoderOptions." + name);
 }

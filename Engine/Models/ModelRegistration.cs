@@ -58,6 +58,13 @@ public abstract class ModelRegistration
     /// <exception cref="InvalidDataException">Bad JSON, options the model rejects, or a size mismatch.</exception>
     public abstract AutoencoderModel Build(string configJson, long storedFloats, string source);
 
+    /// <summary>
+    /// How many floats the state dict of the model a config describes holds, computed from the parsed and checked
+    /// options without building anything (what <see cref="Build"/> compares with the file before it allocates).
+    /// </summary>
+    /// <exception cref="InvalidDataException">Bad JSON, or options the model rejects; names <paramref name="source"/>.</exception>
+    internal abstract long StateSize(string configJson, string source);
+
     private sealed class Typed<TModel, TOptions>(JsonTypeInfo<TOptions> json, Func<TModel, TOptions> options,
         Func<TOptions, long> stateSize, Func<TOptions, TModel> build) : ModelRegistration(typeof(TModel))
         where TModel : AutoencoderModel
@@ -68,34 +75,63 @@ public abstract class ModelRegistration
 
         public override AutoencoderModel Build(string configJson, long storedFloats, string source)
         {
-            TOptions config;
-            long size;
-            try
-            {
-                config = JsonSerializer.Deserialize(configJson, json)
-                         ?? throw new InvalidDataException($"{source}: the {TypeName} config is null.");
-                size = stateSize(config);
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{source}: the {TypeName} config is not valid: {e.Message}", e);
-            }
-            catch (Exception e) when (e is ArgumentException or OverflowException)
-            {
-                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
-            }
+            var (config, size) = Parse(configJson, source);
             // Checked before building, so a crafted config cannot make us allocate more than the file holds.
             if (size != storedFloats)
                 throw new InvalidDataException(
-                    $"{source}: the {TypeName} config describes {size:N0} parameter values but the file holds {storedFloats:N0}.");
+                    $"{source}: metadata 'config': the {TypeName} config describes {size:N0} parameter values but the file holds {storedFloats:N0}.");
             try
             {
                 return build(config);
             }
             catch (ArgumentException e)
             {
-                throw new InvalidDataException($"{source}: the {TypeName} config describes no valid model: {e.Message}", e);
+                throw NoValidModel(source, e);
             }
+        }
+
+        internal override long StateSize(string configJson, string source) => Parse(configJson, source).Size;
+
+        /// <summary>The options of a config and the floats they describe; every rejection names the file, the entry and the field.</summary>
+        private (TOptions Config, long Size) Parse(string configJson, string source)
+        {
+            TOptions config;
+            long size;
+            try
+            {
+                config = JsonSerializer.Deserialize(configJson, json)
+                         ?? throw new InvalidDataException($"{source}: metadata 'config': the {TypeName} config is null.");
+                size = stateSize(config);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException(
+                    $"{source}: metadata 'config': the {TypeName} config is not valid at {e.Path ?? "$"}: {e.Message}", e);
+            }
+            catch (Exception e) when (e is ArgumentException or OverflowException)
+            {
+                throw NoValidModel(source, e);
+            }
+            return (config, size);
+        }
+
+        /// <summary>The rejection of a config that parsed but breaks a rule, naming the JSON field (snake_case) when the rule names one.</summary>
+        private InvalidDataException NoValidModel(string source, Exception e)
+        {
+            string field = e is ArgumentException { ParamName: { Length: > 0 } name } && name != "options"
+                ? $", field '{JsonNamingPolicy.SnakeCaseLower.ConvertName(name)}{Index(e.Message, name)}'"
+                : "";
+            return new InvalidDataException(
+                $"{source}: metadata 'config'{field}: the {TypeName} config describes no valid model: {e.Message}", e);
+        }
+
+        // "[3]" when the message names element 3 of the field ("VaeOptions.HiddenSizes[3] must be ..."), else "".
+        private static string Index(string message, string name)
+        {
+            int at = message.IndexOf(name + "[", StringComparison.Ordinal);
+            if (at < 0) return "";
+            int close = message.IndexOf(']', at);
+            return close < 0 ? "" : message[(at + name.Length)..(close + 1)];
         }
     }
 }

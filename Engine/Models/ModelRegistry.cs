@@ -80,25 +80,29 @@ public static class ModelRegistry
         return registration is not null;
     }
 
-    /// <summary>Floats in a VAE's state dict: encoder trunk, the μ and log σ² heads, and the mirrored decoder.</summary>
+    /// <summary>
+    /// Floats in a VAE's state dict: encoder trunk, the μ and log σ² heads, and the mirrored decoder. Checked
+    /// arithmetic over widths the options record has checked to be at least 1, so no two terms can cancel.
+    /// </summary>
     private static long VaeStateSize(VaeOptions options)
     {
-        static long Linear(long inputs, long outputs) => inputs * outputs + outputs;
+        Require.AllAtLeast(options.HiddenSizes, 1, "VaeOptions.HiddenSizes");
+        static long Linear(long inputs, long outputs) => checked(inputs * outputs + outputs);
         long total = 0;
         long width = options.InputSize;
         foreach (int h in options.HiddenSizes)
         {
-            total += Linear(width, h);
+            total = checked(total + Linear(width, h));
             width = h;
         }
-        total += 2 * Linear(width, options.LatentSize);
+        total = checked(total + 2 * Linear(width, options.LatentSize));
         width = options.LatentSize;
         foreach (int h in options.HiddenSizes.Reverse())
         {
-            total += Linear(width, h);
+            total = checked(total + Linear(width, h));
             width = h;
         }
-        return total + Linear(width, options.InputSize);
+        return checked(total + Linear(width, options.InputSize));
     }
 
     /// <summary>Floats in a conv autoencoder's state dict: the conv trunk, the Linear code layer and the mirrored decoder.</summary>

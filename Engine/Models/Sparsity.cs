@@ -21,6 +21,19 @@ public enum SparsityKind
 /// <param name="Target">ρ, the target mean activation (KL only), e.g. 0.05.</param>
 public sealed record Sparsity(SparsityKind Kind, float Weight, float Target = 0.05f)
 {
+    /// <summary>L1 or KL target.</summary>
+    public SparsityKind Kind { get; init => field = Require.Defined(value, "Sparsity.Kind"); } = Require.Defined(Kind, "Sparsity.Kind");
+
+    /// <summary>Multiplier of the penalty (finite, at least 0).</summary>
+    public float Weight { get; init => field = Require.FiniteAtLeast(value, 0f, "Sparsity.Weight"); } = Require.FiniteAtLeast(Weight, 0f, "Sparsity.Weight");
+
+    /// <summary>ρ, the target mean activation, strictly between 0 and 1 (its logarithms enter the KL penalty).</summary>
+    public float Target { get; init => field = TargetIn(value); } = TargetIn(Target);
+
+    private static float TargetIn(float value) =>
+        value > 0f && value < 1f ? value
+            : throw new ArgumentOutOfRangeException(nameof(Target), value, $"Sparsity.Target must be in (0, 1), got {value}.");
+
     /// <summary>The penalty for a batch of codes (N, D), as a scalar in the graph.</summary>
     public Tensor Penalty(Tensor code)
     {

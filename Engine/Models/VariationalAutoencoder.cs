@@ -36,6 +36,33 @@ public sealed record VaeOptions(
     float FreeBits = 0f,
     ActivationKind Hidden = ActivationKind.Relu)
 {
+    /// <summary>Features per example (at least 1).</summary>
+    public int InputSize { get; init => field = Size(value, "InputSize"); } = Size(InputSize, "InputSize");
+
+    /// <summary>Encoder hidden widths, outermost first (each at least 1; empty for none).</summary>
+    public int[] HiddenSizes { get; init => field = Widths(value); } = Widths(HiddenSizes);
+
+    /// <summary>Dimensions of z (at least 1).</summary>
+    public int LatentSize { get; init => field = Size(value, "LatentSize"); } = Size(LatentSize, "LatentSize");
+
+    /// <summary>Bernoulli (BCE) or Gaussian (MSE).</summary>
+    public Likelihood Likelihood { get; init => field = Require.Defined(value, "VaeOptions.Likelihood"); } = Require.Defined(Likelihood, "VaeOptions.Likelihood");
+
+    /// <summary>Weight of the KL term (finite, at least 0).</summary>
+    public float Beta { get; init => field = NonNegative(value, "Beta"); } = NonNegative(Beta, "Beta");
+
+    /// <summary>λ of free bits in nats per latent dimension (finite, at least 0).</summary>
+    public float FreeBits { get; init => field = NonNegative(value, "FreeBits"); } = NonNegative(FreeBits, "FreeBits");
+
+    /// <summary>Activation of the hidden layers.</summary>
+    public ActivationKind Hidden { get; init => field = Require.Defined(value, "VaeOptions.Hidden"); } = Require.Defined(Hidden, "VaeOptions.Hidden");
+
+    private static int Size(int value, string name) => Require.AtLeast(value, 1, "VaeOptions." + name);
+
+    private static int[] Widths(int[] value) => Require.AllAtLeast(value, 1, "VaeOptions.HiddenSizes");
+
+    private static float NonNegative(float value, string name) => Require.FiniteAtLeast(value, 0f, "VaeOptions." + name);
+
     /// <summary>PyTorch's official VAE example: 784-400-20, Bernoulli likelihood.</summary>
     public static VaeOptions PyTorchExample() => new(784, [400], 20);
 
@@ -49,7 +76,7 @@ public sealed record VaeOptions(
 /// caller's generator) is decoded into the parameters of p(x | z). Training minimises the negative ELBO,
 /// −E_q[log p(x | z)] + β·KL(q(z | x) ‖ N(0, I)), in nats per example.
 /// </summary>
-public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
+public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel, IScheduledLoss
 {
     private readonly Linear _mu, _logVar;
 
@@ -58,8 +85,6 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(random);
-        if (options.HiddenSizes is null)
-            throw new ArgumentException("VariationalAutoencoder: options.HiddenSizes is null; use [] for no hidden layer.", nameof(options));
         Options = options;
         Encoder = RegisterModule("encoder", new Sequential());
         int width = options.InputSize;
@@ -95,8 +120,12 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
     /// <inheritdoc/>
     public Likelihood Likelihood => Options.Likelihood;
 
-    /// <summary>Training steps taken so far (drives KL annealing).</summary>
-    public long TrainingStep { get; set; }
+    /// <summary>
+    /// The optimizer steps taken so far, which place the KL weight on <see cref="KlAnnealing"/>'s schedule. The
+    /// training loop sets it before every batch (see <see cref="IScheduledLoss"/>); <see cref="Loss"/> only reads it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public long TrainingStep { get; set => field = Require.AtLeast(value, 0L, $"{GetType().Name}.TrainingStep"); }
 
     /// <summary>The posterior's mean and log-variance for a batch.</summary>
     public (Tensor Mu, Tensor LogVar) Posterior(Tensor input)
@@ -134,7 +163,6 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
         ArgumentNullException.ThrowIfNull(random);
         var (mu, logVar) = Posterior(input);
         float weight = NegativeElbo.KlWeight(Options.Beta, Options.Annealing, IsTraining, TrainingStep);
-        if (IsTraining && GradMode.IsEnabled) TrainingStep++;
         return NegativeElbo.Loss(mu, logVar, DecodeRaw, input, Options.Likelihood, weight, Options.FreeBits, random);
     }
 }

@@ -18,17 +18,19 @@ public sealed class Adam : Optimizer
     private readonly float[][] _m, _v;
 
     /// <summary>Creates the optimizer.</summary>
+    /// <exception cref="ArgumentException">The parameter list is empty, or holds null or a tensor without gradient.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The learning rate is negative or not finite, a beta is outside [0, 1), epsilon is not a finite number above 0
+    /// (with 0, a parameter whose gradient is 0 becomes 0/0 = NaN), or the weight decay is negative or not finite.
+    /// </exception>
     public Adam(IEnumerable<Tensor> parameters, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, float weightDecay = 0f, bool decoupledWeightDecay = false)
         : base(parameters, learningRate)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
-        if (beta1 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta1), "Adam: beta1 must be in [0, 1).");
-        if (beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(beta2), "Adam: beta2 must be in [0, 1).");
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
-        WeightDecay = weightDecay;
+        Beta1 = Require.InHalfOpenRange(beta1, 0f, 1f, "Adam.beta1");
+        Beta2 = Require.InHalfOpenRange(beta2, 0f, 1f, "Adam.beta2");
+        Epsilon = Require.FinitePositive(epsilon, "Adam.epsilon");
+        WeightDecay = Require.FiniteAtLeast(weightDecay, 0f, "Adam.weightDecay");
         DecoupledWeightDecay = decoupledWeightDecay;
         _m = Parameters.Select(p => new float[p.Size]).ToArray();
         _v = Parameters.Select(p => new float[p.Size]).ToArray();

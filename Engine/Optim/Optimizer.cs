@@ -24,9 +24,7 @@ public abstract class Optimizer
             if (!p.RequiresGrad)
                 throw new ArgumentException($"{GetType().Name}: parameter '{p.Name ?? p.Shape.ToString()}' does not require grad.", nameof(parameters));
         }
-        if (!(learningRate >= 0) || float.IsInfinity(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate,
-                $"{GetType().Name}: the learning rate must be finite and at least 0.");
+        Require.FiniteAtLeast(learningRate, 0f, $"{GetType().Name}.learningRate");
         LearningRate = learningRate;
     }
 
@@ -34,7 +32,8 @@ public abstract class Optimizer
     public IReadOnlyList<Tensor> Parameters { get; }
 
     /// <summary>The current learning rate (schedules change it between steps).</summary>
-    public float LearningRate { get; set; }
+    /// <exception cref="ArgumentOutOfRangeException">Set to NaN, an infinity or a negative rate (which would climb the loss).</exception>
+    public float LearningRate { get; set => field = Require.FiniteAtLeast(value, 0f, $"{GetType().Name}.LearningRate"); }
 
     /// <summary>How many steps have been taken.</summary>
     public long StepCount { get; protected set; }

@@ -15,19 +15,20 @@ public sealed class Sgd : Optimizer
     private readonly float[]?[] _velocity;
 
     /// <summary>Creates the optimizer.</summary>
-    /// <exception cref="ArgumentException">Nesterov without momentum, or a negative setting.</exception>
+    /// <exception cref="ArgumentException">The parameter list is empty or holds null or a tensor without gradient, or Nesterov without momentum.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The learning rate or weight decay is negative or not finite, or the momentum is outside [0, 1) (at 1 or more
+    /// the velocity never decays and grows without bound).
+    /// </exception>
     public Sgd(IEnumerable<Tensor> parameters, float learningRate, float momentum = 0f, bool nesterov = false,
         float weightDecay = 0f)
         : base(parameters, learningRate)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
-        ArgumentOutOfRangeException.ThrowIfNegative(momentum);
-        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        Momentum = Require.InHalfOpenRange(momentum, 0f, 1f, "Sgd.momentum");
+        WeightDecay = Require.FiniteAtLeast(weightDecay, 0f, "Sgd.weightDecay");
         if (nesterov && momentum == 0)
             throw new ArgumentException("Sgd: Nesterov momentum needs momentum > 0.", nameof(nesterov));
-        Momentum = momentum;
         Nesterov = nesterov;
-        WeightDecay = weightDecay;
         _velocity = new float[]?[Parameters.Count];
     }
 

@@ -1,3 +1,5 @@
+using Engine.Tensors;
+
 namespace Engine.Optim;
 
 /// <summary>
@@ -18,15 +20,10 @@ public sealed record WarmupCosineSchedule : LearningRateSchedule
     /// <exception cref="ArgumentOutOfRangeException">A rate or epoch count is out of range.</exception>
     public WarmupCosineSchedule(float baseRate, int warmupEpochs, int totalEpochs, float minRate = 0f)
     {
-        if (!float.IsFinite(baseRate) || baseRate <= 0)
-            throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate,
-                "The peak learning rate must be finite and positive.");
-        ArgumentOutOfRangeException.ThrowIfNegative(warmupEpochs);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(totalEpochs, warmupEpochs);
-        if (!float.IsFinite(minRate) || minRate < 0 || minRate > baseRate)
-            throw new ArgumentOutOfRangeException(nameof(minRate), minRate,
-                $"The final learning rate must lie in [0, {baseRate}].");
-        (BaseRate, WarmupEpochs, TotalEpochs, MinRate) = (baseRate, warmupEpochs, totalEpochs, minRate);
+        BaseRate = Require.FinitePositive(baseRate, "WarmupCosineSchedule.baseRate");
+        WarmupEpochs = Require.AtLeast(warmupEpochs, 0, "WarmupCosineSchedule.warmupEpochs");
+        TotalEpochs = (int)Require.AtLeast(totalEpochs, warmupEpochs + 1L, "WarmupCosineSchedule.totalEpochs");
+        MinRate = Require.InRange(minRate, 0f, baseRate, "WarmupCosineSchedule.minRate");
     }
 
     /// <summary>The peak rate, reached after the warm-up.</summary>

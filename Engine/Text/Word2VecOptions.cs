@@ -1,3 +1,5 @@
+using Engine.Tensors;
+
 namespace Engine.Text;
 
 /// <summary>
@@ -7,38 +9,38 @@ namespace Engine.Text;
 public sealed record Word2VecOptions
 {
     /// <summary>Vector size.</summary>
-    public int Dimensions { get; init; } = 100;
+    public int Dimensions { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.Dimensions"); } = 100;
 
     /// <summary>Maximum distance between centre and context word; each position draws a window in [1, Window].</summary>
-    public int Window { get; init; } = 5;
+    public int Window { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.Window"); } = 5;
 
     /// <summary>Negative samples per (centre, context) pair.</summary>
-    public int Negative { get; init; } = 5;
+    public int Negative { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.Negative"); } = 5;
 
     /// <summary>Words seen fewer times are dropped from the vocabulary (and from the sentences).</summary>
-    public int MinCount { get; init; } = 5;
+    public int MinCount { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.MinCount"); } = 5;
 
     /// <summary>At most this many words are kept (the most frequent).</summary>
-    public int MaxVocabulary { get; init; } = int.MaxValue;
+    public int MaxVocabulary { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.MaxVocabulary"); } = int.MaxValue;
 
     /// <summary>Subsampling threshold t: a word of corpus frequency f is kept with probability
     /// (sqrt(f / t) + 1) · t / f. 0 turns subsampling off.</summary>
-    public double Sample { get; init; } = 1e-3;
+    public double Sample { get; init => field = Require.FiniteAtLeast(value, 0.0, "Word2VecOptions.Sample"); } = 1e-3;
 
     /// <summary>Passes over the corpus.</summary>
-    public int Epochs { get; init; } = 5;
+    public int Epochs { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.Epochs"); } = 5;
 
     /// <summary>Starting learning rate; it decays linearly to Alpha · <see cref="MinAlphaFraction"/>.</summary>
-    public float Alpha { get; init; } = 0.025f;
+    public float Alpha { get; init => field = Require.FinitePositive(value, "Word2VecOptions.Alpha"); } = 0.025f;
 
     /// <summary>Floor of the learning rate as a fraction of <see cref="Alpha"/> (word2vec.c: 1e-4).</summary>
-    public float MinAlphaFraction { get; init; } = 1e-4f;
+    public float MinAlphaFraction { get; init => field = Require.InRange(value, 0f, 1f, "Word2VecOptions.MinAlphaFraction"); } = 1e-4f;
 
     /// <summary>
     /// Worker threads. Results are bitwise identical for the same <see cref="Seed"/> and the same Threads, but
     /// differ between thread counts (each thread owns a different slice of the corpus).
     /// </summary>
-    public int Threads { get; init; } = 1;
+    public int Threads { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.Threads"); } = 1;
 
     /// <summary>Seed of the initial vectors and of each thread's random stream.</summary>
     public int Seed { get; init; } = 1;
@@ -51,20 +53,20 @@ public sealed record Word2VecOptions
     /// keep the table in cache for vocabularies up to ~10^4 words while each word's share stays within a few
     /// entries of its exact count^0.75 share.
     /// </summary>
-    public int UnigramTableSize { get; init; }
+    public int UnigramTableSize { get; init => field = Require.AtLeast(value, 0, "Word2VecOptions.UnigramTableSize"); }
 
     /// <summary>The table size actually used for a vocabulary of <paramref name="vocabularySize"/> words.</summary>
     internal int TableSizeFor(int vocabularySize) =>
         UnigramTableSize > 0 ? UnigramTableSize : (int)Math.Clamp(64L * vocabularySize, 1 << 16, 100_000_000);
 
     /// <summary>Longer sentences are cut into pieces of this many words (word2vec.c: 1000).</summary>
-    public int MaxSentenceLength { get; init; } = 1000;
+    public int MaxSentenceLength { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.MaxSentenceLength"); } = 1000;
 
     /// <summary>
     /// With several threads: words each thread trains on its private copy of the model before the copies are
     /// merged. Smaller is closer to shared-memory training, larger has less merge overhead.
     /// </summary>
-    public int SyncWords { get; init; } = 20_000;
+    public int SyncWords { get; init => field = Require.AtLeast(value, 1, "Word2VecOptions.SyncWords"); } = 20_000;
 
     internal void Validate()
     {

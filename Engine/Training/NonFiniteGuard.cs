@@ -5,8 +5,8 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Engine.Training;
 
 /// <summary>
-/// The NaN/Inf check shared by <see cref="Trainer"/>, <see cref="SupervisedTrainer"/> and <see cref="TextTrainer"/>:
-/// after backward, the loss and every gradient must be finite before the optimizer may step.
+/// The NaN/Inf checks of the training loop (<see cref="TrainingLoop"/>, <see cref="TrainingStep"/>): after backward,
+/// the loss and every gradient must be finite before the optimizer may step, and after the step every weight.
 /// </summary>
 internal static class NonFiniteGuard
 {
@@ -38,22 +38,12 @@ internal static class NonFiniteGuard
             ? $"the loss is {loss}"
             : $"the loss is {loss} but the gradient of '{parameter}' holds NaN or infinity";
         throw new TrainingDivergedException(
-            $"{trainer}: training diverged at epoch {epoch + 1}, step {step + 1}: {what}. The optimizer did not step, so the " +
-            "weights and the last checkpoint are from the last good step. HINT: lower the learning rate, clip gradients, " +
-            "check the input for NaN, or set SkipNonFiniteBatches.", epoch + 1, step + 1, parameter, loss);
+            $"{trainer}: training diverged at epoch {epoch + 1}, step {step + 1}: {what}. The optimizer did not step on this " +
+            "batch: the weights are those after the previous step (every step is checked to leave them finite) and the " +
+            "last checkpoint is untouched. HINT: lower the learning rate, clip gradients, check the input for NaN, or " +
+            "set SkipNonFiniteBatches.", epoch + 1, step + 1, parameter, loss);
     }
 
-    /// <summary>Throws unless every weight is finite: a checkpoint must never save diverged weights.</summary>
-    /// <exception cref="TrainingDivergedException">A weight is NaN or infinite.</exception>
-    public static void RequireFiniteWeights(IReadOnlyList<(string Name, Tensor Parameter)> parameters, string trainer,
-        int epoch, int step)
-    {
-        if (FirstNonFinite(parameters, gradients: false) is string parameter)
-            throw new TrainingDivergedException(
-                $"{trainer}: training diverged at epoch {epoch + 1}, step {step + 1}: the weights of '{parameter}' hold NaN " +
-                "or infinity; the checkpoint was not overwritten. HINT: lower the learning rate or clip gradients.",
-                epoch + 1, step + 1, parameter, float.NaN);
-    }
 
     /// <summary>The name of the first parameter whose gradient (or value) holds NaN or ±Inf, or null.</summary>
     public static string? FirstNonFinite(IReadOnlyList<(string Name, Tensor Parameter)> parameters, bool gradients)

@@ -1,79 +1,87 @@
-using Engine.Data;
 using Engine.Tensors;
 
 namespace Engine.Training;
 
 /// <summary>
-/// Everything besides the weights that a <see cref="Trainer"/> needs to continue a run exactly: where it is
-/// (epoch and batch), the random generators, the optimizer's state, the running sums of the current epoch, and
-/// the early-stopping bookkeeping. Saved in the checkpoint file next to the weights (see
-/// <see cref="TrainerOptions.CheckpointPath"/>).
+/// Where a training run stands, besides the weights and the optimizer: the epoch and batch, the running sums of
+/// the epoch in progress, the early-stopping bookkeeping, the finished epochs' reports, and the state of the
+/// trainer's data sampling. <see cref="TrainingLoop"/> updates it as it trains, and a training checkpoint
+/// (<see cref="TrainingCheckpoint"/>) is this object saved next to the weights and the optimizer's state, so
+/// a resumed run continues exactly.
 /// </summary>
-public sealed record TrainingState
+internal sealed class TrainingState
 {
-    /// <summary>The run's seed; a resumed run must use the same.</summary>
-    public required int Seed { get; init; }
-
-    /// <summary>The run's batch size; a resumed run must use the same.</summary>
-    public required int BatchSize { get; init; }
-
     /// <summary>The epoch in progress (or the next one when <see cref="EpochStarted"/> is false), from 0.</summary>
-    public required int Epoch { get; init; }
+    public int Epoch { get; set; }
 
-    /// <summary>The next batch of the current epoch (equal to the batch count when all are done).</summary>
-    public required int NextBatch { get; init; }
+    /// <summary>The next batch of the current epoch (the batch count when all are done).</summary>
+    public int NextBatch { get; set; }
 
-    /// <summary>Whether the epoch's order was drawn (and its learning rate set) before the checkpoint.</summary>
-    public required bool EpochStarted { get; init; }
+    /// <summary>Whether the epoch's batches were drawn (and its learning rate set).</summary>
+    public bool EpochStarted { get; set; }
 
     /// <summary>Set by the final checkpoint of a run (all epochs done, or stopped early).</summary>
-    public required bool Finished { get; init; }
+    public bool Finished { get; set; }
 
     /// <summary>Whether early stopping ended the run; resuming then trains no more.</summary>
-    public required bool StoppedEarly { get; init; }
+    public bool StoppedEarly { get; set; }
 
-    /// <summary>The generator behind the model's noise (<see cref="Models.AutoencoderModel.Loss"/>).</summary>
-    public required RngState Noise { get; init; }
+    /// <summary>Σ batch loss × batch weight over the batches of this epoch that trained.</summary>
+    public double LossSum { get; set; }
 
-    /// <summary>The data loader's order and shuffle generator.</summary>
-    public required DataLoaderState Loader { get; init; }
+    /// <summary>Σ batch weight (examples, steps or tokens: what the trainer averages over).</summary>
+    public double LossWeight { get; set; }
 
-    /// <summary>The optimizer's type name (Adam, Sgd); a resumed run must use the same type.</summary>
-    public required string Optimizer { get; init; }
+    /// <summary>Σ loss part × batch weight, by part name.</summary>
+    public Dictionary<string, double> PartSums { get; set; } = [];
 
-    /// <summary>Optimizer steps taken.</summary>
-    public required long Step { get; init; }
+    /// <summary>Σ gradient norm before clipping (with clipping on).</summary>
+    public double GradientNormSum { get; set; }
 
-    /// <summary>The optimizer's learning rate.</summary>
-    public required float LearningRate { get; init; }
+    /// <summary>Batches of this epoch that trained (optimizer steps).</summary>
+    public int Steps { get; set; }
 
-    /// <summary>The optimizer's per-parameter buffers by slot (see <see cref="Optim.Optimizer.StateBuffers"/>).</summary>
-    public required IReadOnlyDictionary<string, IReadOnlyList<float[]?>> OptimizerBuffers { get; init; }
+    /// <summary>Batches of this epoch skipped for a non-finite loss or gradient.</summary>
+    public int Skipped { get; set; }
 
-    /// <summary>Sum of batch loss × batch size so far in the current epoch.</summary>
-    public required double LossSum { get; init; }
-
-    /// <summary>Sums of the loss parts × batch size so far in the current epoch.</summary>
-    public required IReadOnlyDictionary<string, double> PartSums { get; init; }
-
-    /// <summary>Examples seen so far in the current epoch.</summary>
-    public required int Seen { get; init; }
+    /// <summary>Examples of this epoch that trained (for the examples-per-second figure).</summary>
+    public long Seen { get; set; }
 
     /// <summary>The best monitored loss so far (validation, else training).</summary>
-    public required float Best { get; init; }
+    public float Best { get; set; } = float.PositiveInfinity;
 
     /// <summary>The epoch of <see cref="Best"/>, or -1.</summary>
-    public required int BestEpoch { get; init; }
+    public int BestEpoch { get; set; } = -1;
 
     /// <summary>Epochs since the best one.</summary>
-    public required int SinceBest { get; init; }
+    public int SinceBest { get; set; }
 
     /// <summary>The weights at the best epoch (state-dict order), kept when early stopping is on.</summary>
-    public required float[][]? BestWeights { get; init; }
-
-    /// <summary>Batches skipped so far in the current epoch for a non-finite loss or gradient.</summary>
-    public int Skipped { get; init; }
+    public float[][]? BestWeights { get; set; }
 
     /// <summary>The reports of the finished epochs.</summary>
-    public required IReadOnlyList<EpochReport> Reports { get; init; }
+    public List<EpochReport> Reports { get; set; } = [];
+
+    /// <summary>The trainer's random generators by name (the data order, the model's noise...).</summary>
+    public Dictionary<string, RngState> Generators { get; } = [];
+
+    /// <summary>The trainer's example orders by name (a data loader's current permutation).</summary>
+    public Dictionary<string, int[]> Orders { get; } = [];
+
+    /// <summary>The trainer's other positions by name (e.g. the next labelled batch of a semi-supervised run).</summary>
+    public Dictionary<string, int> Positions { get; } = [];
+
+    /// <summary>Begins an epoch: its batches are drawn, nothing is trained yet.</summary>
+    public void StartEpoch()
+    {
+        EpochStarted = true;
+        NextBatch = 0;
+        LossSum = 0;
+        LossWeight = 0;
+        PartSums = [];
+        GradientNormSum = 0;
+        Steps = 0;
+        Skipped = 0;
+        Seen = 0;
+    }
 }
