@@ -3,11 +3,11 @@ namespace Engine.Tensors;
 /// <summary>
 /// The arrays that <see cref="TensorScope"/>s lend to tensors: one pool per thread that trains
 /// (<see cref="Current"/>), bounded by that thread's work, not by its history. Arrays are kept per
-/// <see cref="SizeClass"/> (not per exact length), and after every step the free arrays are trimmed twice: each class
-/// to the most arrays of it that were lent out at once during the last <see cref="WindowSteps"/> to
-/// 2 × <see cref="WindowSteps"/> steps (none for a class no recent step asked for), then the whole pool to
-/// <see cref="Slack"/> times the step demand (the most bytes lent out at once in the same window), dropping the
-/// classes unused for longest first.
+/// <see cref="SizeClass"/> (not per exact length), and after every step the free arrays are trimmed to
+/// <see cref="Slack"/> times the step demand: the most bytes lent out at once during the last
+/// <see cref="WindowSteps"/> to 2 × <see cref="WindowSteps"/> steps. What goes first are the arrays of a class beyond
+/// the most of it lent out at once in that window (all of them for a class no recent step asked for), least
+/// recently used classes first; then, if still needed, whole classes in the same order.
 /// A pool whose thread has not ended a step for <see cref="IdleMilliseconds"/> is emptied by the next step of any
 /// other thread, so threads that trained once cannot multiply the footprint.
 /// </summary>
@@ -24,6 +24,12 @@ internal sealed class TensorPool
 
     /// <summary>The pool keeps at most this many times the demand in free arrays.</summary>
     public const int Slack = 2;
+
+    /// <summary>
+    /// A request its own class cannot serve takes a free array of up to this many classes above (four classes make
+    /// a doubling): steps whose shapes vary reuse the longer arrays of earlier steps instead of allocating.
+    /// </summary>
+    public const int Reach = 4;
 
     /// <summary>A pool whose last step ended this long ago is emptied by another thread's step.</summary>
     public const int IdleMilliseconds = 2000;
@@ -49,7 +55,7 @@ internal sealed class TensorPool
         lock (Pools) Pools.Add(new WeakReference<TensorPool>(this));
     }
 
-    /// <summary>The calling thread's pool, where its outermost scopes borrow; settable so a test can watch a fresh one.</summary>
+    /// <summary>The calling thread's pool, where its scopes borrow; settable so a test can watch a fresh one.</summary>
     public static TensorPool Current
     {
         get => _current ??= new TensorPool();
@@ -78,19 +84,20 @@ internal sealed class TensorPool
     {
         if (size > SizeClass.MaxLength) return new float[size];
         int index = SizeClass.Index(size);
-        int length = SizeClass.Length(index);
         float[]? array = null;
         lock (_lock)
         {
-            if (_free[index] is { Count: > 0 } free)
+            // The request's class, else a free array of one of the next Reach classes (at most twice as long).
+            int last = Math.Min(index + Reach, _free.Length - 1);
+            for (int i = index; i <= last && array is null; i++)
             {
+                if (_free[i] is not { Count: > 0 } free) continue;
                 array = free.Pop();
-                _freeBytes -= 4L * length;
+                index = i;
             }
-            else
-            {
-                _allocatedBytes += 4L * length;
-            }
+            int length = SizeClass.Length(index);
+            if (array is null) _allocatedBytes += 4L * length;
+            else _freeBytes -= 4L * length;
             _lastUsed[index] = _steps;
             _need[index] = Math.Max(_need[index], ++_borrowedCount[index]);
             _borrowedBytes += 4L * length;
@@ -98,7 +105,7 @@ internal sealed class TensorPool
             _peakBorrowedBytes = Math.Max(_peakBorrowedBytes, _borrowedBytes);
             _peakHeldBytes = Math.Max(_peakHeldBytes, _borrowedBytes + _freeBytes);
         }
-        if (array is null) return new float[length];
+        if (array is null) return new float[SizeClass.Length(index)];
         if (clear) array.AsSpan(0, size).Clear();
         return array;
     }
@@ -130,7 +137,7 @@ internal sealed class TensorPool
     }
 
     /// <summary>
-    /// Called when an outermost scope ends: counts the step, moves the demand window on every
+    /// Called when a scope ends (a training step, an inference batch, a decoding step): counts the step, moves the demand window on every
     /// <see cref="WindowSteps"/> steps, and trims the free arrays to <see cref="Slack"/> × the demand.
     /// </summary>
     public void EndStep()
@@ -147,8 +154,12 @@ internal sealed class TensorPool
                 _need.CopyTo(_previousNeed);
                 _borrowedCount.CopyTo(_need);
             }
-            TrimToNeed();
-            TrimTo(Slack * Math.Max(_windowPeak, _previousWindowPeak));
+            long limit = Slack * Math.Max(_windowPeak, _previousWindowPeak);
+            if (_freeBytes > limit)
+            {
+                TrimToNeed(limit);
+                TrimTo(limit);
+            }
         }
         if (now - Interlocked.Read(ref _lastSweep) >= IdleMilliseconds) SweepIdle(now);
     }
@@ -190,15 +201,21 @@ internal sealed class TensorPool
         }
     }
 
-    // Per class, drops the free arrays beyond what the current and previous window had lent out at once (less what
-    // is lent out now): a class keeps as many arrays as recent steps needed, and none once no step asked for it.
-    private void TrimToNeed()
+    // Until at most `limit` bytes are free, drops the free arrays a class holds beyond what the current and previous
+    // window had lent out of it at once (less what is lent out now), least recently used classes first: arrays no
+    // recent step needed go before any a step will ask for again.
+    private void TrimToNeed(long limit)
     {
-        for (int i = 0; i < _free.Length; i++)
+        Span<int> order = stackalloc int[_free.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        var lastUsed = _lastUsed;
+        order.Sort((a, b) => lastUsed[a] != lastUsed[b] ? lastUsed[a].CompareTo(lastUsed[b]) : b.CompareTo(a));
+        foreach (int i in order)
         {
+            if (_freeBytes <= limit) return;
             if (_free[i] is not { Count: > 0 } stack) continue;
             int keep = Math.Max(0, Math.Max(_need[i], _previousNeed[i]) - _borrowedCount[i]);
-            while (stack.Count > keep) _freeBytes -= 4L * stack.Pop().Length;
+            while (stack.Count > keep && _freeBytes > limit) _freeBytes -= 4L * stack.Pop().Length;
         }
     }
 
@@ -225,7 +242,7 @@ internal sealed class TensorPool
 /// <param name="PeakBorrowedBytes">The most bytes ever borrowed at once.</param>
 /// <param name="PeakHeldBytes">The most bytes ever free and borrowed together: all the memory the pool accounted for at once.</param>
 /// <param name="AllocatedBytes">Bytes of the arrays the pool had to allocate (rents it could not serve from free arrays).</param>
-/// <param name="Steps">Outermost scopes ended.</param>
+/// <param name="Steps">Scopes ended.</param>
 internal readonly record struct TensorPoolStats(long FreeBytes, long BorrowedBytes, long DemandBytes,
     long PeakBorrowedBytes, long PeakHeldBytes, long AllocatedBytes, long Steps)
 {

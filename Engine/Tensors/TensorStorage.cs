@@ -30,7 +30,7 @@ internal static class TensorStorage
 /// Every trainer opens one per optimisation step (<see cref="Training.TrainingStep"/>); parameters, optimizer state
 /// and leaf gradients are allocated outside scopes and are never pooled. State a module builds lazily during a
 /// forward pass (a cached mask or table) must use <see cref="TensorStorage.AllocateUnpooled"/>, else the next step
-/// overwrites it. When an outermost scope ends, the pool counts a step and trims itself (see <see cref="TensorPool"/>).
+/// overwrites it. When a scope ends, the pool counts a step and trims itself (see <see cref="TensorPool"/>).
 /// </summary>
 internal sealed class TensorScope : IDisposable
 {
@@ -107,7 +107,7 @@ internal sealed class TensorScope : IDisposable
         }
     }
 
-    /// <summary>Returns every borrowed array to the pool and closes the scope; an outermost scope also ends a pool step.</summary>
+    /// <summary>Returns every borrowed array to the pool, closes the scope and ends a pool step.</summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -115,6 +115,6 @@ internal sealed class TensorScope : IDisposable
         Pool.Return(_borrowed, _poisonReturned);
         _borrowed.Clear();
         _current = _outer;
-        if (_outer is null) Pool.EndStep();
+        Pool.EndStep();
     }
 }
