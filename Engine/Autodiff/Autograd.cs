@@ -74,17 +74,21 @@ public static class Autograd
         if (gradient is null) root.Grad.Span[0] += 1f;
         else TensorPrimitives.Add(root.Grad.Span, gradient.ReadOnlySpan, root.Grad.Span);
 
-        // Replay in reverse: outputs before the inputs they were computed from. Once a node has run, nothing reads
-        // its output's gradient again (every consumer ran before it), so a pooled gradient goes straight back to the
-        // step's pool: the peak is the activations plus the gradients in flight, not plus every gradient.
+        // Replay in reverse: outputs before the inputs they were computed from. Inside a pooled scope, what a node
+        // borrowed for its backward goes back to the pool when it returns, except its inputs' gradients; and once
+        // it has run, nothing reads its output's gradient again (every consumer ran before it), so that goes back
+        // too. The step's peak is its activations plus the gradients in flight, not plus every gradient.
         var scope = TensorScope.Current;
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var (node, output) = order[i];
             if (output.Grad is not { } grad) continue; // no gradient flowed to this node
+            int mark = scope?.BorrowedCount ?? 0;
             node.Backward(grad);
             output.Grad = null;
-            if (scope is not null && grad.StorageOffset == 0) scope.ReturnEarly(grad.Storage);
+            if (scope is null) continue;
+            scope.ReturnSince(mark, node.Inputs);
+            if (grad.StorageOffset == 0) scope.ReturnEarly(grad.Storage);
         }
 
         foreach (var (node, output) in order)

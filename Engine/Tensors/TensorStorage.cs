@@ -107,6 +107,29 @@ internal sealed class TensorScope : IDisposable
         }
     }
 
+    /// <summary>How many arrays this scope has borrowed and not given back: a mark for <see cref="ReturnSince"/>.</summary>
+    internal int BorrowedCount => _borrowed.Count;
+
+    /// <summary>
+    /// Gives back every array borrowed since <paramref name="mark"/> except the storage of the gradients of
+    /// <paramref name="keep"/>: backward calls it after each node, whose temporaries die with it while the gradients
+    /// it created for its inputs live on.
+    /// </summary>
+    internal void ReturnSince(int mark, IReadOnlyList<Tensor> keep)
+    {
+        int kept = mark;
+        for (int i = mark; i < _borrowed.Count; i++)
+        {
+            var array = _borrowed[i];
+            bool isGradient = false;
+            foreach (var tensor in keep)
+                if (ReferenceEquals(tensor.Grad?.Storage, array)) isGradient = true;
+            if (isGradient) _borrowed[kept++] = array;
+            else Pool.Return(array, _poisonReturned);
+        }
+        _borrowed.RemoveRange(kept, _borrowed.Count - kept);
+    }
+
     /// <summary>Returns every borrowed array to the pool, closes the scope and ends a pool step.</summary>
     public void Dispose()
     {
