@@ -6,7 +6,6 @@ using Engine.Training;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.Tensors;
 
