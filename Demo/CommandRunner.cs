@@ -34,6 +34,7 @@ internal static class CommandRunner
                 Parallelism.MaxThreads = threads;
             }
             body(context);
+            context.Results["memory"] = context.Memory.Run.ToResults();
             if (interrupt.IsCancellationRequested) context.Out.Line(Where(context));
             context.WriteReport();
             context.WriteJson();
@@ -51,6 +52,7 @@ internal static class CommandRunner
         {
             Console.CancelKeyPress -= onCancel;
             context?.Out.Dispose();
+            context?.Memory.Dispose();
         }
     }
 

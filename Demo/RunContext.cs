@@ -26,6 +26,9 @@ internal sealed class RunContext(ParseResult parse, CommonOptions options, Cance
     /// <summary>Headline figures, written to --json at the end.</summary>
     public Dictionary<string, object> Results { get; } = [];
 
+    /// <summary>Peak memory of the run (and of each tour part); CommandRunner puts the run's peaks in the results as "memory".</summary>
+    public MemoryMonitor Memory { get; } = new();
+
     /// <summary>What the run found, written to OUT/report.html at the end; every console heading starts a section.</summary>
     public RunReport Report { get; } = new($"Autoencoders from scratch: {(parse.CommandResult.Command is RootCommand ? "tour" : parse.CommandResult.Command.Name)}");
 

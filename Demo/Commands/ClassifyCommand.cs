@@ -251,8 +251,10 @@ internal static class ClassifyCommand
         return result.ToArray();
     }
 
+    // The rows of source in the order given; all rows in order are source itself (no copy of the whole set).
     private static float[] Gather(float[] source, int cols, int[] rows)
     {
+        if (rows.Length * cols == source.Length && rows.Select((r, i) => r == i).All(same => same)) return source;
         var result = new float[rows.Length * cols];
         for (int i = 0; i < rows.Length; i++) source.AsSpan(rows[i] * cols, cols).CopyTo(result.AsSpan(i * cols));
         return result;

@@ -45,6 +45,7 @@ internal static class TourCommand
         var seconds = new Dictionary<string, double>();
         var cpuSeconds = new Dictionary<string, double>();
         var results = new Dictionary<string, object>();
+        var memory = new Dictionary<string, MemoryPeaks>();
         var total = Stopwatch.StartNew();
         foreach (var part in parts)
         {
@@ -55,10 +56,12 @@ internal static class TourCommand
             context.Quick = userQuick || part.Quick;
             var clock = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            context.Memory.Restart();
             part.Run(context);
+            memory[part.Name] = context.Memory.Restart();
             seconds[part.Name] = Math.Round(clock.Elapsed.TotalSeconds, 1);
             cpuSeconds[part.Name] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, 1);
-            results[part.Name] = new Dictionary<string, object>(context.Results);
+            results[part.Name] = new Dictionary<string, object>(context.Results) { ["memory"] = memory[part.Name].ToResults() };
             context.Results.Clear();
             if (context.Cancellation.IsCancellationRequested) context.Out.Line($"the tour was interrupted during: {part.Name}");
         }
@@ -70,12 +73,17 @@ internal static class TourCommand
 
         context.Out.Heading("Tour summary");
         string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
-        var rows = seconds.Select(p => (IReadOnlyList<string>)[p.Key, F(p.Value), F(cpuSeconds[p.Key])])
-            .Append(["total", F(total.Elapsed.TotalSeconds), F(cpuSeconds.Values.Sum())]).ToList();
-        string[] headers = ["part", "wall-clock s", "CPU s (all threads)"];
-        context.Out.Table($"Seconds per part (load average {KddAnomaly.LoadAverage()})", headers, rows);
+        var run = context.Memory.Run;
+        var rows = seconds.Select(p => (IReadOnlyList<string>)[p.Key, F(p.Value), F(cpuSeconds[p.Key]),
+                MemoryPeaks.Mib(memory[p.Key].ManagedHeapBytes), MemoryPeaks.Mib(memory[p.Key].WorkingSetBytes)])
+            .Append(["total", F(total.Elapsed.TotalSeconds), F(cpuSeconds.Values.Sum()),
+                MemoryPeaks.Mib(run.ManagedHeapBytes), MemoryPeaks.Mib(run.ProcessPeakBytes)]).ToList();
+        string[] headers = ["part", "wall-clock s", "CPU s (all threads)", "peak managed heap MiB", "peak resident MiB"];
+        context.Out.Table($"Seconds and memory per part (load average {KddAnomaly.LoadAverage()})", headers, rows);
         context.Report.Text($"Seconds per part on {Environment.ProcessorCount} cores, 1-minute load average {KddAnomaly.LoadAverage()} at the end "
-            + $"({Engine.Kernels.Parallelism.MaxThreads} kernel threads). Each part is the command of the same name with "
+            + $"({Engine.Kernels.Parallelism.MaxThreads} kernel threads). Memory per part is the peak of the managed heap "
+            + $"(allocated, garbage not yet collected included) and of the resident set, sampled every {MemoryMonitor.IntervalMilliseconds} ms; "
+            + "the total row gives the whole run's heap peak and the process's resident high-water mark. Each part is the command of the same name with "
             + "tour-sized settings (fewer epochs, the embedded Fashion-MNIST subset, one label budget); run the command itself "
             + "for the full comparison.");
         context.Report.Add(new Demo.Report.Table(null, headers, rows));

@@ -72,6 +72,16 @@ public sealed class PooledStepTests
         });
 
     [Fact]
+    public void Trainer_VariationalAutoencoder_PooledRunIsBitwiseTheUnpooledRun() =>
+        AssertPoolingChangesNothing((onBatch, onEpoch) =>
+        {
+            var model = new VariationalAutoencoder(new VaeOptions(144, [24, 12], 4), new Random(1));
+            var data = SyntheticShapes.Generate(48, seed: 5, size: 12);
+            new Trainer(Options(onBatch, onEpoch)).Fit(model, new Adam(model.Parameters(), 1e-2f), data, validation: data);
+            return model;
+        });
+
+    [Fact]
     public void SupervisedTrainer_JointClassifier_PooledRunIsBitwiseTheUnpooledRun() =>
         AssertPoolingChangesNothing((onBatch, onEpoch) =>
         {

@@ -61,6 +61,24 @@ public sealed class StepAllocationTests(ITestOutputHelper output)
         });
 
     [Fact]
+    public void Trainer_ConvAutoencoder() =>
+        AssertPooledStepsAllocateLittle("Trainer, conv AE 8-16 channels on 28x28, batch 32", 0.1, onBatch =>
+        {
+            var model = new ConvAutoencoder(new ConvAutoencoderOptions([8, 16], 16), new Random(1));
+            new Trainer(new TrainerOptions { Epochs = 2, BatchSize = 32, Seed = 1, OnBatch = onBatch })
+                .Fit(model, new Adam(model.Parameters()), SyntheticShapes.Generate(160, seed: 5));
+        });
+
+    [Fact]
+    public void Trainer_VariationalAutoencoder() =>
+        AssertPooledStepsAllocateLittle("Trainer, VAE 784-256-(16), batch 32", 0.1, onBatch =>
+        {
+            var model = new VariationalAutoencoder(new VaeOptions(784, [256], 16), new Random(1));
+            new Trainer(new TrainerOptions { Epochs = 2, BatchSize = 32, Seed = 1, OnBatch = onBatch })
+                .Fit(model, new Adam(model.Parameters()), SyntheticShapes.Generate(160, seed: 5));
+        });
+
+    [Fact]
     public void SupervisedTrainer_EncoderClassifier() =>
         AssertPooledStepsAllocateLittle("SupervisedTrainer, 784-256-16 encoder + head, batch 64", 0.1, onBatch =>
         {

@@ -53,22 +53,26 @@ public sealed class LinearSvm : IClassifier
     public ReadOnlySpan<float> Bias => _bias;
 
     /// <inheritdoc/>
-    public void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
+    public unsafe void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
     {
         const string op = "LinearSvm.Fit";
         Checks.Matrix(op, features, rows, cols);
         Checks.Labels(op, labels, rows, classes);
         if (!(C > 0)) throw new ArgumentException($"{op}: C must be positive, got {C}.", nameof(C));
-        var x = features.ToArray();
         var y = labels.ToArray();
         var weights = new float[classes * cols];
         var bias = new float[classes];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism.MaxThreads };
-        Parallel.For(0, classes, options, c =>
+        // The solvers read the caller's features in place (pinned) rather than a copy of them.
+        fixed (float* pinned = features)
         {
-            var w = weights.AsSpan(c * cols, cols);
-            bias[c] = SolveBinary(x, rows, cols, y, c, w, new Random(SeedMix.Derive(Seed, c)));
-        });
+            var x = new PinnedFloats(pinned, features.Length);
+            Parallel.For(0, classes, options, c =>
+            {
+                var w = weights.AsSpan(c * cols, cols);
+                bias[c] = SolveBinary(x.Span, rows, cols, y, c, w, new Random(SeedMix.Derive(Seed, c)));
+            });
+        }
         _weights = weights;
         _bias = bias;
         _cols = cols;
@@ -76,7 +80,7 @@ public sealed class LinearSvm : IClassifier
     }
 
     // Dual coordinate descent for one class against the rest; writes w and returns the bias weight.
-    private float SolveBinary(float[] x, int n, int d, int[] labels, int positive, Span<float> w, Random random)
+    private float SolveBinary(ReadOnlySpan<float> x, int n, int d, int[] labels, int positive, Span<float> w, Random random)
     {
         // L1-loss: 0 ≤ αᵢ ≤ C, Qᵢᵢ = xᵢ·xᵢ. L2-loss: 0 ≤ αᵢ, Qᵢᵢ = xᵢ·xᵢ + 1/(2C).
         // Both add 1 to Qᵢᵢ for the constant bias feature.
@@ -88,7 +92,7 @@ public sealed class LinearSvm : IClassifier
         var index = new int[n];
         for (int i = 0; i < n; i++)
         {
-            var xi = x.AsSpan(i * d, d);
+            var xi = x.Slice(i * d, d);
             qd[i] = diagonal + TensorPrimitives.Dot(xi, xi) + 1;
             sign[i] = (sbyte)(labels[i] == positive ? 1 : -1);
             index[i] = i;
@@ -107,7 +111,7 @@ public sealed class LinearSvm : IClassifier
             for (int s = 0; s < active; s++)
             {
                 int i = index[s];
-                var xi = x.AsSpan(i * d, d);
+                var xi = x.Slice(i * d, d);
                 double gradient = sign[i] * (TensorPrimitives.Dot(xi, w) + b) - 1 + alpha[i] * diagonal;
 
                 // Projected gradient; shrink coordinates stuck at a bound whose gradient points outward.

@@ -39,17 +39,23 @@ public sealed class LogisticRegression : IProbabilisticClassifier
     public ReadOnlySpan<float> Bias => _bias;
 
     /// <inheritdoc/>
-    public void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
+    public unsafe void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
     {
         const string op = "LogisticRegression.Fit";
         Checks.Matrix(op, features, rows, cols);
         Checks.Labels(op, labels, rows, classes);
         if (!(C > 0)) throw new ArgumentException($"{op}: C must be positive, got {C}.", nameof(C));
-        var x = features.ToArray();
         var y = labels.ToArray();
         int k = classes, d = cols, n = rows;
         double lambda = 1 / (C * n);
 
+        // The objective reads the caller's features in place (pinned) rather than a copy of them.
+        fixed (float* pinned = features)
+            Minimize(new PinnedFloats(pinned, features.Length), y, n, d, k, lambda);
+    }
+
+    private void Minimize(PinnedFloats features, int[] y, int n, int d, int k, double lambda)
+    {
         var w = new float[k * d];
         var logits = new float[n * k];
         var gradLogits = new float[n * k];
@@ -58,6 +64,7 @@ public sealed class LogisticRegression : IProbabilisticClassifier
 
         double Objective(double[] theta, double[] gradient)
         {
+            var x = features.Span;
             for (int i = 0; i < k * d; i++) w[i] = (float)theta[i];
 
             // logits (n, k) = X (n, d) · Wᵀ (d, k) + b

@@ -43,7 +43,8 @@ public static class Autograd
     /// <remarks>
     /// Order: an iterative depth-first search (an explicit stack, so a 10,000-step chain cannot overflow the call
     /// stack) lists nodes in post-order; reversed, every node comes after all nodes that use its output.
-    /// Leaves keep their accumulated gradients; intermediate gradients are dropped afterwards, and unless
+    /// Leaves keep their accumulated gradients; an intermediate gradient is dropped as soon as its node has run (inside
+    /// a <see cref="TensorScope"/> its array goes back to the pool at once), and unless
     /// <paramref name="retainGraph"/> is set the nodes release their saved tensors.
     /// </remarks>
     /// <exception cref="InvalidOperationException">
@@ -73,12 +74,21 @@ public static class Autograd
         if (gradient is null) root.Grad.Span[0] += 1f;
         else TensorPrimitives.Add(root.Grad.Span, gradient.ReadOnlySpan, root.Grad.Span);
 
-        // Replay in reverse: outputs before the inputs they were computed from.
+        // Replay in reverse: outputs before the inputs they were computed from. Inside a pooled scope, what a node
+        // borrowed for its backward goes back to the pool when it returns, except its inputs' gradients; and once
+        // it has run, nothing reads its output's gradient again (every consumer ran before it), so that goes back
+        // too. The step's peak is its activations plus the gradients in flight, not plus every gradient.
+        var scope = TensorScope.Current;
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var (node, output) = order[i];
-            if (output.Grad is null) continue; // no gradient flowed to this node
-            node.Backward(output.Grad);
+            if (output.Grad is not { } grad) continue; // no gradient flowed to this node
+            int mark = scope?.BorrowedCount ?? 0;
+            node.Backward(grad);
+            output.Grad = null;
+            if (scope is null) continue;
+            scope.ReturnSince(mark, node.Inputs);
+            if (grad.StorageOffset == 0) scope.ReturnEarly(grad.Storage);
         }
 
         foreach (var (node, output) in order)

@@ -50,19 +50,33 @@ public sealed partial class LstmTextAutoencoder
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
         using var _ = GradMode.Disable();
         int batch = z.Shape[0], v = Vocabulary.Count;
-        IReadOnlyList<LstmState> state = InitialState(z);
+        // The state carried from step to step lives in arrays of its own; each step's temporaries (gates, logits)
+        // borrow from a scope that ends with the step, so decoding holds one step's memory, not maxLength steps'.
+        var state = InitialState(z).Select(s => new LstmState(Unpooled(s.Hidden), Unpooled(s.Cell))).ToList();
         var words = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var finished = new bool[batch];
         var previous = Enumerable.Repeat(Vocabulary.BosId, batch).ToArray();
         bool running = true;
         for (int step = 0; step <= maxLength && running; step++)
         {
+            using var scope = TensorScope.Begin();
             var x = Ops.Reshape(Ops.Embedding(previous, Embedding), batch, 1, Options.EmbeddingSize);
             var run = Decoder.Run(x, null, state);
-            state = run.FinalStates;
             var logits = Output.Forward(Ops.Reshape(run.Output, batch, Options.HiddenSize)).ReadOnlySpan;
             running = SequenceInference.Step(logits, v, step, maxLength, previous, words, finished);
+            for (int l = 0; l < state.Count; l++)
+            {
+                run.FinalStates[l].Hidden.ReadOnlySpan.CopyTo(state[l].Hidden.Span);
+                run.FinalStates[l].Cell.ReadOnlySpan.CopyTo(state[l].Cell.Span);
+            }
         }
         return words.Select(w => w.ToArray()).ToList();
+    }
+
+    private static Tensor Unpooled(Tensor t)
+    {
+        var copy = Tensor.ZerosUnpooled(t.Shape);
+        t.ReadOnlySpan.CopyTo(copy.Span);
+        return copy;
     }
 }

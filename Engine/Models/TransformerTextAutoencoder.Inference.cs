@@ -55,6 +55,8 @@ public sealed partial class TransformerTextAutoencoder
         {
             // The decoder is causal, so rerunning it over the prefix gives the same outputs at earlier steps;
             // only the last step's output is projected to the vocabulary.
+            // Each step's temporaries borrow from a scope that ends with the step (memory was made before it).
+            using var scope = TensorScope.Begin();
             int steps = step + 1;
             var ids = new int[batch * steps];
             var last = new int[batch];

@@ -152,8 +152,9 @@ public static partial class Ops
         private Span<float> Times(ReadOnlySpan<float> g, BinaryKind op, Tensor x)
         {
             var result = TensorStorage.Allocate(shape.Size);
-            BinaryForward(op, g, shape, x.ReadOnlySpan, x.Shape, result, shape);
-            return result;
+            var span = result.AsSpan(0, shape.Size);
+            BinaryForward(op, g, shape, x.ReadOnlySpan, x.Shape, span, shape);
+            return span;
         }
     }
 }
