@@ -1,31 +1,61 @@
 using System.CommandLine;
+using Demo.Cli;
 using Demo.Commands;
 
 namespace Demo;
 
-/// <summary>Builds the command line: common options shared by every command, and one subcommand per idea.</summary>
+/// <summary>
+/// Builds the command line — one subcommand per idea, each offering only the options it uses — and runs it:
+/// a command line with a mistake is refused before any work with one line per mistake and exit code
+/// <see cref="UsageError"/>.
+/// </summary>
 internal static class DemoCli
 {
+    /// <summary>Exit code of a command line that was refused (as with most Unix tools' usage errors).</summary>
+    public const int UsageError = 2;
+
     public static RootCommand Build()
     {
-        var options = new CommonOptions();
-        var root = new RootCommand("Autoencoders from scratch in C#: every idea of the project on real data.");
-        options.AddTo(root);
-        var tour = TourCommand.Create(options);
-        root.Add(tour);
-        foreach (var dense in DenseCommands.Create(options)) root.Add(dense);
-        root.Add(VaeCommand.Create(options));
-        root.Add(ExportCommand.Create(options));
-        root.Add(CheckpointStressCommand.Create(options));
-        root.Add(ConvCommand.Create(options));
-        root.Add(AnomalyCommand.Create(options));
-        root.Add(PcaCommand.Create(options));
-        root.Add(ClassifyCommand.Create(options));
-        root.Add(LatentCommand.Create(options));
-        root.Add(TextCommand.Create(options));
-        root.Add(Word2VecCommand.Create(options));
+        var root = new RootCommand("Autoencoders from scratch in C#: every idea of the project on real data. Without a command: the guided tour.");
+        var tourOptions = TourCommand.Options();
+        tourOptions.AddTo(root);
+        root.Add(TourCommand.Create());
+        foreach (var dense in DenseCommands.Create()) root.Add(dense);
+        root.Add(VaeCommand.Create());
+        root.Add(ConvCommand.Create());
+        root.Add(PcaCommand.Create());
+        root.Add(ClassifyCommand.Create());
+        root.Add(LatentCommand.Create());
+        root.Add(AnomalyCommand.Create());
+        root.Add(TextCommand.Create());
+        root.Add(Word2VecCommand.Create());
+        root.Add(ExportCommand.Create());
+        root.Add(CheckpointStressCommand.Create());
         // With no subcommand the root runs the guided tour.
-        root.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, TourCommand.Run));
+        root.SetAction((parse, token) => CommandRunner.RunAsync(parse, tourOptions, token, TourCommand.Run));
         return root;
     }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/> (the program's entry point). Refusals go to <paramref name="error"/>
+    /// (default: standard error) as "error: ..." lines and a pointer to the command's --help.
+    /// </summary>
+    public static int Run(string[] args, TextWriter? error = null, CancellationToken cancellation = default)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error ??= Console.Error;
+            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            string command = string.Join(' ', parse.CommandResult.Command is RootCommand ? [] : Path(parse.CommandResult.Command));
+            error.WriteLine($"See `Demo {(command.Length > 0 ? command + " " : "")}--help` for the options.");
+            return UsageError;
+        }
+        // Ctrl+C is handled by CommandRunner (stop after the current batch, keep a checkpoint, write the report, exit
+        // 130), so System.CommandLine's own handler, which abandons the action after a 2 s timeout, is switched off.
+        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation).GetAwaiter().GetResult();
+    }
+
+    private static IEnumerable<string> Path(Command command) =>
+        command.Parents.OfType<Command>().Where(p => p is not RootCommand).SelectMany(Path).Append(command.Name);
 }

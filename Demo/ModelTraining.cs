@@ -20,23 +20,32 @@ internal static class ModelTraining
             new ByteImageDataset(data.TestImages, FashionMnist.ImageSize, data.TestLabels, 28, 28), data);
     }
 
-    /// <summary>Trains with Adam (lr 1e-3, batch 128) and returns the history; progress goes to the console.</summary>
+    /// <summary>The epochs a command trains: --epochs, else its default (at most 3 with --quick).</summary>
+    public static int Epochs(RunContext context, int defaultEpochs) =>
+        context.Epochs ?? (context.Quick ? Math.Min(3, defaultEpochs) : defaultEpochs);
+
+    /// <summary>
+    /// Trains with Adam (lr 1e-3, batch 128) and returns the history; progress goes to the console. With a
+    /// <paramref name="resume"/> point the run continues from its checkpoint; with --save the final state is kept there.
+    /// </summary>
     public static TrainingHistory Train(RunContext context, AutoencoderModel model, IDataset train, int defaultEpochs,
-        float learningRate = 1e-3f)
+        float learningRate = 1e-3f, ResumePoint? resume = null)
     {
-        int epochs = context.Epochs ?? (context.Quick ? Math.Min(3, defaultEpochs) : defaultEpochs);
+        int epochs = Epochs(context, defaultEpochs);
         context.Out.Line(model.Summary());
-        return Fit(context, model, train, epochs, learningRate, context.Report.Current.Title);
+        if (resume is not null) context.Out.Line($"resuming from {resume.Path}: {resume.Where}; training to epoch {epochs} in all");
+        return Fit(context, model, train, epochs, learningRate, context.Report.Current.Title, resumeFrom: resume?.Path,
+            saveTo: context.SavePath);
     }
 
     /// <summary>
     /// Fits with the run's seed and Ctrl+C token, progress on the console and the loss curve in the report. On
     /// Ctrl+C the trainer stops after the current batch and leaves a resumable checkpoint in
-    /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it); a run that finishes
-    /// removes it.
+    /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it). A run that finishes
+    /// moves its final checkpoint (weights, optimizer state, data order) to <paramref name="saveTo"/>, or removes it.
     /// </summary>
     public static TrainingHistory Fit(RunContext context, AutoencoderModel model, IDataset train, int epochs,
-        float learningRate, string what, bool lossChart = true)
+        float learningRate, string what, bool lossChart = true, string? resumeFrom = null, string? saveTo = null)
     {
         Directory.CreateDirectory(context.OutDirectory);
         string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
@@ -44,57 +53,85 @@ internal static class ModelTraining
         {
             CheckpointPath = checkpoint,
             CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
+            ResumeFrom = resumeFrom,
         });
         var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
-        if (history.Cancelled) context.Out.Line($"interrupted: the state of {what} at the last finished batch is in {checkpoint}");
-        else File.Delete(checkpoint);
-        if (lossChart) context.Report.LossChart(what, history.Epochs);
+        double? partial = null;
+        if (history.Cancelled)
+        {
+            var last = context.Out.LastBatch;
+            int done = last is { } b ? b.Batch + 1 : 0, count = last?.BatchCount ?? 0;
+            if (last is not null && done < count) partial = (double)done / count;
+            context.Interruptions.Add(new Interruption(what, last?.Epoch ?? history.Epochs.Count, done, count, checkpoint));
+        }
+        else if (saveTo is not null)
+        {
+            byte[] state = File.ReadAllBytes(checkpoint);
+            Cli.OutputPaths.Write("--save", saveTo, path => AtomicFile.WriteAllBytes(path, state));
+            File.Delete(checkpoint);
+            context.Out.Line($"saved {saveTo} (weights, optimizer state and data order: --resume continues it, --load evaluates it)");
+            context.Results["saved"] = saveTo;
+        }
+        else
+        {
+            File.Delete(checkpoint);
+        }
+        if (lossChart) context.Report.LossChart(what, history.Epochs, LossLabel(model), partial);
         return history;
     }
+
+    /// <summary>The training loss of a model in words and units, for the loss charts' y axis.</summary>
+    public static string LossLabel(AutoencoderModel model) => model switch
+    {
+        VariationalAutoencoder { Options.Beta: 1f } => "loss: −ELBO (nats per image)",
+        VariationalAutoencoder => "loss: β-weighted −ELBO (nats per image)",
+        DenseAutoencoder { Options.Sparsity: not null } or DenseAutoencoder { Options.ContractiveWeight: > 0 } =>
+            "loss: MSE per pixel + penalty",
+        _ => "loss: MSE per pixel",
+    };
 
     /// <summary>Batch 128, the run's seed and Ctrl+C token, progress and epoch lines on the console.</summary>
     public static TrainerOptions Options(RunContext context, int epochs) => new()
     {
         Epochs = epochs,
-        BatchSize = 128,
+        BatchSize = BatchSize,
         Seed = context.Seed,
         Cancellation = context.Cancellation,
         OnBatch = r => context.Out.Batch(r, epochs),
         OnEpoch = r => context.Out.Epoch(r, epochs),
     };
 
+    /// <summary>The batch size of every image autoencoder command.</summary>
+    public const int BatchSize = 128;
+
     /// <summary>The file an interrupted training run leaves under --out.</summary>
     public const string InterruptedCheckpoint = "interrupted.safetensors";
 
     /// <summary>
-    /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; otherwise a
-    /// new model from <paramref name="build"/>, trained.
+    /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; with
+    /// --resume, the checkpoint's model trained on to --epochs; otherwise a new model from <paramref name="build"/>, trained.
     /// </summary>
     public static (TModel Model, TrainingHistory? History) LoadOrTrain<TModel>(RunContext context, Func<TModel> build,
-        IDataset train, int defaultEpochs) where TModel : AutoencoderModel
+        IDataset train, int defaultEpochs, ResumePoint? resume = null) where TModel : AutoencoderModel
     {
         if (context.LoadPath is not string load)
         {
-            var model = build();
-            return (model, Train(context, model, train, defaultEpochs));
+            var model = resume?.Model as TModel ?? build();
+            return (model, Train(context, model, train, defaultEpochs, resume: resume));
         }
         var loaded = Checkpoint.Load(load) as TModel
-            ?? throw new InvalidDataException($"{load}: the checkpoint does not hold a {typeof(TModel).Name}.");
+            ?? throw new InvalidDataException($"--load {load}: the checkpoint does not hold a {typeof(TModel).Name}.");
         context.Out.Line($"loaded {load}");
         context.Out.Line(loaded.Summary());
         context.Results["loaded"] = load;
         return (loaded, null);
     }
 
-    /// <summary>With --save, writes the model as a checkpoint (atomically), noting the data set and the metric.</summary>
-    public static void SaveIfAsked(RunContext context, AutoencoderModel model, FashionMnistData data, float metric)
+    /// <summary>With --save and a loaded (not trained) model, writes it as a checkpoint (atomically).</summary>
+    public static void SaveIfAsked(RunContext context, AutoencoderModel model, TrainingHistory? history)
     {
-        if (context.SavePath is not string save) return;
-        Checkpoint.Save(model, Commands.ExportCommand.CreateDirectoryFor(save), new Dictionary<string, string>
-        {
-            ["dataset"] = data.Source,
-            ["test_metric"] = metric.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        });
+        if (context.SavePath is not string save || history is not null) return;
+        Cli.OutputPaths.Write("--save", save, path => Checkpoint.Save(model, path));
         context.Out.Line($"saved {save}");
         context.Results["saved"] = save;
     }
@@ -107,8 +144,9 @@ internal static class ModelTraining
         TrainingHistory? history, FashionMnistData data, string metric, string value,
         params (string Path, string Caption)[] figures)
     {
-        string epochs = history is null ? $"loaded from {context.LoadPath}" : history.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string perEpoch = history is null || history.Epochs.Count == 0 ? "–" : $"{history.Epochs.Average(e => e.Seconds):F1}";
+        var full = history is null ? [] : Completed(context, history).Full;
+        string epochs = history is null ? $"loaded from {context.LoadPath}" : full.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string perEpoch = full.Count == 0 ? "–" : $"{full.Average(e => e.Seconds):F1}";
         string markdown = $"| model | parameters | data | epochs | {metric} | s/epoch |\n|---|---:|---|---:|---:|---:|\n"
             + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | {Describe(data)} "
             + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on a shared 2-core machine.";
@@ -127,19 +165,43 @@ internal static class ModelTraining
         return $"Fashion-MNIST, {which} ({data.TrainCount:N0} train / {data.TestCount:N0} test images)";
     }
 
-    /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>
+    /// <summary>Records the figures every model shares: epochs (full and partial), seconds per epoch, data set sizes.</summary>
     public static void Report(RunContext context, string name, TrainingHistory? history, FashionMnistData data)
     {
         context.Results["model"] = name;
         context.Results["dataset"] = data.Source;
         context.Results["test_size"] = data.TestCount;
         if (history is null) return;
-        double secondsPerEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
-        context.Results["epochs"] = history.Epochs.Count;
+        var (full, partial) = Completed(context, history);
+        double secondsPerEpoch = full.Count == 0 ? 0 : full.Average(e => e.Seconds);
+        context.Results["epochs"] = full.Count;
         context.Results["seconds_per_epoch"] = secondsPerEpoch;
         context.Results["train_size"] = data.TrainCount;
-        context.Out.Line($"{history.Epochs.Count} epochs, {secondsPerEpoch:F1} s/epoch");
+        if (partial is { } p)
+        {
+            context.Results["partial_epoch"] = new Dictionary<string, int> { ["epoch"] = p.Epoch + 1, ["batches"] = p.Batch, ["of"] = p.BatchCount };
+            context.Out.Line($"{Plural(full.Count, "full epoch")} and a partial epoch {p.Epoch + 1} ({p.Batch} of {p.BatchCount} batches, interrupted)"
+                + (full.Count > 0 ? $"; {secondsPerEpoch:F1} s per full epoch" : ""));
+        }
+        else
+        {
+            context.Out.Line($"{Plural(full.Count, "epoch")}, {secondsPerEpoch:F1} s/epoch");
+        }
     }
+
+    /// <summary>
+    /// The epochs of a history that ran to their end, and the interruption if the last one did not (Ctrl+C mid-epoch).
+    /// </summary>
+    public static (IReadOnlyList<EpochReport> Full, Interruption? Partial) Completed(RunContext context, TrainingHistory history)
+    {
+        if (!history.Cancelled || history.Epochs.Count == 0 || context.Interruptions.Count == 0) return (history.Epochs, null);
+        var last = context.Interruptions[^1];
+        return last.Batch < last.BatchCount && last.Epoch == history.Epochs[^1].Epoch
+            ? (history.Epochs.Take(history.Epochs.Count - 1).ToList(), last)
+            : (history.Epochs, null);
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Mean per-pixel MSE of the reconstructions of a data set against its clean images.</summary>
     public static float TestMse(AutoencoderModel model, IDataset test, Corruption? noise, int seed)

@@ -28,7 +28,11 @@ internal static class FashionOneClass
         {
             Score = score,
             ElboSamples = 1,
-            Trainer = new TrainerOptions { Epochs = epochs, BatchSize = 128, Seed = seed, Cancellation = context.Cancellation },
+            Trainer = new TrainerOptions
+            {
+                Epochs = epochs, BatchSize = 128, Seed = seed, Cancellation = context.Cancellation,
+                OnBatch = r => context.Out.Batch(r, epochs),
+            },
         };
         return
         [
@@ -59,7 +63,7 @@ internal static class FashionOneClass
         {
             if (context.Cancellation.IsCancellationRequested) break;
             evaluated.Add(c);
-            var curves = new List<(string, float[])>();
+            var curves = new List<Demo.Report.DetectionCharts.Detector>();
             var normal = Enumerable.Range(0, data.TrainCount).Where(i => data.TrainLabels[i] == c).ToArray();
             var classTrain = train.Subset(normal);
             var isAnomaly = data.TestLabels.Select(l => l != c).ToArray();
@@ -68,12 +72,17 @@ internal static class FashionOneClass
             {
                 var clock = Stopwatch.StartNew();
                 var detector = detectors[d].Create(context.Seed);
-                detector.Fit(classTrain);
-                var scores = detector.DecisionFunction(test);
+                float[] scores;
+                using (detector is AutoencoderDetector ? null : context.Out.Step($"fitting {detectors[d].Name} on class {c}"))
+                {
+                    detector.Fit(classTrain);
+                    scores = detector.DecisionFunction(test);
+                }
                 auroc[c, d] = DetectionReport.Evaluate(scores, isAnomaly, detector.Threshold).Auroc;
-                curves.Add((detectors[d].Name, scores));
+                curves.Add(new(detectors[d].Name, scores));
                 if (evaluated.Count == 1 && detector is AutoencoderDetector { History: { } history })
-                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs);
+                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs,
+                        ModelTraining.LossLabel(((AutoencoderDetector)detector).Model));
                 seconds[d] += clock.Elapsed.TotalSeconds;
                 line.Append($"  {detectors[d].Name} {100 * auroc[c, d]:F1}");
             }

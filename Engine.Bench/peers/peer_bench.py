@@ -14,7 +14,7 @@ the GEMMs), on the same shapes, under the same names (Engine.Bench/Quick/QuickWo
                     1024, dropout 0), batch 64, length 32, width 256, 4 heads (TransformerQuick.cs, transformer_peer.py).
 
 Run from the repository root (build first: `dotnet build -c Release Engine.Bench`):
-    /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
+    Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
         [--clock wall|cpu] [--filter TEXT] [--no-tiering] [--write-docs]
 
 --write-docs replaces the block between `<!-- generated:peer-bench -->` and `<!-- /generated:peer-bench -->` in
@@ -33,6 +33,10 @@ thread only (it sums all threads, spin-waiting included).
 The peer BLAS must be OpenBLAS with a sane single-thread speed: against the netlib reference BLAS the ratios would
 be meaningless, so the script refuses to report.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import os
 import re
@@ -309,7 +313,7 @@ def main():
                   f"{args.rounds} round(s), {args.clock} clock; peer OpenBLAS {info.get('version')} "
                   f"({info.get('architecture')}) ran sgemm-512 at {sanity:.0f} GFLOP/s on 1 thread (CPU time); "
                   f"torch {torch.__version__}, numpy {np.__version__}.\n\n"
-                  f"Command: `/work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py "
+                  f"Command: `Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py "
                   f"{' '.join(sys.argv[1:])}`")
         write_docs(repo, header, args.threads, order, samples, gflops)
 
