@@ -42,7 +42,7 @@ internal static class CommandRunner
                                       or Engine.Training.TrainingDivergedException)
         {
             context?.Out.Dispose();
-            Console.Error.WriteLine($"error: {e.Message}");
+            parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
             return Task.FromResult(1);
         }
         finally

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using Demo.Cli;
 using Demo.Commands;
 
@@ -33,14 +34,26 @@ internal static class DemoCli
         root.Add(CheckpointStressCommand.Create());
         // With no subcommand the root runs the guided tour.
         root.SetAction((parse, token) => CommandRunner.RunAsync(parse, tourOptions, token, TourCommand.Run));
+        // --version prints the demo's own version: System.CommandLine's would print the entry assembly's, which is a
+        // test host's when the demo runs inside the tests, with a "+commit" suffix.
+        root.Options.Remove(root.Options.OfType<VersionOption>().Single());
+        root.Options.Add(new Option<bool>(VersionName) { Description = "Show the version of the project." });
         return root;
     }
 
+    private const string VersionName = "--version";
+
+    /// <summary>The project's version (Directory.Build.props' VersionPrefix, compiled into this assembly).</summary>
+    public static string Version { get; } =
+        (typeof(DemoCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown")
+        .Split('+')[0];
+
     /// <summary>
     /// Parses and runs <paramref name="args"/> (the program's entry point). Refusals go to <paramref name="error"/>
-    /// (default: standard error) as "error: ..." lines and a pointer to the command's --help.
+    /// (default: standard error) as "error: ..." lines and a pointer to the command's --help; --help and --version
+    /// write to <paramref name="output"/> (default: standard output).
     /// </summary>
-    public static int Run(string[] args, TextWriter? error = null, CancellationToken cancellation = default)
+    public static int Run(string[] args, TextWriter? error = null, TextWriter? output = null, CancellationToken cancellation = default)
     {
         var parse = Build().Parse(args);
         if (parse.Errors.Count > 0)
@@ -53,7 +66,15 @@ internal static class DemoCli
         }
         // Ctrl+C is handled by CommandRunner (stop after the current batch, keep a checkpoint, write the report, exit
         // 130), so System.CommandLine's own handler, which abandons the action after a 2 s timeout, is switched off.
-        return parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellation).GetAwaiter().GetResult();
+        if (parse.CommandResult.Command is RootCommand && parse.GetValue<bool>(VersionName))
+        {
+            (output ?? Console.Out).WriteLine(Version);
+            return 0;
+        }
+        var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        if (output is not null) configuration.Output = output;
+        if (error is not null) configuration.Error = error;
+        return parse.InvokeAsync(configuration, cancellation).GetAwaiter().GetResult();
     }
 
     private static IEnumerable<string> Path(Command command) =>

@@ -7,18 +7,23 @@ namespace Demo;
 /// <summary>
 /// Console output that suits where it goes: on a terminal, a Spectre.Console progress line while training or during
 /// any long step, and tables drawn as tables; when redirected, plain lines (logs, tests and CI read them), with a
-/// "still running" line every <see cref="HeartbeatSeconds"/> s of a long step.
+/// "still running" line every <see cref="Heartbeat"/> of a long step.
 /// </summary>
-internal sealed class Output(Action<string>? onHeading = null) : IDisposable
+internal sealed class Output(Action<string>? onHeading = null, TextWriter? writer = null) : IDisposable
 {
     /// <summary>How often a long step says it is still running when the output is redirected.</summary>
     public const int HeartbeatSeconds = 15;
 
-    private readonly bool _interactive = !Console.IsOutputRedirected;
+    // A writer given by the caller (tests) is never a terminal.
+    private readonly bool _interactive = writer is null && !Console.IsOutputRedirected;
+    private readonly TextWriter _out = writer ?? Console.Out;
     private readonly object _write = new();
     private TrainingProgress? _progress;
     private EtaEstimator _eta = new();
     private Stopwatch _runClock = new();
+
+    /// <summary>The interval of the "still running" lines of <see cref="Step"/> when redirected.</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(HeartbeatSeconds);
 
     /// <summary>The last batch reported by any trainer: where a run was when it was interrupted.</summary>
     public BatchReport? LastBatch { get; private set; }
@@ -26,7 +31,7 @@ internal sealed class Output(Action<string>? onHeading = null) : IDisposable
     public void Line(string text)
     {
         EndProgress();
-        lock (_write) Console.WriteLine(text);
+        lock (_write) _out.WriteLine(text);
     }
 
     /// <summary>A heading; it also starts a new section of the report.</summary>
@@ -59,8 +64,8 @@ internal sealed class Output(Action<string>? onHeading = null) : IDisposable
 
     /// <summary>
     /// A step that may take more than a couple of seconds and has no batches to count (a PCA fit, a classifier, a
-    /// tf-idf fit): a spinner with the elapsed time on a terminal, a line every <see cref="HeartbeatSeconds"/> s
-    /// when redirected. Dispose it when the step is done.
+    /// tf-idf fit): a spinner with the elapsed time on a terminal, a line every <see cref="Heartbeat"/> when
+    /// redirected. Dispose it when the step is done.
     /// </summary>
     public IDisposable Step(string what)
     {
@@ -78,8 +83,8 @@ internal sealed class Output(Action<string>? onHeading = null) : IDisposable
         var clock = Stopwatch.StartNew();
         var timer = new Timer(_ =>
         {
-            lock (_write) Console.WriteLine($"  ... {what}: still running after {EtaEstimator.Format(clock.Elapsed)}");
-        }, null, TimeSpan.FromSeconds(HeartbeatSeconds), TimeSpan.FromSeconds(HeartbeatSeconds));
+            lock (_write) _out.WriteLine($"  ... {what}: still running after {EtaEstimator.Format(clock.Elapsed)}");
+        }, null, Heartbeat, Heartbeat);
         return new Ending(() => timer.Dispose());
     }
 
@@ -102,10 +107,10 @@ internal sealed class Output(Action<string>? onHeading = null) : IDisposable
         {
             lock (_write)
             {
-                if (title.Length > 0) Console.WriteLine(title);
-                Console.WriteLine("| " + string.Join(" | ", headers) + " |");
-                Console.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
-                foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+                if (title.Length > 0) _out.WriteLine(title);
+                _out.WriteLine("| " + string.Join(" | ", headers) + " |");
+                _out.WriteLine("|" + string.Concat(headers.Select(_ => "---|")));
+                foreach (var row in rows) _out.WriteLine("| " + string.Join(" | ", row) + " |");
             }
             return;
         }

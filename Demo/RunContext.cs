@@ -35,7 +35,9 @@ internal sealed class RunContext(ParseResult parse, CommandOptions options, Canc
     /// <summary>What the run found, written to OUT/report.html at the end; every console heading starts a section.</summary>
     public RunReport Report { get; } = new($"Autoencoders from scratch: {(parse.CommandResult.Command is RootCommand ? "tour" : parse.CommandResult.Command.Name)}");
 
-    public Output Out => field ??= new Output(text => Report.Begin(text));
+    // Standard output unless the caller (a test) gave the invocation its own writer.
+    public Output Out => field ??= new Output(text => Report.Begin(text),
+        ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out) ? null : parse.InvocationConfiguration.Output);
 
     /// <summary>The command line as typed (for the report's header).</summary>
     public string CommandLine { get; } = "Demo " + string.Join(' ', parse.Tokens.Select(t => t.Value));

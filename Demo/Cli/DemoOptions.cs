@@ -103,7 +103,7 @@ internal static class DemoOptions
             string text = Token(result);
             if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
             {
-                result.AddError($"{name} must be a number, got '{text}'.");
+                result.AddError($"{name} must be a finite number, got '{text}'.");
                 return defaultValue;
             }
             if (value < min || value > max || (minExclusive && value == min))

@@ -29,7 +29,8 @@ internal static class DenseCommands
         return command;
     }
 
-    private const int DefaultEpochs = 10;
+    /// <summary>The epochs of the dense autoencoders (and, by default, of every autoencoder the `pca` comparison trains).</summary>
+    internal const int DefaultEpochs = 10;
 
     /// <summary>Trains (or loads, or resumes) the model of <paramref name="recipeFor"/> (given --latent, or null) and reports it.</summary>
     public static void Run(RunContext context, string name, Func<int?, DenseAutoencoderOptions> recipeFor)

@@ -18,7 +18,7 @@ internal static class PcaCommand
 
     // The epochs of the `ae` command's model: the comparison trains its autoencoders as long by default, so that the
     // AE of this chart and the AE of chapter 1 are the same model at k = 32.
-    private const int AeEpochs = 10;
+    private const int AeEpochs = DenseCommands.DefaultEpochs;
 
     public static Command Create()
     {

@@ -15,7 +15,7 @@ namespace Demo.Commands;
 internal static class TourCommand
 {
     /// <summary>One part of the tour: its name, epochs unless --epochs says otherwise, what it runs, whether it runs --quick.</summary>
-    private sealed record Part(string Name, int Epochs, Action<RunContext> Run, bool Quick = false);
+    internal sealed record Part(string Name, int Epochs, Action<RunContext> Run, bool Quick = false);
 
     /// <summary>
     /// The tour's options: it always runs on the data that ships with the demo (and TREC only if it is already in the
@@ -37,6 +37,19 @@ internal static class TourCommand
         return command;
     }
 
+    /// <summary>The parts in order, each with its epochs unless --epochs says otherwise.</summary>
+    internal static IReadOnlyList<Part> Parts { get; } =
+    [
+        new("dense autoencoder", DenseCommands.DefaultEpochs, c => DenseCommands.Run(c, "ae", l => DenseAutoencoderOptions.Reference(l ?? 32))),
+        new("denoising autoencoder", 10, c => DenseCommands.Run(c, "denoise", l => DenseAutoencoderOptions.Denoising(l ?? 32))),
+        new("variational autoencoder", 10, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
+    // As many epochs as the dense autoencoder above, so that the two AEs at k = 32 are the same model.
+        new("PCA vs autoencoders", DenseCommands.DefaultEpochs, PcaCommand.Run),
+        new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
+        new("anomaly detection on KDD Cup 1999", 5, Anomaly),
+        new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64, width: 32, download: false)),
+    ];
+
     public static void Run(RunContext context)
     {
         context.Out.Line("Autoencoders from scratch: a guided tour on the data that ships with the repository.");
@@ -45,17 +58,7 @@ internal static class TourCommand
         int? userEpochs = context.Epochs;
         int? userLatent = context.Latent;
         bool userQuick = context.Quick;
-        Part[] parts =
-        [
-            new("dense autoencoder", 10, c => DenseCommands.Run(c, "ae", l => DenseAutoencoderOptions.Reference(l ?? 32))),
-            new("denoising autoencoder", 10, c => DenseCommands.Run(c, "denoise", l => DenseAutoencoderOptions.Denoising(l ?? 32))),
-            new("variational autoencoder", 10, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
-            // As many epochs as the dense autoencoder above, so that the two AEs at k = 32 are the same model.
-            new("PCA vs autoencoders", 10, PcaCommand.Run),
-            new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
-            new("anomaly detection on KDD Cup 1999", 5, Anomaly),
-            new("text autoencoder", 3, c => TextCommand.Run(c, wordDropout: 0f, hidden: 64, width: 32, download: false)),
-        ];
+        var parts = Parts;
         var seconds = new Dictionary<string, double>();
         var cpuSeconds = new Dictionary<string, double>();
         var results = new Dictionary<string, object>();

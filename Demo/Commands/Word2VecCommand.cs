@@ -52,6 +52,7 @@ internal static class Word2VecCommand
         var corpus = Datasets.TrecData.Load(context, download: true);
         var (split, description) = (corpus.Split, corpus.Description);
         context.Out.Line($"corpus: {description}");
+        context.Report.Text($"Corpus: {description}.");
         var sentences = split.Train.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
         // Here --epochs and --latent mean Word2Vec's epochs and vector size (in `text` they belong to the autoencoder).
         var options = Settings(context.Seed, context.Quick, context.Epochs, context.Latent);
@@ -73,6 +74,8 @@ internal static class Word2VecCommand
         Cli.OutputPaths.Write("--out", path, vectors.SaveText);
         context.Out.Line($"saved {path} (word2vec text format)");
 
+        context.Report.Text($"Training: {Describe(options)}; {vectors.Count:N0} words, {result.WordsPerSecond:N0} words/s. Nearest words by cosine similarity:");
+        context.Report.Markdown(table.ToString());
         context.Results["command"] = "word2vec";
         context.Results["corpus"] = split.Source;
         context.Results["corpus_description"] = description;

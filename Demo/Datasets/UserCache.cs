@@ -12,19 +12,23 @@ internal static class UserCache
 
     private const string Name = "autoencoders-demo";
 
-    /// <summary>The cache folder (not created here).</summary>
-    public static string Directory
+    /// <summary>The system a cache folder is chosen for.</summary>
+    internal enum Platform { Linux, MacOS, Windows }
+
+    /// <summary>The cache folder of this process (not created here).</summary>
+    public static string Directory => Resolve(Environment.GetEnvironmentVariable,
+        OperatingSystem.IsWindows() ? Platform.Windows : OperatingSystem.IsMacOS() ? Platform.MacOS : Platform.Linux,
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData));
+
+    /// <summary>The cache folder for the given environment, system, home and local application-data folders.</summary>
+    internal static string Resolve(Func<string, string?> environment, Platform platform, string home, string localApplicationData)
     {
-        get
-        {
-            if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } explicitFolder) return explicitFolder;
-            if (OperatingSystem.IsWindows())
-                return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), Name, "cache");
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Caches", Name);
-            string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            // The XDG spec: a relative XDG_CACHE_HOME is invalid and is ignored.
-            return Path.Combine(xdg is { Length: > 0 } && Path.IsPathRooted(xdg) ? xdg : Path.Combine(home, ".cache"), Name);
-        }
+        if (environment(Variable) is { Length: > 0 } explicitFolder) return explicitFolder;
+        if (platform == Platform.Windows) return Path.Combine(localApplicationData, Name, "cache");
+        if (platform == Platform.MacOS) return Path.Combine(home, "Library", "Caches", Name);
+        string? xdg = environment("XDG_CACHE_HOME");
+        // The XDG Base Directory spec: a relative XDG_CACHE_HOME is invalid and is ignored.
+        return Path.Combine(xdg is { Length: > 0 } && Path.IsPathRooted(xdg) ? xdg : Path.Combine(home, ".cache"), Name);
     }
 }

@@ -82,7 +82,7 @@ internal sealed class RunReport(string title)
             series.Add(new("validation", x, epochs.Select(e => (double)(e.ValidationLoss ?? float.NaN)).ToArray(),
                 Markers: epochs.Count < 30, Dashed: true));
         string partial = partialFraction is double p
-            ? $" The last point is a partial epoch (interrupted after {p:P0} of its batches), drawn at epoch {x[^1]:0.##}; its loss is the mean over the batches that ran."
+            ? $" The last point is a partial epoch (interrupted after {p * 100:0}% of its batches), drawn at epoch {x[^1]:0.##}; its loss is the mean over the batches that ran."
             : "";
         Chart($"loss-{Slug(model)}", $"{model}: {lossName} per epoch (mean over the epoch's batches).{partial}",
             new LineChart($"{model}: training loss per epoch", partialFraction is null ? "epoch" : "epoch (last one partial)", lossName, series)
