@@ -59,7 +59,8 @@ internal static class DemoCli
         if (parse.Errors.Count > 0)
         {
             error ??= Console.Error;
-            foreach (var e in parse.Errors) error.WriteLine($"error: {e.Message}");
+            // Distinct: System.CommandLine validates an option's default value twice when it was not given.
+            foreach (string message in parse.Errors.Select(e => e.Message).Distinct()) error.WriteLine($"error: {message}");
             string command = string.Join(' ', parse.CommandResult.Command is RootCommand ? [] : Path(parse.CommandResult.Command));
             error.WriteLine($"See `Demo {(command.Length > 0 ? command + " " : "")}--help` for the options.");
             return UsageError;

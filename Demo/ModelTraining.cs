@@ -265,10 +265,12 @@ internal static class ModelTraining
         var codes = Engine.Latent.LatentSpace.Encode(model, subset);
         int k = codes.Length / subset.Count;
         var labels = Enumerable.Range(0, subset.Count).Select(subset.Label).ToArray();
+        // The code has no physical unit: its axes are in the code's own units (a projection keeps them).
         string axes = k == 2 ? "z" : "principal axis";
+        string unit = k == 2 ? "(code value)" : "(code units, projected)";
         context.Report.Chart($"latent-{RunReport.Slug(what)}",
             $"{what}: codes of {subset.Count:N0} test images" + (k == 2 ? "." : $", {k}-D codes projected on their first two principal axes."),
-            new ScatterChart($"{what}: latent space", $"{axes} 1", $"{axes} 2",
+            new ScatterChart($"{what}: latent space", $"{axes} 1 {unit}", $"{axes} 2 {unit}",
                 Engine.Latent.LatentSpace.View2D(codes, subset.Count, k), labels, FashionMnist.ClassNames));
     }
 }

@@ -28,8 +28,13 @@ internal static class KddDagmm
             var inliers = trainHalf.Where(i => data.Category[i] != KddCategory.Normal).ToArray();
 
             // the preprocessor fits its scaling on "normal" rows: here the inliers are the attacks, so relabel them
-            var pre = KddPreprocessor.Fit(WithInliersAsNormal(data), inliers);
-            var x = pre.Transform(data);
+            KddPreprocessor pre;
+            float[] x;
+            using (context.Out.Step($"run {run + 1}: preprocessing"))
+            {
+                pre = KddPreprocessor.Fit(WithInliersAsNormal(data), inliers);
+                x = pre.Transform(data);
+            }
             features = pre.FeatureCount;
             var train = KddAnomaly.Gather(x, features, inliers);
             var test = KddAnomaly.Gather(x, features, testRows);
@@ -45,8 +50,12 @@ internal static class KddDagmm
             f1["autoencoder"].Add(DetectionReport.Evaluate(scores, isAnomaly, ae.Threshold));
 
             var pca = PcaDetector.ExplainingVariance(0.95);
-            pca.Fit(train);
-            var pcaScores = pca.DecisionFunction(test);
+            float[] pcaScores;
+            using (context.Out.Step($"run {run + 1}: PCA"))
+            {
+                pca.Fit(train);
+                pcaScores = pca.DecisionFunction(test);
+            }
             pca.Calibrate(rule, pcaScores);
             f1["pca"].Add(DetectionReport.Evaluate(pcaScores, isAnomaly, pca.Threshold));
             context.Out.Line($"  run {run + 1,2}/{runs} seed {seed}: {inliers.Length:N0} training inliers, {testRows.Length:N0} test; "

@@ -39,7 +39,9 @@ internal static class VaeCommand
         model.Eval();
         float negElbo = NegativeElbo(model, test, context.Seed);
         int k = context.Quick ? 16 : 64;
-        double iwae = VaeDiagnostics.ImportanceWeightedNll(model, test, k, new Random(context.Seed));
+        double iwae;
+        using (context.Out.Step($"IWAE bound with {k} samples per test image"))
+            iwae = VaeDiagnostics.ImportanceWeightedNll(model, test, k, new Random(context.Seed));
         var posterior = VaeDiagnostics.Posterior(model, test);
         context.Out.Line($"test negative ELBO {negElbo:F1} nats/image; IWAE bound (k={k}) {iwae:F1} nats/image");
         context.Out.Line($"active units {posterior.ActiveUnits}/{model.LatentSize}; KL per dimension: " +

@@ -64,7 +64,7 @@ internal static class DetectionCharts
             + "the precision of flagging at random. Dots: each detector at its chosen threshold.",
             new LineChart($"{what}: precision-recall", "recall (fraction of positives flagged)", "precision (fraction of flagged that are positive)", prSeries)
             {
-                XRange = (0, 1), YRange = (0, 1), Legend = LegendCorner.BottomLeft,
+                XRange = (0, 1), YRange = (0, 1), Legend = LegendCorner.TopRight,
             });
     }
 

@@ -85,7 +85,7 @@ internal sealed class RunReport(string title)
             ? $" The last point is a partial epoch (interrupted after {p * 100:0}% of its batches), drawn at epoch {x[^1]:0.##}; its loss is the mean over the batches that ran."
             : "";
         Chart($"loss-{Slug(model)}", $"{model}: {lossName} per epoch (mean over the epoch's batches).{partial}",
-            new LineChart($"{model}: training loss per epoch", partialFraction is null ? "epoch" : "epoch (last one partial)", lossName, series)
+            new LineChart($"{model}: training loss per epoch", partialFraction is null ? "epoch (passes over the training set)" : "epoch (passes over the training set; the last one partial)", lossName, series)
             {
                 XTicks = epochs.Count <= 12 ? epochs.Select(e => e.Epoch + 1.0).ToArray() : null,
             });

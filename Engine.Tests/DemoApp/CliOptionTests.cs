@@ -113,6 +113,17 @@ public sealed class CliOptionTests : IDisposable
     }
 
     [Fact]
+    public void DefaultOutFolder_InAFolderThatTakesNoFiles_IsRefusedOnce_BeforeAnyWork()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Skip("/proc exists on Linux only");
+        var (exit, output, error) = DemoProcess.Run("/proc", null, 60, "ae", "--quick");
+        Assert.Equal(DemoCli.UsageError, exit);
+        Assert.Equal(["error: --out out: cannot create files in /proc (the system refused a new file there).", "See `Demo ae --help` for the options."],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public void JsonNamingAFolder_IsRefused()
     {
         var (exit, error, _) = Run("ae", "--quick", "--json", _scratch.Path, "--out", OutDir);
