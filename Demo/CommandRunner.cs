@@ -31,8 +31,10 @@ internal static class CommandRunner
         {
             context = new RunContext(parse, options, interrupt.Token);
             if (context.Threads is int threads) Parallelism.MaxThreads = threads;
+            if (options.ResumesRuns) context.Journal = RunJournal.Open(context, context.CommandName);
             body(context);
             if (interrupt.IsCancellationRequested) Report(context, parse);
+            else context.Journal?.Complete();
             context.WriteReport();
             context.WriteJson();
             return Task.FromResult(interrupt.IsCancellationRequested ? Interrupted : 0);

@@ -42,42 +42,94 @@ internal static class ModelTraining
     /// Fits with the run's seed and Ctrl+C token, progress on the console and the loss curve in the report. On
     /// Ctrl+C the trainer stops after the current batch and leaves a resumable checkpoint in
     /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it). A run that finishes
-    /// moves its final checkpoint (weights, optimizer state, data order) to <paramref name="saveTo"/>, or removes it.
+    /// moves its final checkpoint (weights, optimizer state, data order) to <paramref name="saveTo"/>, or keeps it
+    /// in the run's journal, or removes it (see <see cref="Begin"/> and <see cref="End"/>).
     /// </summary>
     public static TrainingHistory Fit(RunContext context, AutoencoderModel model, IDataset train, int epochs,
         float learningRate, string what, bool lossChart = true, string? resumeFrom = null, string? saveTo = null)
     {
-        Directory.CreateDirectory(context.OutDirectory);
-        string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
-        var trainer = new Trainer(Options(context, epochs) with
-        {
-            CheckpointPath = checkpoint,
-            CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
-            ResumeFrom = resumeFrom,
-        });
+        var run = Begin(context, what, resumeFrom);
+        var trainer = new Trainer(run.Apply(Options(context, epochs)));
         var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
+        double? partial = End(context, run, history, saveTo);
+        if (lossChart) context.Report.LossChart(what, history.Epochs, LossLabel(model), partial);
+        return history;
+    }
+
+    /// <summary>One model's training within a command: where its checkpoint goes and what it continues from.</summary>
+    /// <param name="What">The model in words (console, report).</param>
+    /// <param name="Key">The model's key in the run journal: the report section and <paramref name="What"/>.</param>
+    /// <param name="Checkpoint">OUT/interrupted.safetensors: written on Ctrl+C and at the end.</param>
+    /// <param name="ResumeFrom">The checkpoint to continue from, or null to start afresh.</param>
+    internal sealed record TrainingRun(string What, string Key, string Checkpoint, string? ResumeFrom)
+    {
+        /// <summary>The trainer settings with this run's checkpoint and resume point.</summary>
+        public TrainerOptions Apply(TrainerOptions options) => options with
+        {
+            CheckpointPath = Checkpoint,
+            CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
+            ResumeFrom = ResumeFrom,
+        };
+    }
+
+    /// <summary>
+    /// Starts training <paramref name="what"/>: its checkpoint is OUT/interrupted.safetensors; it continues from
+    /// <paramref name="resumeFrom"/> if given (a single-model command's --resume), else from what the run journal
+    /// (if the command keeps one) knows of it: its final checkpoint if it was finished, --resume if it was interrupted.
+    /// </summary>
+    public static TrainingRun Begin(RunContext context, string what, string? resumeFrom = null)
+    {
+        Directory.CreateDirectory(context.OutDirectory);
+        string key = $"{context.Report.Current.Title} / {what}";
+        string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
+        if (context.Journal is { } journal && resumeFrom is null)
+        {
+            if (journal.FinishedCheckpoint(key) is string finished)
+            {
+                // Restored, not retrained: the trainer finds all epochs done and writes the final state straight to
+                // where this run keeps it, leaving OUT/interrupted.safetensors to the model that needs it.
+                context.Out.Line($"{what}: finished before the interruption; restored from {finished}");
+                return new TrainingRun(what, key, journal.FinishedPath(key), finished);
+            }
+            if (journal.WasInterrupted(key)) resumeFrom = context.ResumePath;
+        }
+        return new TrainingRun(what, key, checkpoint, resumeFrom);
+    }
+
+    /// <summary>
+    /// Ends a training run: after Ctrl+C, records the interruption (and in the journal, which model it was); after a
+    /// finished run, moves the final checkpoint to <paramref name="saveTo"/> or into the journal, or deletes it.
+    /// Returns the share of the last epoch's batches that ran when it was cut short, else null.
+    /// </summary>
+    public static double? End(RunContext context, TrainingRun run, TrainingHistory history, string? saveTo = null)
+    {
         double? partial = null;
         if (history.Cancelled)
         {
             var last = context.Out.LastBatch;
             int done = last is { } b ? b.Batch + 1 : 0, count = last?.BatchCount ?? 0;
             if (last is not null && done < count) partial = (double)done / count;
-            context.Interruptions.Add(new Interruption(what, last?.Epoch ?? history.Epochs.Count, done, count, checkpoint));
+            context.Interruptions.Add(new Interruption(run.What, last?.Epoch ?? history.Epochs.Count, done, count,
+                File.Exists(run.Checkpoint) ? run.Checkpoint : null));
+            context.Journal?.Interrupted(run.Key);
         }
         else if (saveTo is not null)
         {
-            byte[] state = File.ReadAllBytes(checkpoint);
+            byte[] state = File.ReadAllBytes(run.Checkpoint);
             Cli.OutputPaths.Write("--save", saveTo, path => AtomicFile.WriteAllBytes(path, state));
-            File.Delete(checkpoint);
+            File.Delete(run.Checkpoint);
             context.Out.Line($"saved {saveTo} (weights, optimizer state and data order: --resume continues it, --load evaluates it)");
             context.Results["saved"] = saveTo;
         }
+        else if (context.Journal is not null && File.Exists(run.Checkpoint))
+        {
+            context.Journal.Finished(run.Key, run.Checkpoint);
+        }
         else
         {
-            File.Delete(checkpoint);
+            File.Delete(run.Checkpoint);
         }
-        if (lossChart) context.Report.LossChart(what, history.Epochs, LossLabel(model), partial);
-        return history;
+        return partial;
     }
 
     /// <summary>The training loss of a model in words and units, for the loss charts' y axis.</summary>

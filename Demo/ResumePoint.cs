@@ -35,7 +35,8 @@ internal sealed record ResumePoint(string Path, AutoencoderModel Model, int Seed
     public static ResumePoint? Read<TModel>(RunContext context, string command, Func<TModel, AutoencoderModel> expected,
         int epochs, int batchSize) where TModel : AutoencoderModel
     {
-        if (context.ResumePath is not string path) return null;
+        // In a command that trains several models (the tour's parts), --resume continues the run through its journal.
+        if (context.ResumePath is not string path || context.Journal is not null) return null;
         var file = SafeTensors.Read(path);
         var model = Checkpoint.Load(path);
         if (!file.Metadata.TryGetValue("training", out string? training))

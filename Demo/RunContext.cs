@@ -45,6 +45,28 @@ internal sealed class RunContext(ParseResult parse, CommandOptions options, Canc
     /// <summary>Whether the command offers --resume (so an interrupted run can be continued).</summary>
     public bool CanResume { get; } = options.Resume is not null;
 
+    /// <summary>
+    /// The options as typed that decide a run's results: all but --seed (checked on its own), --resume, --out, --json
+    /// and --threads. Two runs with the same seed, these options and the same thread count give identical results.
+    /// </summary>
+    public string ResultOptions { get; } = string.Join(' ', WithoutOptions(parse.Tokens.Select(t => t.Value).ToList(),
+        "--seed", "--resume", "--out", "--json", "--threads").SkipWhile(t => t == parse.CommandResult.Command.Name));
+
+    private static IEnumerable<string> WithoutOptions(List<string> tokens, params string[] names)
+    {
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (names.Contains(tokens[i])) i++;
+            else if (!names.Any(n => tokens[i].StartsWith(n + "=", StringComparison.Ordinal))) yield return tokens[i];
+        }
+    }
+
+    /// <summary>The command's name as typed (the tour for the root command).</summary>
+    public string CommandName { get; } = parse.CommandResult.Command is RootCommand ? "tour" : parse.CommandResult.Command.Name;
+
+    /// <summary>The journal of a command that trains several models (see <see cref="RunJournal"/>); null for the others.</summary>
+    public RunJournal? Journal { get; set; }
+
     /// <summary>Whether the run writes OUT/report.html (every command but export).</summary>
     public bool WritesReport { get; } = options.Out is not null;
 

@@ -34,6 +34,12 @@ internal sealed record CommandOptions
     public Option<string?>? Resume { get; init; }
     public Option<bool>? WriteDocs { get; init; }
 
+    /// <summary>
+    /// The command trains several models, so --resume continues a whole run (<see cref="RunJournal"/>: the finished
+    /// models restored, the interrupted one continued) rather than one model.
+    /// </summary>
+    public bool ResumesRuns { get; init; }
+
     /// <summary>The options that are set, in the order --help lists them.</summary>
     public IEnumerable<Option> All => new Option?[] { Data, Epochs, Latent, Seed, Threads, Out, Quick, Json, Save, Load, Resume, WriteDocs }
         .OfType<Option>();
@@ -52,7 +58,8 @@ internal sealed record CommandOptions
             if (Given(Load) && Given(Resume)) result.AddError("--load (evaluate a model) and --resume (train it further) cannot be combined.");
             if (Given(Load) && Given(Epochs)) result.AddError("--epochs does not apply with --load: a loaded model is evaluated, not trained (use --resume to train it further).");
             if (Given(Load) && Given(Latent)) result.AddError("--latent does not apply with --load: the checkpoint fixes the model's code size.");
-            if (Given(Resume) && Given(Latent)) result.AddError("--latent does not apply with --resume: the checkpoint fixes the model's code size.");
+            if (Given(Resume) && Given(Latent) && !ResumesRuns)
+                result.AddError("--latent does not apply with --resume: the checkpoint fixes the model's code size.");
         });
         return command;
     }

@@ -63,6 +63,11 @@ internal static class DemoOptions
     public static Option<string?> Resume() => InputFile("--resume",
         "Continue training from this checkpoint (OUT/interrupted.safetensors after Ctrl+C, or a --save file) up to --epochs in all.");
 
+    /// <summary>--resume of a command that trains several models: the run as a whole continues.</summary>
+    public static Option<string?> ResumeRun() => InputFile("--resume",
+        "Continue an interrupted run from its OUT/interrupted.safetensors, with the same options: the models it had finished are restored "
+        + "(from OUT/resume), the interrupted one continues where it stopped, the rest are trained.");
+
     /// <summary>--data of the image commands: a folder of Fashion-MNIST's IDX files.</summary>
     public static Option<string?> FashionData() => InputPath("--data",
         "Folder with Fashion-MNIST's four IDX files (.gz or not); default: the full set if installed, else the embedded subset.");

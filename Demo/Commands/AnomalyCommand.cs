@@ -17,6 +17,8 @@ internal static class AnomalyCommand
                 + "With --protocol fashion: a Fashion-MNIST folder."),
             Epochs = Cli.DemoOptions.Epochs("Training epochs of each autoencoder (default: standard 50, dagmm 5, fashion 10 or 30 on the embedded subset; fewer with --quick)."),
             Latent = Cli.DemoOptions.Latent("Code size of the autoencoders (default: standard 8, dagmm 4, fashion 32 / VAE 20)."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
         };
         var protocol = Cli.DemoOptions.Choice("--protocol",
             "standard (train on normal traffic, 99th-percentile threshold), dagmm (Zong et al. 2018), or fashion (one-class Fashion-MNIST).",

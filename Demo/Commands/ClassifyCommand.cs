@@ -29,6 +29,8 @@ internal static class ClassifyCommand
             Data = Cli.DemoOptions.FashionData(),
             Epochs = Cli.DemoOptions.Epochs("Pretraining epochs of the AE and the VAE (default 10; 3 with --quick); fine-tuning and joint training run a third of them."),
             Latent = Cli.DemoOptions.Latent("Code size of the AE, the VAE and PCA (default 32)."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
         };
         var command = options.AddTo(new Command("classify", "Classification from the latent space: frozen codes + classifiers, fine-tuning, joint training; all / 1,000 / 100 labels."));
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c => Run(c)));

@@ -17,13 +17,16 @@ internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int Batch
         $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, sigmoid output, "
         + $"MSE, Adam {LearningRate:G3}, batch {BatchSize}, {Epochs} epochs";
 
-    /// <summary>The detector; progress shows on the console, and with <paramref name="log"/> a line per epoch.</summary>
-    public AutoencoderDetector Build(int features, int seed, RunContext context, bool log) => new(
+    /// <summary>
+    /// The detector; progress shows on the console, and with <paramref name="log"/> a line per epoch. Its training
+    /// checkpoints and resumes as <paramref name="run"/> says (see <see cref="ModelTraining.Begin"/>).
+    /// </summary>
+    public AutoencoderDetector Build(int features, int seed, RunContext context, bool log, ModelTraining.TrainingRun run) => new(
         new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu), new Random(seed)),
         new AutoencoderDetectorOptions
         {
             LearningRate = LearningRate,
-            Trainer = new TrainerOptions
+            Trainer = run.Apply(new TrainerOptions
             {
                 Epochs = Epochs,
                 BatchSize = BatchSize,
@@ -31,7 +34,7 @@ internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int Batch
                 Cancellation = context.Cancellation,
                 OnBatch = r => context.Out.Batch(r, Epochs),
                 OnEpoch = log ? r => context.Out.Epoch(r, Epochs) : null,
-            },
+            }),
         });
 }
 
@@ -96,9 +99,11 @@ internal static class KddAnomaly
         var rule = ThresholdRule.TargetFalsePositiveRate(0.01);
 
         context.Out.Line($"autoencoder: {recipe.Describe(f)}");
-        var ae = recipe.Build(f, context.Seed, context, log: true);
+        var run = ModelTraining.Begin(context, "KDD autoencoder");
+        var ae = recipe.Build(f, context.Seed, context, log: true, run);
         clock.Restart();
         ae.Fit(train, validation);
+        double? partial = ModelTraining.End(context, run, ae.History!);
         double trainSeconds = clock.Elapsed.TotalSeconds;
         float[] aeValidation, aeScores;
         using (context.Out.Step($"scoring {validation.Count + test.Count:N0} records with the autoencoder"))
@@ -119,7 +124,8 @@ internal static class KddAnomaly
         }
         var pcaReport = DetectionReport.Evaluate(pcaScores, isAnomaly, pca.Threshold, groups, GroupNames);
 
-        if (ae.History is { } history) context.Report.LossChart("KDD autoencoder", history.Epochs, "loss: MSE per feature (features scaled to [0, 1])");
+        if (ae.History is { } history)
+            context.Report.LossChart("KDD autoencoder", history.Epochs, "loss: MSE per feature (features scaled to [0, 1])", partial);
         // Attacks are most of the test set (dos alone is ~95%), so a precision-recall curve of all attacks sits at
         // precision 1 for any detector. The hard question is the rare attacks among normal traffic: r2l and u2r.
         var rare = testRows.Select(i => data.Category[i] is KddCategory.R2L or KddCategory.U2R).ToArray();

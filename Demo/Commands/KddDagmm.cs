@@ -41,9 +41,11 @@ internal static class KddDagmm
             var isAnomaly = testRows.Select(i => data.Category[i] == KddCategory.Normal).ToArray();
             var rule = ThresholdRule.Contamination(0.2);
 
-            var ae = recipe.Build(features, seed, context, log: false);
+            var training = ModelTraining.Begin(context, $"KDD autoencoder, run {run + 1} (seed {seed})");
+            var ae = recipe.Build(features, seed, context, log: false, training);
             var clock = Stopwatch.StartNew();
             ae.Fit(train);
+            ModelTraining.End(context, training, ae.History!);
             trainSeconds += clock.Elapsed.TotalSeconds;
             var scores = ae.DecisionFunction(test);
             ae.Calibrate(rule, scores);

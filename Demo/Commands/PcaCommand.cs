@@ -31,6 +31,8 @@ internal static class PcaCommand
             Data = Cli.DemoOptions.FashionData(),
             Epochs = Cli.DemoOptions.Epochs("Training epochs of each autoencoder (default 10, as `ae`; 3 with --quick)."),
             Latent = Cli.DemoOptions.Latent("One latent size to compare at (default: 2, 8, 32 and 64)."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
         };
         var command = options.AddTo(new Command("pca", "Autoencoders vs PCA: test reconstruction MSE and fit time for latent sizes 2, 8, 32, 64 (or --latent)."));
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));

@@ -26,6 +26,8 @@ internal static class TourCommand
         Epochs = DemoOptions.Epochs("Epochs of every part's training (default: each part's own, 3 to 10)."),
         Latent = DemoOptions.Latent("Code size of every part's models (default: each part's own)."),
         Quick = DemoOptions.Quick("A shorter tour: fewer epochs and smaller text models."),
+        Resume = DemoOptions.ResumeRun(),
+        ResumesRuns = true,
         WriteDocs = null,
     };
 

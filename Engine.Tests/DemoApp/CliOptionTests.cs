@@ -161,18 +161,18 @@ public sealed class CliOptionTests : IDisposable
     /// <summary>What each command offers: the options it uses, no more (issue #15: 11 global options on every command).</summary>
     public static TheoryData<string, string> Offered => new()
     {
-        { "", "--epochs --latent --seed --threads --out --quick --json" },
-        { "tour", "--epochs --latent --seed --threads --out --quick --json" },
+        { "", "--epochs --latent --seed --threads --out --quick --json --resume" },
+        { "tour", "--epochs --latent --seed --threads --out --quick --json --resume" },
         { "ae", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs" },
         { "sparse", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs" },
         { "denoise", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs" },
         { "contractive", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs" },
         { "conv", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs" },
         { "vae", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs --beta --pytorch-example" },
-        { "pca", "--data --epochs --latent --seed --threads --out --quick --json --write-docs" },
-        { "classify", "--data --epochs --latent --seed --threads --out --quick --json --write-docs" },
-        { "latent", "--data --epochs --latent --seed --threads --out --quick --json --write-docs" },
-        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --write-docs --protocol --runs" },
+        { "pca", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
+        { "classify", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
+        { "latent", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
+        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs --protocol --runs" },
         { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width --peer" },
         { "word2vec", "--data --epochs --latent --seed --out --quick --json --write-docs" },
         { "export", "--json --load --onnx --safetensors --part" },
@@ -192,6 +192,7 @@ public sealed class CliOptionTests : IDisposable
     [Theory]
     [InlineData("classify", "--save")]
     [InlineData("pca", "--load")]
+    [InlineData("pca", "--save")]
     [InlineData("anomaly", "--save")]
     [InlineData("word2vec", "--load")]
     [InlineData("text", "--load")]

@@ -74,6 +74,50 @@ public sealed class ResumeTests : IDisposable
             Assert.True(tensor.ToDoubleArray().SequenceEqual(b[tensor.Name].ToDoubleArray()), $"{tensor.Name} differs after resuming");
     }
 
+    [Fact]
+    public void ARunOfSeveralModels_ResumesThroughItsJournal_WithTheResultsOfAnUninterruptedRun()
+    {
+        string[] common = ["pca", "--quick", "--latent", "8", "--epochs", "3", "--threads", "2"];
+        var full = DemoProcess.Run(_scratch.Path, null, 240, [.. common, "--out", "full", "--json", "full.json"]);
+        Assert.True(full.Exit == 0, full.Error + full.Output);
+
+        // Stop it in the second model (the ReLU AE, after the linear AE has finished).
+        using (var process = DemoProcess.Start(_scratch.Path, null, [.. common, "--out", "cut"]))
+        {
+            string? line;
+            bool second = false;
+            while ((line = process.StandardOutput.ReadLine()) is not null)
+            {
+                if (line.StartsWith("training AE 784-512", StringComparison.Ordinal)) second = true;
+                if (second && line.TrimStart().StartsWith("epoch", StringComparison.Ordinal)) break;
+            }
+            Assert.NotNull(line);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+                kill.WaitForExit();
+            process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(60_000));
+            Assert.Equal(CommandRunner.Interrupted, process.ExitCode);
+        }
+        var journal = JsonDocument.Parse(File.ReadAllText(_scratch.PathOf(Path.Combine("cut", RunJournal.FolderName, "journal.json")))).RootElement;
+        Assert.Equal("Autoencoders vs PCA / AE 784-512-128-8-128-512-784", journal.GetProperty("Interrupted").GetString());
+
+        // Other options than the run's are refused; the same ones continue it.
+        var other = DemoProcess.Run(_scratch.Path, null, 60, ["pca", "--quick", "--latent", "2", "--epochs", "3", "--out", "cut",
+            "--resume", Path.Combine("cut", "interrupted.safetensors")]);
+        Assert.Equal(1, other.Exit);
+        Assert.Contains("the run was made with the options `--quick --latent 8 --epochs 3`", other.Error, StringComparison.Ordinal);
+
+        var resumed = DemoProcess.Run(_scratch.Path, null, 240,
+            [.. common, "--out", "cut", "--json", "resumed.json", "--resume", Path.Combine("cut", "interrupted.safetensors")]);
+        Assert.True(resumed.Exit == 0, resumed.Error + resumed.Output);
+        Assert.Contains("linear AE 784-8-784: finished before the interruption; restored from", resumed.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_scratch.PathOf(Path.Combine("cut", RunJournal.FolderName))), "a finished run leaves no journal");
+
+        static double[] Mse(JsonElement json) => json.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("test_mse").GetDouble()).ToArray();
+        Assert.Equal(Mse(JsonDocument.Parse(File.ReadAllText(_scratch.PathOf("full.json"))).RootElement),
+            Mse(JsonDocument.Parse(File.ReadAllText(_scratch.PathOf("resumed.json"))).RootElement));
+    }
+
     // A finished one-epoch run's --save file (resumable), made in-process.
     private string SavedAfterOneEpoch()
     {
