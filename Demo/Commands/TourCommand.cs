@@ -45,7 +45,7 @@ internal static class TourCommand
         new("dense autoencoder", DenseCommands.DefaultEpochs, c => DenseCommands.Run(c, "ae", l => DenseAutoencoderOptions.Reference(l ?? 32))),
         new("denoising autoencoder", 10, c => DenseCommands.Run(c, "denoise", l => DenseAutoencoderOptions.Denoising(l ?? 32))),
         new("variational autoencoder", 10, c => VaeCommand.Run(c, beta: 1f, pytorchExample: false), Quick: true),
-    // As many epochs as the dense autoencoder above, so that its AE at k = 32 is trained like that one.
+        // As many epochs as the dense autoencoder above, so that its AE at k = 32 is trained like that one.
         new("PCA vs autoencoders", DenseCommands.DefaultEpochs, PcaCommand.Run),
         new("classification from the latent space", 5, c => ClassifyCommand.Run(c, ["1000"], [0.1f], minimumSteps: 150)),
         new("anomaly detection on KDD Cup 1999", 5, Anomaly),

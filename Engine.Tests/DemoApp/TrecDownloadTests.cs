@@ -68,6 +68,13 @@ public sealed class TrecDownloadTests : IDisposable
                     response.StatusCode = file.Status;
                     response.ContentLength64 = file.Length ?? file.Body.Length;
                     await response.OutputStream.WriteAsync(file.Body.AsMemory(0, (int)Math.Min(file.Body.Length, response.ContentLength64)));
+                    // A body shorter than its declared length: drop the connection, as a broken network would.
+                    if (file.Length > file.Body.Length)
+                    {
+                        await response.OutputStream.FlushAsync();
+                        response.Abort();
+                        continue;
+                    }
                     response.Close();
                 }
                 catch (Exception e) when (e is HttpListenerException or IOException or InvalidOperationException)
