@@ -68,6 +68,8 @@ internal static class CommandRunner
                     : context.CanResume ? $" Its state is in {i.Checkpoint}: continue with `{Resume(parse, i.Checkpoint)}`."
                     : $" Its last state is in {i.Checkpoint}.")))
               + " Figures below describe the model as it was when stopped.";
+        if (context.NotTrained.Count > 0)
+            what += $" Not trained after the interruption (their figures are of untrained models): {string.Join("; ", context.NotTrained)}.";
         context.Out.Line(what);
         context.Report.Notices.Add(what);
         context.Results["interrupted"] = true;
@@ -76,6 +78,7 @@ internal static class CommandRunner
             ["what"] = i.What, ["epoch"] = i.Epoch + 1, ["batch"] = i.Batch, ["batch_count"] = i.BatchCount,
             ["partial_epoch"] = i.Batch < i.BatchCount, ["checkpoint"] = i.Checkpoint,
         }).ToList();
+        if (context.NotTrained.Count > 0) context.Results["not_trained"] = context.NotTrained.ToList();
     }
 
     // The command line that continues an interrupted run: the same command and options, --resume instead of --load.

@@ -61,15 +61,19 @@ internal static class ModelTraining
     /// <param name="Key">The model's key in the run journal: the report section and <paramref name="What"/>.</param>
     /// <param name="Checkpoint">OUT/interrupted.safetensors: written on Ctrl+C and at the end.</param>
     /// <param name="ResumeFrom">The checkpoint to continue from, or null to start afresh.</param>
-    internal sealed record TrainingRun(string What, string Key, string Checkpoint, string? ResumeFrom)
+    /// <param name="Skipped">Ctrl+C came before this model started: it is not trained at all (and leaves no checkpoint
+    /// that would replace the interrupted model's).</param>
+    internal sealed record TrainingRun(string What, string Key, string Checkpoint, string? ResumeFrom, bool Skipped = false)
     {
-        /// <summary>The trainer settings with this run's checkpoint and resume point.</summary>
-        public TrainerOptions Apply(TrainerOptions options) => options with
-        {
-            CheckpointPath = Checkpoint,
-            CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
-            ResumeFrom = ResumeFrom,
-        };
+        /// <summary>The trainer settings with this run's checkpoint and resume point (no epochs when skipped).</summary>
+        public TrainerOptions Apply(TrainerOptions options) => Skipped
+            ? options with { Epochs = 0, CheckpointPath = null, ResumeFrom = null }
+            : options with
+            {
+                CheckpointPath = Checkpoint,
+                CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
+                ResumeFrom = ResumeFrom,
+            };
     }
 
     /// <summary>
@@ -82,6 +86,7 @@ internal static class ModelTraining
         Directory.CreateDirectory(context.OutDirectory);
         string key = $"{context.Report.Current.Title} / {what}";
         string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
+        if (context.Cancellation.IsCancellationRequested) return new TrainingRun(what, key, checkpoint, null, Skipped: true);
         if (context.Journal is { } journal && resumeFrom is null)
         {
             if (journal.FinishedCheckpoint(key) is string finished)
@@ -91,7 +96,7 @@ internal static class ModelTraining
                 context.Out.Line($"{what}: finished before the interruption; restored from {finished}");
                 return new TrainingRun(what, key, journal.FinishedPath(key), finished);
             }
-            if (journal.WasInterrupted(key)) resumeFrom = context.ResumePath;
+            resumeFrom = journal.InterruptedCheckpoint(key);
         }
         return new TrainingRun(what, key, checkpoint, resumeFrom);
     }
@@ -104,7 +109,11 @@ internal static class ModelTraining
     public static double? End(RunContext context, TrainingRun run, TrainingHistory history, string? saveTo = null)
     {
         double? partial = null;
-        if (history.Cancelled)
+        if (run.Skipped)
+        {
+            context.NotTrained.Add(run.What);
+        }
+        else if (history.Cancelled)
         {
             var last = context.Out.LastBatch;
             int done = last is { } b ? b.Batch + 1 : 0, count = last?.BatchCount ?? 0;

@@ -73,6 +73,9 @@ internal sealed class RunContext(ParseResult parse, CommandOptions options, Canc
     /// <summary>Training runs cut short by Ctrl+C so far: what they were, and where they stopped.</summary>
     public List<Interruption> Interruptions { get; } = [];
 
+    /// <summary>Models the command reached after Ctrl+C: not trained at all (their figures are those of the initial weights).</summary>
+    public List<string> NotTrained { get; } = [];
+
     /// <summary>Set by the tour: use the data that ships with the repo unless --data says otherwise.</summary>
     public bool PreferEmbedded { get; set; }
 

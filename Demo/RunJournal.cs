@@ -23,6 +23,11 @@ internal sealed class RunJournal
 
     private const string FileName = "journal.json";
 
+    // The interrupted model's state, copied from --resume when the run starts.
+    private const string ContinueFile = "interrupted-model.safetensors";
+
+    private string? _continueFrom;
+
     private readonly string _folder;
     private readonly string? _from;
     private readonly Entries _resumed;
@@ -77,7 +82,16 @@ internal sealed class RunJournal
         if (context.SeedGiven && context.Seed != saved.Seed)
             throw new ArgumentException($"--resume {resume}: the run was made with --seed {saved.Seed}, not {context.Seed}; leave --seed out or give the same.");
         context.Seed = saved.Seed;
-        var journal = new RunJournal(folder, from, saved, entries with { Seed = saved.Seed, Finished = [] });
+        // The models before the interrupted one write OUT/interrupted.safetensors as they train (or are restored):
+        // keep the interrupted model's state apart until its turn comes.
+        string? continueFrom = null;
+        if (saved.Interrupted is not null)
+        {
+            Directory.CreateDirectory(folder);
+            continueFrom = Path.Combine(folder, ContinueFile);
+            if (Path.GetFullPath(resume) != continueFrom) File.Copy(resume, continueFrom, overwrite: true);
+        }
+        var journal = new RunJournal(folder, from, saved, entries with { Seed = saved.Seed, Finished = [] }) { _continueFrom = continueFrom };
         context.Out.Line($"resuming `{command}` from {resume}: {saved.Finished.Count} model(s) finished before the interruption"
             + (saved.Interrupted is null ? "" : $", \"{saved.Interrupted}\" interrupted"));
         return journal;
@@ -89,8 +103,8 @@ internal sealed class RunJournal
             ? Path.Combine(_from, name)
             : null;
 
-    /// <summary>Whether <paramref name="key"/> is the model the resumed run was training when it was stopped.</summary>
-    public bool WasInterrupted(string key) => _from is not null && _resumed.Interrupted == key;
+    /// <summary>The state to continue <paramref name="key"/> from if the resumed run was training it when it was stopped, else null.</summary>
+    public string? InterruptedCheckpoint(string key) => _from is not null && _resumed.Interrupted == key ? _continueFrom : null;
 
     /// <summary>Where this run keeps the final checkpoint of <paramref name="key"/> once it is finished.</summary>
     public string FinishedPath(string key)
