@@ -17,6 +17,11 @@ public sealed record TextTrainerOptions
     /// <summary>Adam's learning rate.</summary>
     public float LearningRate { get; init; } = 2e-3f;
 
+    /// <summary>
+    /// Learning rate per epoch (e.g. <see cref="WarmupCosineSchedule"/>); null keeps <see cref="LearningRate"/>.
+    /// </summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
     /// <summary>The global gradient norm is clipped to this before every step (recurrent nets need it).</summary>
     public float ClipGradientNorm { get; init; } = 5f;
 
@@ -74,6 +79,7 @@ public static class TextTrainer
         for (int epoch = 0; epoch < options.Epochs && !options.Cancellation.IsCancellationRequested; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            options.Schedule?.Apply(optimizer, epoch);
             var batches = LengthBucketing.BatchIndices(lengths, options.BatchSize, options.ChunkBatches, batchRandom);
             double lossSum = 0, normSum = 0;
             long tokens = 0, seen = 0;
