@@ -22,7 +22,7 @@ public sealed class ResumeTests : IDisposable
     [Fact]
     public void CtrlC_ThenResume_EndsBitIdenticalToAnUninterruptedRun_AndTheInterruptedRunSaysSo()
     {
-        string[] common = ["ae", "--quick", "--epochs", "3", "--threads", "2", "--seed", "4"];
+        string[] common = ["ae", "--quick", "--epochs", "2", "--threads", "2", "--seed", "4"];
         var full = DemoProcess.Run(_scratch.Path, null, 180, [.. common, "--out", "full", "--save", "full.safetensors"]);
         Assert.True(full.Exit == 0, full.Error + full.Output);
 
@@ -77,7 +77,7 @@ public sealed class ResumeTests : IDisposable
     [Fact]
     public void ARunOfSeveralModels_ResumesThroughItsJournal_WithTheResultsOfAnUninterruptedRun()
     {
-        string[] common = ["pca", "--quick", "--latent", "8", "--epochs", "3", "--threads", "2"];
+        string[] common = ["pca", "--quick", "--latent", "8", "--epochs", "2", "--threads", "2"];
         var full = DemoProcess.Run(_scratch.Path, null, 240, [.. common, "--out", "full", "--json", "full.json"]);
         Assert.True(full.Exit == 0, full.Error + full.Output);
 
@@ -102,10 +102,10 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal("Autoencoders vs PCA / AE 784-512-128-8-128-512-784", journal.GetProperty("Interrupted").GetString());
 
         // Other options than the run's are refused; the same ones continue it.
-        var other = DemoProcess.Run(_scratch.Path, null, 60, ["pca", "--quick", "--latent", "2", "--epochs", "3", "--out", "cut",
+        var other = DemoProcess.Run(_scratch.Path, null, 60, ["pca", "--quick", "--latent", "2", "--epochs", "2", "--out", "cut",
             "--resume", Path.Combine("cut", "interrupted.safetensors")]);
         Assert.Equal(1, other.Exit);
-        Assert.Contains("the run was made with the options `--quick --latent 8 --epochs 3`", other.Error, StringComparison.Ordinal);
+        Assert.Contains("the run was made with the options `--quick --latent 8 --epochs 2`", other.Error, StringComparison.Ordinal);
 
         var resumed = DemoProcess.Run(_scratch.Path, null, 240,
             [.. common, "--out", "cut", "--json", "resumed.json", "--resume", Path.Combine("cut", "interrupted.safetensors")]);
