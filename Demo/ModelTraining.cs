@@ -20,81 +20,179 @@ internal static class ModelTraining
             new ByteImageDataset(data.TestImages, FashionMnist.ImageSize, data.TestLabels, 28, 28), data);
     }
 
-    /// <summary>Trains with Adam (lr 1e-3, batch 128) and returns the history; progress goes to the console.</summary>
+    /// <summary>The epochs a command trains: --epochs, else its default (at most 3 with --quick).</summary>
+    public static int Epochs(RunContext context, int defaultEpochs) =>
+        context.Epochs ?? (context.Quick ? Math.Min(3, defaultEpochs) : defaultEpochs);
+
+    /// <summary>
+    /// Trains with Adam (lr 1e-3, batch 128) and returns the history; progress goes to the console. With a
+    /// <paramref name="resume"/> point the run continues from its checkpoint; with --save the final state is kept there.
+    /// </summary>
     public static TrainingHistory Train(RunContext context, AutoencoderModel model, IDataset train, int defaultEpochs,
-        float learningRate = 1e-3f)
+        float learningRate = 1e-3f, ResumePoint? resume = null)
     {
-        int epochs = context.Epochs ?? (context.Quick ? Math.Min(3, defaultEpochs) : defaultEpochs);
+        int epochs = Epochs(context, defaultEpochs);
         context.Out.Line(model.Summary());
-        return Fit(context, model, train, epochs, learningRate, context.Report.Current.Title);
+        if (resume is not null) context.Out.Line($"resuming from {resume.Path}: {resume.Where}; training to epoch {epochs} in all");
+        return Fit(context, model, train, epochs, learningRate, context.Report.Current.Title, resumeFrom: resume?.Path,
+            saveTo: context.SavePath);
     }
 
     /// <summary>
     /// Fits with the run's seed and Ctrl+C token, progress on the console and the loss curve in the report. On
     /// Ctrl+C the trainer stops after the current batch and leaves a resumable checkpoint in
-    /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it); a run that finishes
-    /// removes it.
+    /// OUT/<see cref="InterruptedCheckpoint"/> (a model checkpoint too: --load reads it). A run that finishes
+    /// moves its final checkpoint (weights, optimizer state, data order) to <paramref name="saveTo"/>, or keeps it
+    /// in the run's journal, or removes it (see <see cref="Begin"/> and <see cref="End"/>).
     /// </summary>
     public static TrainingHistory Fit(RunContext context, AutoencoderModel model, IDataset train, int epochs,
-        float learningRate, string what, bool lossChart = true)
+        float learningRate, string what, bool lossChart = true, string? resumeFrom = null, string? saveTo = null)
     {
-        Directory.CreateDirectory(context.OutDirectory);
-        string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
-        var trainer = new Trainer(Options(context, epochs) with
-        {
-            CheckpointPath = checkpoint,
-            CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
-        });
+        var run = Begin(context, what, resumeFrom);
+        var trainer = new Trainer(run.Apply(Options(context, epochs)));
         var history = trainer.Fit(model, new Adam(model.Parameters(), learningRate), train);
-        if (history.Cancelled) context.Out.Line($"interrupted: the state of {what} at the last finished batch is in {checkpoint}");
-        else File.Delete(checkpoint);
-        if (lossChart) context.Report.LossChart(what, history.Epochs);
+        double? partial = End(context, run, history, saveTo);
+        if (lossChart) context.Report.LossChart(what, history.Epochs, LossLabel(model), partial);
         return history;
     }
+
+    /// <summary>One model's training within a command: where its checkpoint goes and what it continues from.</summary>
+    /// <param name="What">The model in words (console, report).</param>
+    /// <param name="Key">The model's key in the run journal: the report section and <paramref name="What"/>.</param>
+    /// <param name="Checkpoint">OUT/interrupted.safetensors: written on Ctrl+C and at the end.</param>
+    /// <param name="ResumeFrom">The checkpoint to continue from, or null to start afresh.</param>
+    /// <param name="Skipped">Ctrl+C came before this model started: it is not trained at all (and leaves no checkpoint
+    /// that would replace the interrupted model's).</param>
+    internal sealed record TrainingRun(string What, string Key, string Checkpoint, string? ResumeFrom, bool Skipped = false)
+    {
+        /// <summary>The trainer settings with this run's checkpoint and resume point (no epochs when skipped).</summary>
+        public TrainerOptions Apply(TrainerOptions options) => Skipped
+            ? options with { Epochs = 0, CheckpointPath = null, ResumeFrom = null }
+            : options with
+            {
+                CheckpointPath = Checkpoint,
+                CheckpointEvery = CheckpointInterval.Batches(int.MaxValue),
+                ResumeFrom = ResumeFrom,
+            };
+    }
+
+    /// <summary>
+    /// Starts training <paramref name="what"/>: its checkpoint is OUT/interrupted.safetensors; it continues from
+    /// <paramref name="resumeFrom"/> if given (a single-model command's --resume), else from what the run journal
+    /// (if the command keeps one) knows of it: its final checkpoint if it was finished, --resume if it was interrupted.
+    /// </summary>
+    public static TrainingRun Begin(RunContext context, string what, string? resumeFrom = null)
+    {
+        Directory.CreateDirectory(context.OutDirectory);
+        string key = $"{context.Report.Current.Title} / {what}";
+        string checkpoint = Path.Combine(context.OutDirectory, InterruptedCheckpoint);
+        if (context.Cancellation.IsCancellationRequested) return new TrainingRun(what, key, checkpoint, null, Skipped: true);
+        if (context.Journal is { } journal && resumeFrom is null)
+        {
+            if (journal.FinishedCheckpoint(key) is string finished)
+            {
+                // Restored, not retrained: the trainer finds all epochs done and writes the final state straight to
+                // where this run keeps it, leaving OUT/interrupted.safetensors to the model that needs it.
+                context.Out.Line($"{what}: finished before the interruption; restored from {finished}");
+                return new TrainingRun(what, key, journal.FinishedPath(key), finished);
+            }
+            resumeFrom = journal.InterruptedCheckpoint(key);
+        }
+        return new TrainingRun(what, key, checkpoint, resumeFrom);
+    }
+
+    /// <summary>
+    /// Ends a training run: after Ctrl+C, records the interruption (and in the journal, which model it was); after a
+    /// finished run, moves the final checkpoint to <paramref name="saveTo"/> or into the journal, or deletes it.
+    /// Returns the share of the last epoch's batches that ran when it was cut short, else null.
+    /// </summary>
+    public static double? End(RunContext context, TrainingRun run, TrainingHistory history, string? saveTo = null)
+    {
+        double? partial = null;
+        if (run.Skipped)
+        {
+            context.NotTrained.Add(run.What);
+        }
+        else if (history.Cancelled)
+        {
+            var last = context.Out.LastBatch;
+            int done = last is { } b ? b.Batch + 1 : 0, count = last?.BatchCount ?? 0;
+            if (last is not null && done < count) partial = (double)done / count;
+            context.Interruptions.Add(new Interruption(run.What, last?.Epoch ?? history.Epochs.Count, done, count,
+                File.Exists(run.Checkpoint) ? run.Checkpoint : null));
+            context.Journal?.Interrupted(run.Key);
+        }
+        else if (saveTo is not null)
+        {
+            byte[] state = File.ReadAllBytes(run.Checkpoint);
+            Cli.OutputPaths.Write("--save", saveTo, path => AtomicFile.WriteAllBytes(path, state));
+            File.Delete(run.Checkpoint);
+            context.Out.Line($"saved {saveTo} (weights, optimizer state and data order: --resume continues it, --load evaluates it)");
+            context.Results["saved"] = saveTo;
+        }
+        else if (context.Journal is not null && File.Exists(run.Checkpoint))
+        {
+            context.Journal.Finished(run.Key, run.Checkpoint);
+        }
+        else
+        {
+            File.Delete(run.Checkpoint);
+        }
+        return partial;
+    }
+
+    /// <summary>The training loss of a model in words and units, for the loss charts' y axis.</summary>
+    public static string LossLabel(AutoencoderModel model) => model switch
+    {
+        VariationalAutoencoder { Options.Beta: 1f } => "loss: −ELBO (nats per image)",
+        VariationalAutoencoder => "loss: β-weighted −ELBO (nats per image)",
+        DenseAutoencoder { Options.Sparsity: not null } or DenseAutoencoder { Options.ContractiveWeight: > 0 } =>
+            "loss: MSE per pixel + penalty",
+        _ => "loss: MSE per pixel",
+    };
 
     /// <summary>Batch 128, the run's seed and Ctrl+C token, progress and epoch lines on the console.</summary>
     public static TrainerOptions Options(RunContext context, int epochs) => new()
     {
         Epochs = epochs,
-        BatchSize = 128,
+        BatchSize = BatchSize,
         Seed = context.Seed,
         Cancellation = context.Cancellation,
         OnBatch = r => context.Out.Batch(r, epochs),
         OnEpoch = r => context.Out.Epoch(r, epochs),
     };
 
+    /// <summary>The batch size of every image autoencoder command.</summary>
+    public const int BatchSize = 128;
+
     /// <summary>The file an interrupted training run leaves under --out.</summary>
     public const string InterruptedCheckpoint = "interrupted.safetensors";
 
     /// <summary>
-    /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; otherwise a
-    /// new model from <paramref name="build"/>, trained.
+    /// With --load, the checkpoint's model (it must be a <typeparamref name="TModel"/>) and no history; with
+    /// --resume, the checkpoint's model trained on to --epochs; otherwise a new model from <paramref name="build"/>, trained.
     /// </summary>
     public static (TModel Model, TrainingHistory? History) LoadOrTrain<TModel>(RunContext context, Func<TModel> build,
-        IDataset train, int defaultEpochs) where TModel : AutoencoderModel
+        IDataset train, int defaultEpochs, ResumePoint? resume = null) where TModel : AutoencoderModel
     {
         if (context.LoadPath is not string load)
         {
-            var model = build();
-            return (model, Train(context, model, train, defaultEpochs));
+            var model = resume?.Model as TModel ?? build();
+            return (model, Train(context, model, train, defaultEpochs, resume: resume));
         }
         var loaded = Checkpoint.Load(load) as TModel
-            ?? throw new InvalidDataException($"{load}: the checkpoint does not hold a {typeof(TModel).Name}.");
+            ?? throw new InvalidDataException($"--load {load}: the checkpoint does not hold a {typeof(TModel).Name}.");
         context.Out.Line($"loaded {load}");
         context.Out.Line(loaded.Summary());
         context.Results["loaded"] = load;
         return (loaded, null);
     }
 
-    /// <summary>With --save, writes the model as a checkpoint (atomically), noting the data set and the metric.</summary>
-    public static void SaveIfAsked(RunContext context, AutoencoderModel model, FashionMnistData data, float metric)
+    /// <summary>With --save and a loaded (not trained) model, writes it as a checkpoint (atomically).</summary>
+    public static void SaveIfAsked(RunContext context, AutoencoderModel model, TrainingHistory? history)
     {
-        if (context.SavePath is not string save) return;
-        Checkpoint.Save(model, Commands.ExportCommand.CreateDirectoryFor(save), new Dictionary<string, string>
-        {
-            ["dataset"] = data.Source,
-            ["test_metric"] = metric.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        });
+        if (context.SavePath is not string save || history is not null) return;
+        Cli.OutputPaths.Write("--save", save, path => Checkpoint.Save(model, path));
         context.Out.Line($"saved {save}");
         context.Results["saved"] = save;
     }
@@ -107,8 +205,9 @@ internal static class ModelTraining
         TrainingHistory? history, FashionMnistData data, string metric, string value,
         params (string Path, string Caption)[] figures)
     {
-        string epochs = history is null ? $"loaded from {context.LoadPath}" : history.Epochs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string perEpoch = history is null || history.Epochs.Count == 0 ? "–" : $"{history.Epochs.Average(e => e.Seconds):F1}";
+        var full = history is null ? [] : Completed(context, history).Full;
+        string epochs = history is null ? $"loaded from {context.LoadPath}" : full.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string perEpoch = full.Count == 0 ? "–" : $"{full.Average(e => e.Seconds):F1}";
         string markdown = $"| model | parameters | data | epochs | {metric} | s/epoch |\n|---|---:|---|---:|---:|---:|\n"
             + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | {Describe(data)} "
             + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on a shared 2-core machine.";
@@ -127,19 +226,43 @@ internal static class ModelTraining
         return $"Fashion-MNIST, {which} ({data.TrainCount:N0} train / {data.TestCount:N0} test images)";
     }
 
-    /// <summary>Records the figures every model shares: epochs, seconds per epoch, data set sizes.</summary>
+    /// <summary>Records the figures every model shares: epochs (full and partial), seconds per epoch, data set sizes.</summary>
     public static void Report(RunContext context, string name, TrainingHistory? history, FashionMnistData data)
     {
         context.Results["model"] = name;
         context.Results["dataset"] = data.Source;
         context.Results["test_size"] = data.TestCount;
         if (history is null) return;
-        double secondsPerEpoch = history.Epochs.Count == 0 ? 0 : history.Epochs.Average(e => e.Seconds);
-        context.Results["epochs"] = history.Epochs.Count;
+        var (full, partial) = Completed(context, history);
+        double secondsPerEpoch = full.Count == 0 ? 0 : full.Average(e => e.Seconds);
+        context.Results["epochs"] = full.Count;
         context.Results["seconds_per_epoch"] = secondsPerEpoch;
         context.Results["train_size"] = data.TrainCount;
-        context.Out.Line($"{history.Epochs.Count} epochs, {secondsPerEpoch:F1} s/epoch");
+        if (partial is { } p)
+        {
+            context.Results["partial_epoch"] = new Dictionary<string, int> { ["epoch"] = p.Epoch + 1, ["batches"] = p.Batch, ["of"] = p.BatchCount };
+            context.Out.Line($"{Plural(full.Count, "full epoch")} and a partial epoch {p.Epoch + 1} ({p.Batch} of {p.BatchCount} batches, interrupted)"
+                + (full.Count > 0 ? $"; {secondsPerEpoch:F1} s per full epoch" : ""));
+        }
+        else
+        {
+            context.Out.Line($"{Plural(full.Count, "epoch")}, {secondsPerEpoch:F1} s/epoch");
+        }
     }
+
+    /// <summary>
+    /// The epochs of a history that ran to their end, and the interruption if the last one did not (Ctrl+C mid-epoch).
+    /// </summary>
+    public static (IReadOnlyList<EpochReport> Full, Interruption? Partial) Completed(RunContext context, TrainingHistory history)
+    {
+        if (!history.Cancelled || history.Epochs.Count == 0 || context.Interruptions.Count == 0) return (history.Epochs, null);
+        var last = context.Interruptions[^1];
+        return last.Batch < last.BatchCount && last.Epoch == history.Epochs[^1].Epoch
+            ? (history.Epochs.Take(history.Epochs.Count - 1).ToList(), last)
+            : (history.Epochs, null);
+    }
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Mean per-pixel MSE of the reconstructions of a data set against its clean images.</summary>
     public static float TestMse(AutoencoderModel model, IDataset test, Corruption? noise, int seed)
@@ -203,10 +326,12 @@ internal static class ModelTraining
         var codes = Engine.Latent.LatentSpace.Encode(model, subset);
         int k = codes.Length / subset.Count;
         var labels = Enumerable.Range(0, subset.Count).Select(subset.Label).ToArray();
+        // The code has no physical unit: its axes are in the code's own units (a projection keeps them).
         string axes = k == 2 ? "z" : "principal axis";
+        string unit = k == 2 ? "(code value)" : "(code units, projected)";
         context.Report.Chart($"latent-{RunReport.Slug(what)}",
             $"{what}: codes of {subset.Count:N0} test images" + (k == 2 ? "." : $", {k}-D codes projected on their first two principal axes."),
-            new ScatterChart($"{what}: latent space", $"{axes} 1", $"{axes} 2",
+            new ScatterChart($"{what}: latent space", $"{axes} 1 {unit}", $"{axes} 2 {unit}",
                 Engine.Latent.LatentSpace.View2D(codes, subset.Count, k), labels, FashionMnist.ClassNames));
     }
 }

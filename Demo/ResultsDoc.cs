@@ -114,6 +114,11 @@ internal static class ResultsDoc
     public static void Publish(RunContext context, string chapter, string block, string markdown,
         params (string Path, string Caption)[] figures)
     {
+        if (context.WriteDocs && context.Cancellation.IsCancellationRequested)
+        {
+            context.Out.Line($"docs/{chapter} left as it is: the run was interrupted, so its figures are not the chapter's.");
+            return;
+        }
         if (!context.WriteDocs)
         {
             context.Out.Line($"docs/{chapter} left as it is (add --write-docs to put these results into its block '{block}').");

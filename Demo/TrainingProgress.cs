@@ -1,56 +1,56 @@
-using System.Diagnostics;
-using Engine.Training;
 using Spectre.Console;
 
 namespace Demo;
 
 /// <summary>
-/// A Spectre.Console progress bar for one training run, live on a background thread until disposed. The trainer
-/// thread only sets the task's value and description (both thread-safe in Spectre); the bar clears itself when
-/// the run's epoch line or any other output is printed.
+/// A Spectre.Console progress line, live on a background thread until disposed: the batches of a training run
+/// (<see cref="Update"/>, the time left from <see cref="EtaEstimator"/>) or a long step without batches — a PCA fit, a classifier — with the time it has taken so
+/// far (<see cref="Step"/>). The trainer thread only sets the task's value and description (both thread-safe in
+/// Spectre); the line clears itself when the next console output is printed.
 /// </summary>
 internal sealed class TrainingProgress : IDisposable
 {
     private readonly ManualResetEventSlim _ready = new(), _done = new();
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _renderer;
     private ProgressTask? _task;
-    private long _batches;
 
-    private TrainingProgress()
+    private TrainingProgress(string description, bool indeterminate)
     {
         _renderer = Task.Run(() => AnsiConsole.Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn())
+            .Columns(indeterminate
+                ? [new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn()]
+                : [new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn()])
             .Start(context =>
             {
-                _task = context.AddTask("training", maxValue: 1);
+                _task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                _task.IsIndeterminate = indeterminate;
                 _ready.Set();
                 _done.Wait();
                 context.Refresh();
             }));
     }
 
-    public static TrainingProgress Start()
+    /// <summary>A progress bar for the batches of a training run.</summary>
+    public static TrainingProgress Start() => Begin(new TrainingProgress("training", indeterminate: false));
+
+    /// <summary>A spinner with the elapsed time for a step without batches.</summary>
+    public static TrainingProgress Step(string what) => Begin(new TrainingProgress(what, indeterminate: true));
+
+    private static TrainingProgress Begin(TrainingProgress progress)
     {
-        var progress = new TrainingProgress();
         // If the renderer cannot start (no terminal after all), carry on without a bar.
         progress._ready.Wait(TimeSpan.FromSeconds(2));
         return progress;
     }
 
-    public void Update(BatchReport r, int epochs)
+    /// <summary>Shows <paramref name="done"/> of <paramref name="total"/> and the description.</summary>
+    public void Update(string description, int done, int total)
     {
         if (_task is null) return;
-        _batches++;
-        int done = r.Batch + 1;
-        long left = (long)Math.Max(0, epochs - r.Epoch - 1) * r.BatchCount + (r.BatchCount - done);
-        double secondsLeft = left * _clock.Elapsed.TotalSeconds / _batches;
-        _task.MaxValue = r.BatchCount;
+        _task.MaxValue = total;
         _task.Value = done;
-        _task.Description = Markup.Escape(
-            $"epoch {r.Epoch + 1}/{epochs}  batch {done}/{r.BatchCount}  loss {r.Loss:F5}  {r.ExamplesPerSecond:N0} ex/s  "
-            + $"{TimeSpan.FromSeconds(Math.Round(secondsLeft)):mm\\:ss} left");
+        _task.Description = Markup.Escape(description);
     }
 
     public void Dispose()

@@ -4,7 +4,7 @@ using Engine.Data;
 namespace Engine.Bench;
 
 /// <summary>
-/// Loading the real datasets from /work/shared/data and Debian's dataset-fashion-mnist (not in the repo; the
+/// Loading the real datasets: KDD'99 as it ships in Demo/data/kddcup99, and Debian's dataset-fashion-mnist (not in the repo; the
 /// benchmarks throw if the files are missing). Target: KDD'99 10% (494,021 rows) read and preprocessed in under 2 s.
 /// Run: dotnet run -c Release --project Engine.Bench -- --filter '*DataBenchmarks*'
 /// </summary>
@@ -12,7 +12,7 @@ namespace Engine.Bench;
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
 public class DataBenchmarks
 {
-    private const string KddPath = "/work/shared/data/kddcup.data_10_percent.gz";
+    private static readonly string KddPath = RepositoryPaths.InRepository("Demo", "data", "kddcup99", "kddcup.data_10_percent.gz");
     private const string FashionTrainImages = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
 
     private Kdd99Data? _kdd;

@@ -10,7 +10,7 @@ namespace Engine.Bench;
 /// Usage: <c>word2vec [file] [--threads 1,2] [--epochs 5] [--min-count 5] [--repeat 1] [--runs 1] [--table 0 (automatic)]</c>.
 /// The file is a TREC label file (Latin-1, "COARSE:fine question", label stripped) or any text; both tools lower-case
 /// it and split on white space, one sentence per line, so they train on identical tokens.
-/// Without a file it uses /work/shared/data/trec/train_5500.label, or the synthetic corpus if that is absent.
+/// Without a file it uses ../shared/data/trec/train_5500.label beside the repository, or the synthetic corpus if that is absent.
 /// </summary>
 public static partial class Word2VecCheck
 {
@@ -26,7 +26,7 @@ public static partial class Word2VecCheck
         int runs = int.Parse(Option(args, "--runs", "1"), CultureInfo.InvariantCulture);
         int table = int.Parse(Option(args, "--table", "0"), CultureInfo.InvariantCulture);
 
-        var sentences = LoadSentences(file ?? "/work/shared/data/trec/train_5500.label", out string source);
+        var sentences = LoadSentences(file ?? RepositoryPaths.Shared("trec", "train_5500.label"), out string source);
         var corpus = Enumerable.Repeat(sentences, repeat).SelectMany(s => s).ToList();
         long tokens = corpus.Sum(s => (long)s.Count);
         Console.WriteLine($"corpus: {source} x{repeat}: {corpus.Count} sentences, {tokens} tokens");

@@ -8,22 +8,33 @@ namespace Demo.Commands;
 /// </summary>
 internal static class AnomalyCommand
 {
-    private static readonly Option<string> Protocol = new("--protocol")
+    public static Command Create()
     {
-        Description = "standard (train on normal traffic, 99th-percentile threshold), dagmm (Zong et al. 2018), or fashion (one-class Fashion-MNIST).",
-        DefaultValueFactory = _ => "standard",
-    };
-
-    private static readonly Option<int?> Runs = new("--runs") { Description = "Seeds for --protocol dagmm (default 20; 3 with --quick)." };
-
-    public static Command Create(CommonOptions options)
-    {
-        var command = new Command("anomaly",
-            "Anomaly detection with autoencoders vs PCA: KDD Cup 1999 network intrusions (--data PATH or a download) or one-class Fashion-MNIST.");
-        command.Options.Add(Protocol);
-        command.Options.Add(Runs);
+        var options = Cli.CommandOptions.Common() with
+        {
+            Data = Cli.DemoOptions.InputPath("--data",
+                "KDD Cup 1999 file (.gz or plain CSV), or a folder holding kddcup.data_10_percent.gz; default: the copy that ships with the demo. "
+                + "With --protocol fashion: a Fashion-MNIST folder."),
+            Epochs = Cli.DemoOptions.Epochs("Training epochs of each autoencoder (default: standard 50, dagmm 5, fashion 10 or 30 on the embedded subset; fewer with --quick)."),
+            Latent = Cli.DemoOptions.Latent("Code size of the autoencoders (default: standard 8, dagmm 4, fashion 32 / VAE 20)."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
+        };
+        var protocol = Cli.DemoOptions.Choice("--protocol",
+            "standard (train on normal traffic, 99th-percentile threshold), dagmm (Zong et al. 2018), or fashion (one-class Fashion-MNIST).",
+            "standard", "standard", "dagmm", "fashion");
+        var runs = Cli.DemoOptions.WholeNumber("--runs", "Seeds for --protocol dagmm, 1 to 1000 (default 20; 3 with --quick).", 1, 1000);
+        var command = options.AddTo(new Command("anomaly",
+            "Anomaly detection with autoencoders vs PCA: KDD Cup 1999 network intrusions (shipped with the demo) or one-class Fashion-MNIST."));
+        command.Options.Add(protocol);
+        command.Options.Add(runs);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(runs) is { Implicit: false } && result.GetValue(protocol) != "dagmm")
+                result.AddError("--runs applies to --protocol dagmm only.");
+        });
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            context => Run(context, parse.GetValue(Protocol) ?? "standard", parse.GetValue(Runs))));
+            context => Run(context, parse.GetValue(protocol) ?? "standard", parse.GetValue(runs))));
         return command;
     }
 
@@ -49,7 +60,6 @@ internal static class AnomalyCommand
                 context.Out.Heading("Anomaly detection on KDD Cup 1999: the DAGMM protocol");
                 var data = KddAnomaly.Load(context);
                 int count = runs ?? (context.Quick ? 3 : 20);
-                if (count < 1) throw new ArgumentException($"--runs must be at least 1, got {count}.");
                 markdown = KddDagmm.Run(context, data, Recipe(context, epochs: 5, latent: 4), count);
                 block = "kdd-dagmm";
                 break;

@@ -12,13 +12,14 @@ namespace Demo.Commands;
 /// </summary>
 internal static class CheckpointStressCommand
 {
-    public static Command Create(CommonOptions options)
+    public static Command Create()
     {
+        var options = new Cli.CommandOptions { Seed = Cli.DemoOptions.Seed(), Threads = Cli.DemoOptions.Threads() };
         var path = new Option<string>("--path") { Description = "Checkpoint file to rewrite.", Required = true };
-        var command = new Command("checkpoint-stress", "Rewrite a checkpoint in a loop until killed (crash test).")
+        var command = options.AddTo(new Command("checkpoint-stress", "Rewrite a checkpoint in a loop until killed (crash test).")
         {
             Hidden = true,
-        };
+        });
         command.Options.Add(path);
         command.SetAction((parse, token) =>
             CommandRunner.RunAsync(parse, options, token, context => Run(context, parse.GetValue(path)!)));

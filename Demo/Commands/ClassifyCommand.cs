@@ -22,9 +22,17 @@ internal static class ClassifyCommand
     // --quick is a smoke test: one weight; the full run shows the effect of the weight.
     private static readonly float[] QuickJointWeights = [0.1f];
 
-    public static Command Create(CommonOptions options)
+    public static Command Create()
     {
-        var command = new Command("classify", "Classification from the latent space: frozen codes + classifiers, fine-tuning, joint training; all / 1,000 / 100 labels.");
+        var options = Cli.CommandOptions.Common() with
+        {
+            Data = Cli.DemoOptions.FashionData(),
+            Epochs = Cli.DemoOptions.Epochs("Pretraining epochs of the AE and the VAE (default 10; 3 with --quick); fine-tuning and joint training run a third of them."),
+            Latent = Cli.DemoOptions.Latent("Code size of the AE, the VAE and PCA (default 32)."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
+        };
+        var command = options.AddTo(new Command("classify", "Classification from the latent space: frozen codes + classifiers, fine-tuning, joint training; all / 1,000 / 100 labels."));
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c => Run(c)));
         return command;
     }
@@ -62,7 +70,9 @@ internal static class ClassifyCommand
         LatentDemoSupport.Train(context, ae, train, epochs, $"AE 784-512-128-{k}");
         var vae = new VariationalAutoencoder(VaeOptions.Reference(k), new Random(context.Seed));
         LatentDemoSupport.Train(context, vae, train, epochs, $"VAE 784-512-256-{k}");
-        var pca = Pca.Fit(trainX, n, d, k);
+        Pca pca;
+        using (context.Out.Step($"PCA with {k} components on {n:N0} images"))
+            pca = Pca.Fit(trainX, n, d, k);
         var features = new (string Name, int Cols, float[] Train, float[] Test)[]
         {
             ("raw pixels", d, trainX, testX),
@@ -120,8 +130,12 @@ internal static class ClassifyCommand
                     }
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var model = make(fitRows);
-                    model.Fit(fitX, fitRows, cols, fitY, Classes);
-                    double accuracy = model.Score(testFeatures, nTest, testY);
+                    double accuracy;
+                    using (context.Out.Step($"{classifier} on {name}, {budget} labels ({fitRows:N0} rows)"))
+                    {
+                        model.Fit(fitX, fitRows, cols, fitY, Classes);
+                        accuracy = model.Score(testFeatures, nTest, testY);
+                    }
                     Record(approach, name, classifier, budget, accuracy, clock.Elapsed.TotalSeconds);
                 }
             }

@@ -9,33 +9,40 @@ namespace Demo.Commands;
 /// </summary>
 internal static class DenseCommands
 {
-    public static IEnumerable<Command> Create(CommonOptions options)
+    public static IEnumerable<Command> Create()
     {
-        yield return Make(options, "ae", "Undercomplete dense autoencoder 784-512-128-(latent 32)-128-512-784: ReLU, sigmoid output, MSE.",
-            latent => DenseAutoencoderOptions.Reference(latent ?? 32));
-        yield return Make(options, "sparse", "Sparse autoencoder: a 64-unit sigmoid code with a KL sparsity target (rho 0.05).",
-            latent => DenseAutoencoderOptions.Sparse(latent ?? 64));
-        yield return Make(options, "denoise", "Denoising autoencoder: Gaussian noise sigma 0.3 clipped to [0,1]; error measured against clean images.",
-            latent => DenseAutoencoderOptions.Denoising(latent ?? 32));
-        yield return Make(options, "contractive", "Contractive autoencoder: sigmoid code, penalty lambda*||dz/dh||_F^2 in closed form.",
-            latent => DenseAutoencoderOptions.Contractive(latent ?? 32));
+        yield return Make("ae", "Undercomplete dense autoencoder 784-512-128-(latent 32)-128-512-784: ReLU, sigmoid output, MSE.",
+            latent => DenseAutoencoderOptions.Reference(latent ?? 32), 32);
+        yield return Make("sparse", "Sparse autoencoder: a 64-unit sigmoid code with a KL sparsity target (rho 0.05).",
+            latent => DenseAutoencoderOptions.Sparse(latent ?? 64), 64);
+        yield return Make("denoise", "Denoising autoencoder: Gaussian noise sigma 0.3 clipped to [0,1]; error measured against clean images.",
+            latent => DenseAutoencoderOptions.Denoising(latent ?? 32), 32);
+        yield return Make("contractive", "Contractive autoencoder: sigmoid code, penalty lambda*||dz/dh||_F^2 in closed form.",
+            latent => DenseAutoencoderOptions.Contractive(latent ?? 32), 32);
     }
 
-    private static Command Make(CommonOptions options, string name, string description,
-        Func<int?, DenseAutoencoderOptions> recipe)
+    private static Command Make(string name, string description, Func<int?, DenseAutoencoderOptions> recipe, int defaultLatent)
     {
-        var command = new Command(name, description);
-        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c => Run(c, name, recipe(c.Latent))));
+        var options = Cli.DemoOptions.ImageModel(DefaultEpochs, defaultLatent);
+        var command = options.AddTo(new Command(name, description));
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c => Run(c, name, recipe)));
         return command;
     }
 
-    public static void Run(RunContext context, string name, DenseAutoencoderOptions recipe)
+    /// <summary>The epochs of the dense autoencoders (and, by default, of every autoencoder the `pca` comparison trains).</summary>
+    internal const int DefaultEpochs = 10;
+
+    /// <summary>Trains (or loads, or resumes) the model of <paramref name="recipeFor"/> (given --latent, or null) and reports it.</summary>
+    public static void Run(RunContext context, string name, Func<int?, DenseAutoencoderOptions> recipeFor)
     {
+        var resume = ResumePoint.Read(context, name,
+            (DenseAutoencoder m) => new DenseAutoencoder(recipeFor(m.LatentSize), new Engine.Tensors.Rng(0)),
+            ModelTraining.Epochs(context, DefaultEpochs), ModelTraining.BatchSize);
         context.Out.Heading(name == "ae" ? "Dense autoencoder" : $"{name} autoencoder");
         var (train, test, data) = ModelTraining.Fashion(context);
         var (model, history) = ModelTraining.LoadOrTrain(context,
-            () => new DenseAutoencoder(recipe, new Engine.Tensors.Rng(context.Seed)), train, defaultEpochs: 10);
-        recipe = model.Options;
+            () => new DenseAutoencoder(recipeFor(context.Latent), new Engine.Tensors.Rng(context.Seed)), train, DefaultEpochs, resume);
+        var recipe = model.Options;
         float testMse = ModelTraining.TestMse(model, test, recipe.Noise, context.Seed);
         context.Out.Line(recipe.Noise is null
             ? $"test MSE {testMse:F5}"
@@ -53,7 +60,7 @@ internal static class DenseCommands
             value += $" (mean code activation {meanActivation:F4}, target {recipe.Sparsity.Target})";
         }
         ModelTraining.Report(context, name, history, data);
-        ModelTraining.SaveIfAsked(context, model, data, testMse);
+        ModelTraining.SaveIfAsked(context, model, history);
         string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
         ModelTraining.LatentScatter(context, model, test, $"{name} ({model.LatentSize}-D code)");
         string caption = recipe.Noise is null

@@ -7,22 +7,38 @@ namespace Demo.Commands;
 /// <summary>`export --load CHECKPOINT (--onnx FILE | --safetensors FILE)`: a trained model for other tools.</summary>
 internal static class ExportCommand
 {
-    public static Command Create(CommonOptions options)
+    public static Command Create()
     {
-        var onnx = new Option<string?>("--onnx") { Description = "Write an ONNX model (opset 17, symbolic batch) here." };
-        var safetensors = new Option<string?>("--safetensors")
+        var options = new Cli.CommandOptions
         {
-            Description = "Write the weights (PyTorch state_dict names) and config here, without any training state.",
+            Load = Cli.DemoOptions.Load("The checkpoint to export: a --save file, OUT/interrupted.safetensors, or a text autoencoder saved by `text --save`."),
+            Json = Cli.DemoOptions.Json(),
         };
+        options.Load.Required = true;
+        var onnx = Cli.DemoOptions.OutputFile("--onnx", "Write an ONNX model (opset 17, symbolic batch) here.");
+        var safetensors = Cli.DemoOptions.OutputFile("--safetensors",
+            "Write the weights (PyTorch state_dict names) and config here, without any training state.");
         var part = new Option<OnnxPart>("--part")
         {
             Description = "What the ONNX model computes: Reconstruct, Encoder (a VAE: mu and log_var) or Decoder (latent -> reconstruction). An LSTM text autoencoder exports its Encoder only.",
             DefaultValueFactory = _ => OnnxPart.Reconstruct,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : nameof(OnnxPart.Reconstruct);
+                if (Enum.TryParse<OnnxPart>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)) return value;
+                result.AddError($"--part must be one of {string.Join(", ", Enum.GetNames<OnnxPart>())}, got '{text}'.");
+                return OnnxPart.Reconstruct;
+            },
         };
-        var command = new Command("export", "Export a checkpoint (--load) to ONNX or to a plain safetensors state dict.");
+        var command = options.AddTo(new Command("export", "Export a checkpoint (--load) to ONNX or to a plain safetensors state dict."));
         command.Options.Add(onnx);
         command.Options.Add(safetensors);
         command.Options.Add(part);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(onnx) is null && result.GetResult(safetensors) is null)
+                result.AddError("export needs --onnx FILE or --safetensors FILE (or both).");
+        });
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, context =>
             Run(context, parse.GetValue(onnx), parse.GetValue(safetensors), parse.GetValue(part))));
         return command;
@@ -30,27 +46,24 @@ internal static class ExportCommand
 
     private static void Run(RunContext context, string? onnx, string? safetensors, OnnxPart part)
     {
-        if (context.LoadPath is null)
-            throw new ArgumentException("export needs --load CHECKPOINT.");
-        if (onnx is null && safetensors is null)
-            throw new ArgumentException("export needs --onnx FILE or --safetensors FILE (or both).");
-        if (IsTextAutoencoder(context.LoadPath))
+        string load = context.LoadPath ?? throw new ArgumentException("export needs --load CHECKPOINT.");
+        if (IsTextAutoencoder(load))
         {
             RunText(context, onnx, safetensors, part);
             return;
         }
-        var model = Checkpoint.Load(context.LoadPath);
-        var info = Checkpoint.ReadInfo(context.LoadPath);
+        var model = Checkpoint.Load(load);
+        var info = Checkpoint.ReadInfo(load);
         context.Out.Line($"loaded {info.Model} from {context.LoadPath}: {model.ParameterCount:N0} parameters, config {info.ConfigJson}");
         if (onnx is not null)
         {
-            OnnxExport.Save(model, CreateDirectoryFor(onnx), part);
+            Cli.OutputPaths.Write("--onnx", onnx, path => OnnxExport.Save(model, path, part));
             context.Out.Line($"wrote {onnx} ({part}, {new FileInfo(onnx).Length:N0} bytes)");
             context.Results["onnx"] = onnx;
         }
         if (safetensors is not null)
         {
-            Checkpoint.Save(model, CreateDirectoryFor(safetensors), info.Metadata);
+            Cli.OutputPaths.Write("--safetensors", safetensors, path => Checkpoint.Save(model, path, info.Metadata));
             context.Out.Line($"wrote {safetensors} ({new FileInfo(safetensors).Length:N0} bytes)");
             context.Results["safetensors"] = safetensors;
         }
@@ -72,23 +85,17 @@ internal static class ExportCommand
                 throw new ArgumentException(
                     $"export: an LSTM text autoencoder exports its encoder only (ids, lengths -> latent); greedy decoding " +
                     $"is a word-by-word loop with no ONNX graph here. Use --part Encoder (got {part}).");
-            OnnxExport.SaveEncoder(model, CreateDirectoryFor(onnx));
+            Cli.OutputPaths.Write("--onnx", onnx, path => OnnxExport.SaveEncoder(model, path));
             context.Out.Line($"wrote {onnx} (Encoder, {new FileInfo(onnx).Length:N0} bytes)");
             context.Results["onnx"] = onnx;
         }
         if (safetensors is not null)
         {
-            model.Save(CreateDirectoryFor(safetensors));
+            Cli.OutputPaths.Write("--safetensors", safetensors, model.Save);
             context.Out.Line($"wrote {safetensors} and {Engine.Models.LstmTextAutoencoder.VocabularyPath(safetensors)}");
             context.Results["safetensors"] = safetensors;
         }
         context.Results["model"] = nameof(Engine.Models.LstmTextAutoencoder);
     }
-
-    internal static string CreateDirectoryFor(string file)
-    {
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(file));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        return file;
-    }
 }
+

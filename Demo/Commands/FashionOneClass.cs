@@ -16,30 +16,37 @@ internal static class FashionOneClass
 {
     private const int QuickEpochs = 3;
 
-    /// <summary>A detector family: a column of the table. Fit with the class's training images.</summary>
-    internal sealed record Entry(string Name, Func<int, AnomalyDetector> Create);
+    /// <summary>
+    /// A detector family: a column of the table. Fit with the class's training images; an autoencoder's training
+    /// checkpoints and resumes as the run says (see <see cref="ModelTraining.Begin"/>).
+    /// </summary>
+    internal sealed record Entry(string Name, Func<int, ModelTraining.TrainingRun, AnomalyDetector> Create);
 
     /// <summary>
     /// The detectors compared; everything else (training, scoring, the table, --json) follows from the list.
     /// </summary>
     public static List<Entry> Detectors(RunContext context, int epochs)
     {
-        AutoencoderDetectorOptions Options(int seed, AutoencoderScore score = AutoencoderScore.ReconstructionMse) => new()
+        AutoencoderDetectorOptions Options(int seed, ModelTraining.TrainingRun run, AutoencoderScore score = AutoencoderScore.ReconstructionMse) => new()
         {
             Score = score,
             ElboSamples = 1,
-            Trainer = new TrainerOptions { Epochs = epochs, BatchSize = 128, Seed = seed, Cancellation = context.Cancellation },
+            Trainer = run.Apply(new TrainerOptions
+            {
+                Epochs = epochs, BatchSize = 128, Seed = seed, Cancellation = context.Cancellation,
+                OnBatch = r => context.Out.Batch(r, epochs),
+            }),
         };
         return
         [
-            new("dense AE", seed => new AutoencoderDetector(
-                new DenseAutoencoder(DenseAutoencoderOptions.Reference(context.Latent ?? 32), new Random(seed)), Options(seed))),
-            new("conv AE", seed => new AutoencoderDetector(
-                new ConvAutoencoder(ConvAutoencoderOptions.Reference(context.Latent ?? 32), new Random(seed)), Options(seed))),
-            new("VAE (-ELBO)", seed => new AutoencoderDetector(
+            new("dense AE", (seed, run) => new AutoencoderDetector(
+                new DenseAutoencoder(DenseAutoencoderOptions.Reference(context.Latent ?? 32), new Random(seed)), Options(seed, run))),
+            new("conv AE", (seed, run) => new AutoencoderDetector(
+                new ConvAutoencoder(ConvAutoencoderOptions.Reference(context.Latent ?? 32), new Random(seed)), Options(seed, run))),
+            new("VAE (-ELBO)", (seed, run) => new AutoencoderDetector(
                 new VariationalAutoencoder(VaeOptions.Reference(context.Latent ?? 20), new Random(seed)),
-                Options(seed, AutoencoderScore.NegativeElbo))),
-            new("PCA (90% var.)", _ => PcaDetector.ExplainingVariance(0.9)),
+                Options(seed, run, AutoencoderScore.NegativeElbo))),
+            new("PCA (90% var.)", (_, _) => PcaDetector.ExplainingVariance(0.9)),
         ];
     }
 
@@ -59,21 +66,28 @@ internal static class FashionOneClass
         {
             if (context.Cancellation.IsCancellationRequested) break;
             evaluated.Add(c);
-            var curves = new List<(string, float[])>();
+            var curves = new List<Demo.Report.DetectionCharts.Detector>();
             var normal = Enumerable.Range(0, data.TrainCount).Where(i => data.TrainLabels[i] == c).ToArray();
             var classTrain = train.Subset(normal);
             var isAnomaly = data.TestLabels.Select(l => l != c).ToArray();
             var line = new StringBuilder($"  class {c} {FashionMnist.ClassNames[c],-12} ({normal.Length:N0} train):");
-            for (int d = 0; d < detectors.Count; d++)
+            for (int d = 0; d < detectors.Count && !context.Cancellation.IsCancellationRequested; d++)
             {
                 var clock = Stopwatch.StartNew();
-                var detector = detectors[d].Create(context.Seed);
-                detector.Fit(classTrain);
-                var scores = detector.DecisionFunction(test);
+                var run = ModelTraining.Begin(context, $"{detectors[d].Name}, normal class {c}");
+                var detector = detectors[d].Create(context.Seed, run);
+                float[] scores;
+                using (detector is AutoencoderDetector ? null : context.Out.Step($"fitting {detectors[d].Name} on class {c}"))
+                {
+                    detector.Fit(classTrain);
+                    scores = detector.DecisionFunction(test);
+                }
+                if (detector is AutoencoderDetector { History: { } trained }) ModelTraining.End(context, run, trained);
                 auroc[c, d] = DetectionReport.Evaluate(scores, isAnomaly, detector.Threshold).Auroc;
-                curves.Add((detectors[d].Name, scores));
+                curves.Add(new(detectors[d].Name, scores));
                 if (evaluated.Count == 1 && detector is AutoencoderDetector { History: { } history })
-                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs);
+                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs,
+                        ModelTraining.LossLabel(((AutoencoderDetector)detector).Model));
                 seconds[d] += clock.Elapsed.TotalSeconds;
                 line.Append($"  {detectors[d].Name} {100 * auroc[c, d]:F1}");
             }

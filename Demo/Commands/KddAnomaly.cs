@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Demo.Datasets;
 using Engine.Anomaly;
 using Engine.Data;
 using Engine.Layers;
@@ -16,20 +17,24 @@ internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int Batch
         $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, sigmoid output, "
         + $"MSE, Adam {LearningRate:G3}, batch {BatchSize}, {Epochs} epochs";
 
-    public AutoencoderDetector Build(int features, int seed, RunContext context, bool log) => new(
+    /// <summary>
+    /// The detector; progress shows on the console, and with <paramref name="log"/> a line per epoch. Its training
+    /// checkpoints and resumes as <paramref name="run"/> says (see <see cref="ModelTraining.Begin"/>).
+    /// </summary>
+    public AutoencoderDetector Build(int features, int seed, RunContext context, bool log, ModelTraining.TrainingRun run) => new(
         new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu), new Random(seed)),
         new AutoencoderDetectorOptions
         {
             LearningRate = LearningRate,
-            Trainer = new TrainerOptions
+            Trainer = run.Apply(new TrainerOptions
             {
                 Epochs = Epochs,
                 BatchSize = BatchSize,
                 Seed = seed,
                 Cancellation = context.Cancellation,
-                OnBatch = log ? r => context.Out.Batch(r, Epochs) : null,
+                OnBatch = r => context.Out.Batch(r, Epochs),
                 OnEpoch = log ? r => context.Out.Epoch(r, Epochs) : null,
-            },
+            }),
         });
 }
 
@@ -38,17 +43,20 @@ internal static class KddAnomaly
 {
     private static readonly string[] GroupNames = Enum.GetNames<KddCategory>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    /// <summary>Reads the file at <paramref name="path"/>, or the one <see cref="KddDownload.Locate"/> finds.</summary>
-    public static Kdd99Data Load(RunContext context, string? path = null)
+    /// <summary>Reads the file <see cref="KddData.Locate"/> finds (--data, else the copy that ships with the demo).</summary>
+    public static Kdd99Data Load(RunContext context)
     {
-        path ??= KddDownload.Locate(context.DataPath, context.Out);
+        string path = KddData.Locate(context.DataPath);
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var data = Kdd99.Read(path);
+        Kdd99Data data;
+        using (context.Out.Step($"reading {Path.GetFileName(path)}"))
+            data = Kdd99.Read(path);
+        context.Results["data"] = KddData.Describe(context.DataPath, path);
         context.Results["load_seconds"] = clock.Elapsed.TotalSeconds;
         context.Results["load_cpu_seconds"] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var counts = data.CategoryCounts();
-        context.Out.Line($"data: {path}: {data.Count:N0} records read in {clock.Elapsed.TotalSeconds:F2} s ("
+        context.Out.Line($"data: {KddData.Describe(context.DataPath, path)}: {data.Count:N0} records read in {clock.Elapsed.TotalSeconds:F2} s ("
             + string.Join(", ", GroupNames.Select((n, i) => $"{n} {counts[i]:N0}").Where((_, i) => counts[i] > 0)) + ")");
         return data;
     }
@@ -67,8 +75,13 @@ internal static class KddAnomaly
 
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var pre = KddPreprocessor.Fit(data, trainRows);
-        var x = pre.Transform(data);
+        KddPreprocessor pre;
+        float[] x;
+        using (context.Out.Step("preprocessing"))
+        {
+            pre = KddPreprocessor.Fit(data, trainRows);
+            x = pre.Transform(data);
+        }
         double prepSeconds = clock.Elapsed.TotalSeconds;
         double prepCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         double loadCpu = (double)context.Results["load_cpu_seconds"];
@@ -86,24 +99,41 @@ internal static class KddAnomaly
         var rule = ThresholdRule.TargetFalsePositiveRate(0.01);
 
         context.Out.Line($"autoencoder: {recipe.Describe(f)}");
-        var ae = recipe.Build(f, context.Seed, context, log: true);
+        var run = ModelTraining.Begin(context, "KDD autoencoder");
+        var ae = recipe.Build(f, context.Seed, context, log: true, run);
         clock.Restart();
         ae.Fit(train, validation);
+        double? partial = ModelTraining.End(context, run, ae.History!);
         double trainSeconds = clock.Elapsed.TotalSeconds;
-        var aeValidation = ae.DecisionFunction(validation);
-        ae.Calibrate(rule, aeValidation);
-        var aeScores = ae.DecisionFunction(test);
+        float[] aeValidation, aeScores;
+        using (context.Out.Step($"scoring {validation.Count + test.Count:N0} records with the autoencoder"))
+        {
+            aeValidation = ae.DecisionFunction(validation);
+            ae.Calibrate(rule, aeValidation);
+            aeScores = ae.DecisionFunction(test);
+        }
         var aeReport = DetectionReport.Evaluate(aeScores, isAnomaly, ae.Threshold, groups, GroupNames);
 
         var pca = PcaDetector.ExplainingVariance(0.95);
-        pca.Fit(train);
-        pca.Calibrate(rule, validation);
-        var pcaScores = pca.DecisionFunction(test);
+        float[] pcaScores;
+        using (context.Out.Step("fitting PCA and scoring"))
+        {
+            pca.Fit(train);
+            pca.Calibrate(rule, validation);
+            pcaScores = pca.DecisionFunction(test);
+        }
         var pcaReport = DetectionReport.Evaluate(pcaScores, isAnomaly, pca.Threshold, groups, GroupNames);
 
-        if (ae.History is { } history) context.Report.LossChart("KDD autoencoder", history.Epochs);
+        if (ae.History is { } history)
+            context.Report.LossChart("KDD autoencoder", history.Epochs, "loss: MSE per feature (features scaled to [0, 1])", partial);
+        // Attacks are most of the test set (dos alone is ~95%), so a precision-recall curve of all attacks sits at
+        // precision 1 for any detector. The hard question is the rare attacks among normal traffic: r2l and u2r.
+        var rare = testRows.Select(i => data.Category[i] is KddCategory.R2L or KddCategory.U2R).ToArray();
+        var prTarget = new Demo.Report.DetectionCharts.PrTarget(
+            "the rare attacks (r2l and u2r) among the held-out normal records (dos and probe left out)",
+            testRows.Select((i, k) => !isAnomaly[k] || rare[k]).ToArray(), rare);
         Demo.Report.DetectionCharts.Add(context.Report, "KDD Cup 1999 test set",
-            [("autoencoder", aeScores), ("PCA", pcaScores)], isAnomaly);
+            [new("autoencoder", aeScores, ae.Threshold), new("PCA", pcaScores, pca.Threshold)], isAnomaly, logFpr: true, pr: prTarget);
         var rows = new List<(string, DetectionReport)> { ($"autoencoder ({recipe.Latent}-d code)", aeReport), (pca.Name, pcaReport) };
         var md = new StringBuilder();
         md.Append($"Protocol \"standard\", seed {context.Seed}: the {normals.Length:N0} normal records of {Path.GetFileName(data.Source)} "

@@ -28,25 +28,36 @@ internal static class KddDagmm
             var inliers = trainHalf.Where(i => data.Category[i] != KddCategory.Normal).ToArray();
 
             // the preprocessor fits its scaling on "normal" rows: here the inliers are the attacks, so relabel them
-            var pre = KddPreprocessor.Fit(WithInliersAsNormal(data), inliers);
-            var x = pre.Transform(data);
+            KddPreprocessor pre;
+            float[] x;
+            using (context.Out.Step($"run {run + 1}: preprocessing"))
+            {
+                pre = KddPreprocessor.Fit(WithInliersAsNormal(data), inliers);
+                x = pre.Transform(data);
+            }
             features = pre.FeatureCount;
             var train = KddAnomaly.Gather(x, features, inliers);
             var test = KddAnomaly.Gather(x, features, testRows);
             var isAnomaly = testRows.Select(i => data.Category[i] == KddCategory.Normal).ToArray();
             var rule = ThresholdRule.Contamination(0.2);
 
-            var ae = recipe.Build(features, seed, context, log: false);
+            var training = ModelTraining.Begin(context, $"KDD autoencoder, run {run + 1} (seed {seed})");
+            var ae = recipe.Build(features, seed, context, log: false, training);
             var clock = Stopwatch.StartNew();
             ae.Fit(train);
+            ModelTraining.End(context, training, ae.History!);
             trainSeconds += clock.Elapsed.TotalSeconds;
             var scores = ae.DecisionFunction(test);
             ae.Calibrate(rule, scores);
             f1["autoencoder"].Add(DetectionReport.Evaluate(scores, isAnomaly, ae.Threshold));
 
             var pca = PcaDetector.ExplainingVariance(0.95);
-            pca.Fit(train);
-            var pcaScores = pca.DecisionFunction(test);
+            float[] pcaScores;
+            using (context.Out.Step($"run {run + 1}: PCA"))
+            {
+                pca.Fit(train);
+                pcaScores = pca.DecisionFunction(test);
+            }
             pca.Calibrate(rule, pcaScores);
             f1["pca"].Add(DetectionReport.Evaluate(pcaScores, isAnomaly, pca.Threshold));
             context.Out.Line($"  run {run + 1,2}/{runs} seed {seed}: {inliers.Length:N0} training inliers, {testRows.Length:N0} test; "

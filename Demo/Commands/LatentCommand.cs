@@ -11,9 +11,17 @@ namespace Demo.Commands;
 /// </summary>
 internal static class LatentCommand
 {
-    public static Command Create(CommonOptions options)
+    public static Command Create()
     {
-        var command = new Command("latent", "Latent-space pictures: 2-D views, interpolation, VAE prior samples, nearest neighbours (PNGs in --out).");
+        var options = Cli.CommandOptions.Common() with
+        {
+            Data = Cli.DemoOptions.FashionData(),
+            Epochs = Cli.DemoOptions.Epochs("Training epochs of each model (default 10; 3 with --quick)."),
+            Latent = Cli.DemoOptions.Latent("Code size of the larger AE (default 32); the first AE's code is always 2-D."),
+            Resume = Cli.DemoOptions.ResumeRun(),
+            ResumesRuns = true,
+        };
+        var command = options.AddTo(new Command("latent", "Latent-space pictures: 2-D views, interpolation, VAE prior samples, nearest neighbours (PNGs in --out)."));
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
         return command;
     }

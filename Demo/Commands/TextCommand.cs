@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Engine.Models;
+using Demo.Datasets;
 using Engine.Text;
 
 namespace Demo.Commands;
@@ -12,39 +13,54 @@ namespace Demo.Commands;
 /// </summary>
 internal static class TextCommand
 {
-    private static readonly Option<float> WordDropoutOption = new("--word-dropout")
+    public static Command Create()
     {
-        Description = "Word dropout of the denoising LSTM row (probability of replacing an encoder input word by <unk> in training); 0 leaves the row out.",
-        DefaultValueFactory = _ => 0.25f,
-    };
-
-    private static readonly Option<int?> HiddenOption = new("--hidden") { Description = "LSTM hidden size (default 128; 64 with --quick)." };
-
-    private static readonly Option<int?> WidthOption = new("--width") { Description = "Transformer model width (default 128; 32 with --quick)." };
-
-    private static readonly Option<bool> PeerOption = new("--peer")
-    {
-        Description = "Also run Engine.Bench/peers/trec_sentence_peer.py (python3 with gensim and scikit-learn) and put its row in the table.",
-    };
-
-    public static Command Create(CommonOptions options)
-    {
-        var command = new Command("text",
-            "TREC question classification from sentence vectors: LSTM and Transformer sequence autoencoders vs mean Word2Vec vs tf-idf bag of words.");
-        command.Options.Add(WordDropoutOption);
-        command.Options.Add(HiddenOption);
-        command.Options.Add(WidthOption);
-        command.Options.Add(PeerOption);
+        var options = Cli.CommandOptions.Common() with
+        {
+            Data = Cli.DemoOptions.InputPath("--data",
+                $"Folder with TREC's {TrecData.TrainFile} and {TrecData.TestFile}; default: the download cache (downloaded and SHA-256-verified on first use)."),
+            Epochs = Cli.DemoOptions.Epochs("Training epochs of the sequence autoencoders (default 10; 4 with --quick)."),
+            Latent = Cli.DemoOptions.Latent("Sentence-vector size of the sequence autoencoders (default 128; 32 with --quick)."),
+            Quick = Cli.DemoOptions.Quick("A short run on the bundled synthetic corpus (not TREC) with smaller models."),
+            Save = Cli.DemoOptions.Save("Save the LSTM autoencoder to this file, and the Transformer beside it (FILE.transformer.safetensors), each with its vocabulary."),
+        };
+        var wordDropout = Cli.DemoOptions.Number("--word-dropout",
+            "Word dropout of the denoising LSTM row (probability of replacing an encoder input word by <unk> in training), 0 to 0.9; 0 leaves the row out.",
+            0.25f, 0f, 0.9f);
+        var hidden = Cli.DemoOptions.WholeNumber("--hidden", "LSTM hidden size, 1 to 4096 (default 128; 64 with --quick).", 1, 4096);
+        var width = Cli.DemoOptions.WholeNumber("--width", "Transformer model width, a multiple of 4 (its 4 attention heads) from 4 to 4096 (default 128; 32 with --quick).", 4, 4096);
+        width.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int w && w % 4 != 0)
+                result.AddError($"--width must be a multiple of 4 (the Transformer's 4 attention heads), got {w}.");
+        });
+        var peer = new Option<bool>("--peer")
+        {
+            Description = "Also run Engine.Bench/peers/trec_sentence_peer.py (python3 with gensim and scikit-learn) and put its row in the table.",
+        };
+        var command = options.AddTo(new Command("text",
+            "TREC question classification from sentence vectors: LSTM and Transformer sequence autoencoders vs mean Word2Vec vs tf-idf bag of words."));
+        command.Options.Add(wordDropout);
+        command.Options.Add(hidden);
+        command.Options.Add(width);
+        command.Options.Add(peer);
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            c => Run(c, parse.GetValue(WordDropoutOption), parse.GetValue(HiddenOption), parse.GetValue(WidthOption),
-                parse.GetValue(PeerOption))));
+            c => Run(c, parse.GetValue(wordDropout), parse.GetValue(hidden), parse.GetValue(width), parse.GetValue(peer))));
         return command;
     }
 
-    public static void Run(RunContext context, float wordDropout, int? hidden, int? width = null, bool peer = false)
+    /// <summary>
+    /// The comparison; <paramref name="download"/> false (the tour) never downloads TREC: without it in the cache the
+    /// synthetic corpus stands in, and every heading and table says so.
+    /// </summary>
+    public static void Run(RunContext context, float wordDropout, int? hidden, int? width = null, bool peer = false,
+        bool download = true)
     {
-        context.Out.Heading("Sentence vectors on TREC questions");
-        var corpus = LoadCorpus(context);
+        context.Out.Heading(TrecData.UsesSynthetic(context, download)
+            ? "Sentence vectors on SYNTHETIC questions (not TREC)"
+            : "Sentence vectors on TREC questions");
+        var corpus = TrecData.Load(context, download);
+        context.Out.Line($"corpus: {corpus.Description}");
         var train = corpus.Split.Train.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
         var test = corpus.Split.Test.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
         int[] trainLabels = corpus.Split.Train.Select(q => QuestionClasses.IndexOf(q.Label)).ToArray();
@@ -65,7 +81,7 @@ internal static class TextCommand
         var (vectors, w2vRow, wordsPerSecond) = TextRows.Word2Vec(context, train);
         rows.Add(w2vRow);
         rows.Add(TextPeer.Row(context, peer, Word2VecCommand.Settings(context.Seed, context.Quick, null, null)));
-        rows.Add(TextRows.BagOfWords(vocabulary, train));
+        rows.Add(TextRows.BagOfWords(context, vocabulary, train));
 
         foreach (var row in rows)
         {
@@ -75,21 +91,22 @@ internal static class TextCommand
                 row.Reconstruction = TextRows.Reconstruction(context, ae, train, test);
             }
             if (row.Encoder is null) continue;
-            row.Accuracy = TextRows.Classify(row.Encoder, train, trainLabels, test, testLabels, out double fitSeconds);
+            row.Accuracy = TextRows.Classify(context, row.Name, row.Encoder, train, trainLabels, test, testLabels, out double fitSeconds);
             context.Out.Line($"  {row.Name,-28} test accuracy {row.Accuracy:P1} (features {row.Dimensions}, classifier {fitSeconds:F1} s)");
         }
 
         var neighbours = TextNeighbours.Find(context, corpus.Split, train, test,
             rows.Where(r => r.Encoder is not null and not BagOfWordsEncoder).Select(r => (r.Name, r.Encoder!)).ToList());
-        string table = TextReport.Table(corpus.Description, rows);
+        string table = TextReport.Table(corpus, rows);
         context.Out.Line("");
         context.Out.Markdown(table);
         context.Report.Markdown(table);
-        if (context.WriteDocs) TextReport.Write(context, table, neighbours);
+        if (context.WriteDocs) TextReport.Write(context, corpus, table, neighbours);
 
         context.Results["command"] = "text";
         context.Results["corpus"] = corpus.Split.Source;
         context.Results["corpus_description"] = corpus.Description;
+        context.Results["synthetic_corpus"] = corpus.IsSynthetic;
         context.Results["train_size"] = train.Count;
         context.Results["test_size"] = test.Count;
         foreach (var row in rows.Where(r => r.Encoder is not null))
@@ -117,35 +134,13 @@ internal static class TextCommand
     {
         if (context.SavePath is null) return;
         string transformerPath = Path.ChangeExtension(context.SavePath, ".transformer.safetensors");
-        lstm.Save(context.SavePath);
-        transformer.Save(transformerPath);
+        Cli.OutputPaths.Write("--save", context.SavePath, lstm.Save);
+        Cli.OutputPaths.Write("--save", transformerPath, transformer.Save);
         context.Out.Line($"saved {context.SavePath} and {transformerPath} (+ their .vocab.txt)");
     }
 
     private static string Key(string name) =>
         name.ToLowerInvariant().Replace("-", "_", StringComparison.Ordinal).Replace(' ', '_');
-
-    /// <summary>
-    /// TREC from --data (a folder with train_5500.label and TREC_10.label), else from /work/shared/data/trec when
-    /// present (not with --quick), else the synthetic corpus that ships; the description says which.
-    /// </summary>
-    internal static (QuestionSplit Split, string Description) LoadCorpus(RunContext context)
-    {
-        string? dir = context.DataPath ?? (context.Quick ? null : DefaultTrecDirectory);
-        if (context.DataPath is not null && !(File.Exists(Path.Combine(dir!, TrainFile)) && File.Exists(Path.Combine(dir!, TestFile))))
-            throw new ArgumentException($"--data {context.DataPath}: expected {TrainFile} and {TestFile} in that folder.");
-        var split = QuestionCorpus.LoadTrecOrSynthetic(dir is null ? null : Path.Combine(dir, TrainFile),
-            dir is null ? null : Path.Combine(dir, TestFile), context.Seed);
-        string description = split.Source == "trec"
-            ? $"TREC question classification (Li and Roth 2002), {split.Train.Count:N0} training questions ({TrainFile}) and {split.Test.Count:N0} test questions ({TestFile}) from {dir}"
-            : $"SYNTHETIC TREC-like questions (Engine.Text.SyntheticCorpus, seed {context.Seed}), {split.Train.Count:N0} training / {split.Test.Count:N0} test; the real TREC files were {(context.Quick ? "not used (--quick)" : "not found")}";
-        context.Out.Line($"corpus: {description}");
-        return (split, description);
-    }
-
-    private const string DefaultTrecDirectory = "/work/shared/data/trec";
-    private const string TrainFile = "train_5500.label";
-    private const string TestFile = "TREC_10.label";
 
     // The tokens every learner saw, one question per line ("LABEL<TAB>tokens"), so that peers
     // (Engine.Bench/peers/trec_sentence_peer.py) can train on exactly the same text.

@@ -14,7 +14,8 @@ internal static class TextPeer
 {
     private const string Name = "gensim mean Word2Vec (peer)";
     private const string Script = "Engine.Bench/peers/trec_sentence_peer.py";
-    private const string PeerEnv = "/work/shared/tools/peer-env";
+    // The peer environment script of the repository (allocator settings, OMP_WAIT_POLICY=PASSIVE), from its root.
+    private const string PeerEnv = "Engine.Bench/peers/peer-env";
 
     public static TextRow Row(RunContext context, bool run, Word2VecOptions options)
     {
@@ -25,19 +26,20 @@ internal static class TextPeer
         string[] arguments = [Script, outDirectory, "--epochs", Invariant(options.Epochs), "--dims",
             Invariant(options.Dimensions), "--seeds", seeds, "--threads", "1", "--json", json];
         string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        string command = $"{(File.Exists(PeerEnv) ? PeerEnv + " " : "")}{python} {string.Join(' ', arguments)}";
+        // As the table shows it: the run's --out folder as OUT, so no folder of this machine lands in the docs.
+        string shown = string.Join(' ', arguments).Replace(outDirectory, "OUT", StringComparison.Ordinal);
+        string command = $"{PeerEnv} {python} {shown}";
         if (!run)
-            return NotRun($"not run (add --peer, or from the repository root: `{command}`)");
+            return NotRun($"not run (add --peer, or from the repository root: `{command}`, OUT = the run's --out folder)");
         string? root = RepositoryRoot();
         if (root is null)
-            return NotRun($"not run: no Engine.sln above {Directory.GetCurrentDirectory()} or the Demo build to find {Script}");
+            return NotRun($"not run: {Script} is part of the repository, and no repository (Engine.sln) is above the working folder or the Demo build");
         if (Execute(python, ["-c", "import gensim, sklearn, threadpoolctl"], root, null) != 0)
             return NotRun($"not run: {python} cannot import gensim, scikit-learn and threadpoolctl (command: `{command}`)");
 
-        context.Out.Line($"peer: {command}");
+        context.Out.Line($"peer: {command} (OUT = {outDirectory})");
         File.Delete(json);
-        bool wrapped = File.Exists(PeerEnv);
-        int exit = Execute(wrapped ? PeerEnv : python, wrapped ? [python, .. arguments] : arguments, root, context);
+        int exit = Execute(Path.Combine(root, PeerEnv), [python, .. arguments], root, context);
         if (exit != 0 || !File.Exists(json))
             return NotRun($"failed (exit code {exit}; command: `{command}`)");
 

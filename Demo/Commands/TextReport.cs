@@ -15,13 +15,14 @@ internal static class TextReport
     public const string Block = "text-comparison";
 
     /// <summary>The comparison table with the corpus line above it and the notes below.</summary>
-    public static string Table(string corpus, IReadOnlyList<TextRow> rows)
+    public static string Table(Datasets.Corpus corpus, IReadOnlyList<TextRow> rows)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"Corpus: {corpus}. Each sentence vector feeds the same multinomial logistic regression (Engine.Analysis, C = 1, L-BFGS; dense vectors standardised) predicting the 6 coarse classes; unsupervised encoders saw only the training questions.");
+        string classes = corpus.IsSynthetic ? "6 classes, SYNTHETIC corpus" : "6 classes";
+        sb.AppendLine(c, $"Corpus: {corpus.Description}. Each sentence vector feeds the same multinomial logistic regression (Engine.Analysis, C = 1, L-BFGS; dense vectors standardised) predicting the 6 coarse classes; unsupervised encoders saw only the training questions.");
         sb.AppendLine();
-        sb.AppendLine("| sentence vector | dims | trained parameters | test accuracy (6 classes) | reconstruction token acc. (held-out) | exact sentences (held-out) | training time | settings |");
+        sb.AppendLine(c, $"| sentence vector | dims | trained parameters | test accuracy ({classes}) | reconstruction token acc. (held-out) | exact sentences (held-out) | training time | settings |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows)
         {
@@ -41,8 +42,13 @@ internal static class TextReport
     }
 
     /// <summary>Writes the table and the nearest neighbours into chapter 7's block and the table into chapter 9's.</summary>
-    public static void Write(RunContext context, string table, IReadOnlyList<string> neighbours)
+    public static void Write(RunContext context, Datasets.Corpus corpus, string table, IReadOnlyList<string> neighbours)
     {
+        if (corpus.IsSynthetic)
+        {
+            context.Out.Line($"docs/{TextChapter} and docs/{TransformerChapter} left as they are: they show TREC results, and this run used the synthetic corpus.");
+            return;
+        }
         var withNeighbours = new StringBuilder(table).Append("\n\n")
             .Append("Nearest training questions to a few held-out questions (cosine similarity of the vectors centred on the training mean):\n\n")
             .AppendJoin('\n', neighbours);

@@ -90,7 +90,9 @@ internal static class TextRows
     {
         var options = Word2VecCommand.Settings(context.Seed, context.Quick, epochs: null, dimensions: null);
         var clock = Stopwatch.StartNew();
-        var result = Word2VecTrainer.Train(train, options);
+        Word2VecResult result;
+        using (context.Out.Step($"Word2Vec ({options.Epochs} epochs)"))
+            result = Word2VecTrainer.Train(train, options);
         double seconds = clock.Elapsed.TotalSeconds;
         string settings = Word2VecCommand.Describe(options);
         context.Out.Line($"Word2Vec: {settings}: {result.Vectors.Count:N0} words, {result.WordsPerSecond:N0} words/s");
@@ -100,10 +102,12 @@ internal static class TextRows
             parameters), result.WordsPerSecond);
     }
 
-    public static TextRow BagOfWords(Vocabulary vocabulary, List<IReadOnlyList<string>> train)
+    public static TextRow BagOfWords(RunContext context, Vocabulary vocabulary, List<IReadOnlyList<string>> train)
     {
         var clock = Stopwatch.StartNew();
-        var encoder = BagOfWordsEncoder.Fit(vocabulary, train);
+        BagOfWordsEncoder encoder;
+        using (context.Out.Step("tf-idf bag of words"))
+            encoder = BagOfWordsEncoder.Fit(vocabulary, train);
         return new TextRow("tf-idf bag of words", encoder, clock.Elapsed.TotalSeconds,
             $"{vocabulary.Count - Vocabulary.SpecialCount} features, L2-normalised rows", null);
     }
@@ -112,11 +116,17 @@ internal static class TextRows
         List<IReadOnlyList<string>> train, List<IReadOnlyList<string>> test)
     {
         var testIds = test.Select(model.ToIds).ToList();
-        var decoded = model.Reconstruct(testIds);
+        List<int[]> decoded;
+        var trainIds = train.Take(test.Count).Select(model.ToIds).ToList();
+        List<int[]> trainDecoded;
+        using (context.Out.Step($"decoding {testIds.Count + trainIds.Count:N0} sentences"))
+        {
+            decoded = model.Reconstruct(testIds).ToList();
+            trainDecoded = model.Reconstruct(trainIds).ToList();
+        }
         double tokens = ReconstructionMetrics.TokenAccuracy(testIds, decoded);
         double exact = ReconstructionMetrics.ExactRate(testIds, decoded);
-        var trainIds = train.Take(test.Count).Select(model.ToIds).ToList();
-        double trainTokens = ReconstructionMetrics.TokenAccuracy(trainIds, model.Reconstruct(trainIds));
+        double trainTokens = ReconstructionMetrics.TokenAccuracy(trainIds, trainDecoded);
         context.Out.Line($"reconstruction of held-out questions: token accuracy {tokens:P1}, exact {exact:P1} " +
             $"(first {trainIds.Count} training questions: token accuracy {trainTokens:P1})");
         for (int i = 0; i < Math.Min(3, testIds.Count); i++)
@@ -125,10 +135,11 @@ internal static class TextRows
     }
 
     /// <summary>Standardised features (tf-idf rows stay as they are), then the same logistic regression for every row.</summary>
-    public static double Classify(ISentenceEncoder encoder, List<IReadOnlyList<string>> train, int[] trainLabels,
+    public static double Classify(RunContext context, string name, ISentenceEncoder encoder, List<IReadOnlyList<string>> train, int[] trainLabels,
         List<IReadOnlyList<string>> test, int[] testLabels, out double seconds)
     {
         var clock = Stopwatch.StartNew();
+        using var step = context.Out.Step($"logistic regression on the {name} vectors ({encoder.Dimensions:N0} features)");
         int d = encoder.Dimensions;
         float[] xTrain = encoder.Encode(train), xTest = encoder.Encode(test);
         if (encoder is not BagOfWordsEncoder)
@@ -161,7 +172,7 @@ internal static class TextRows
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
         }).Fit(model, new Adam(model.Parameters(), learningRate), ids);
-        context.Report.LossChart(name, history.Epochs, "cross-entropy per token");
+        context.Report.LossChart(name, history.Epochs, "loss: cross-entropy per token (nats)");
         return clock.Elapsed.TotalSeconds;
     }
 }

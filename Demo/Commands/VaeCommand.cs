@@ -6,15 +6,19 @@ namespace Demo.Commands;
 /// <summary>`vae`: the variational autoencoder, its negative ELBO, IWAE bound, collapse diagnostics and samples.</summary>
 internal static class VaeCommand
 {
-    public static Command Create(CommonOptions options)
+    public static Command Create()
     {
-        var beta = new Option<float>("--beta") { Description = "Weight of the KL term (beta-VAE).", DefaultValueFactory = _ => 1f };
+        var options = Cli.DemoOptions.ImageModel(defaultEpochs: 10, defaultLatent: 20);
+        var beta = Cli.DemoOptions.Number("--beta", "Weight of the KL term (beta-VAE), above 0 and at most 1000.", 1f, 0f, 1000f, minExclusive: true);
         var example = new Option<bool>("--pytorch-example") { Description = "Use the architecture of PyTorch's VAE example (784-400-20)." };
-        var command = new Command("vae", "Variational autoencoder 784-512-256-(20)-256-512-784, Bernoulli likelihood (BCE summed over pixels) + KL.")
+        var command = options.AddTo(new Command("vae", "Variational autoencoder 784-512-256-(20)-256-512-784, Bernoulli likelihood (BCE summed over pixels) + KL."));
+        command.Options.Add(beta);
+        command.Options.Add(example);
+        command.Validators.Add(result =>
         {
-            beta,
-            example,
-        };
+            if (result.GetResult(example) is { Implicit: false } && result.GetResult(options.Latent!) is { Implicit: false })
+                result.AddError("--latent does not apply with --pytorch-example: that architecture's code size is 20.");
+        });
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
             c => Run(c, parse.GetValue(beta), parse.GetValue(example))));
         return command;
@@ -22,17 +26,22 @@ internal static class VaeCommand
 
     public static void Run(RunContext context, float beta, bool pytorchExample)
     {
+        VaeOptions Recipe(int? latent) =>
+            (pytorchExample ? VaeOptions.PyTorchExample() : VaeOptions.Reference(latent ?? 20)) with { Beta = beta };
+        var resume = ResumePoint.Read(context, pytorchExample ? "vae --pytorch-example" : "vae",
+            (VariationalAutoencoder m) => new VariationalAutoencoder(Recipe(m.LatentSize), new Engine.Tensors.Rng(0)),
+            ModelTraining.Epochs(context, 10), ModelTraining.BatchSize);
         context.Out.Heading(pytorchExample ? "VAE (PyTorch's example architecture)" : "Variational autoencoder");
-        if (beta <= 0) throw new ArgumentException($"--beta must be positive, got {beta}.");
         var (train, test, data) = ModelTraining.Fashion(context);
-        var recipe = (pytorchExample ? VaeOptions.PyTorchExample() : VaeOptions.Reference(context.Latent ?? 20)) with { Beta = beta };
         var (model, history) = ModelTraining.LoadOrTrain(context,
-            () => new VariationalAutoencoder(recipe, new Engine.Tensors.Rng(context.Seed)), train, defaultEpochs: 10);
+            () => new VariationalAutoencoder(Recipe(context.Latent), new Engine.Tensors.Rng(context.Seed)), train, defaultEpochs: 10, resume);
 
         model.Eval();
         float negElbo = NegativeElbo(model, test, context.Seed);
         int k = context.Quick ? 16 : 64;
-        double iwae = VaeDiagnostics.ImportanceWeightedNll(model, test, k, new Random(context.Seed));
+        double iwae;
+        using (context.Out.Step($"IWAE bound with {k} samples per test image"))
+            iwae = VaeDiagnostics.ImportanceWeightedNll(model, test, k, new Random(context.Seed));
         var posterior = VaeDiagnostics.Posterior(model, test);
         context.Out.Line($"test negative ELBO {negElbo:F1} nats/image; IWAE bound (k={k}) {iwae:F1} nats/image");
         context.Out.Line($"active units {posterior.ActiveUnits}/{model.LatentSize}; KL per dimension: " +
@@ -44,7 +53,7 @@ internal static class VaeCommand
         context.Results["kl_per_dimension"] = posterior.KlPerDimension;
         context.Results["beta"] = beta;
         ModelTraining.Report(context, pytorchExample ? "vae-pytorch-example" : "vae", history, data);
-        ModelTraining.SaveIfAsked(context, model, data, negElbo);
+        ModelTraining.SaveIfAsked(context, model, history);
         string reconstructions = ModelTraining.SaveReconstructions(context, model, test, "vae-reconstructions.png");
         context.Report.Text($"Test negative ELBO {negElbo:F1} nats per image; IWAE bound (k = {k}) {iwae:F1}; "
             + $"{posterior.ActiveUnits} of {model.LatentSize} latent units active. Data: {data.Source}.");

@@ -13,7 +13,7 @@ internal enum LegendCorner
 
 /// <summary>
 /// A chart's frame: the data ranges mapped onto a plot area, with "nice" ticks (1, 2, 5 × 10^k) on linear axes
-/// and ticks at powers of two on logarithmic ones, grid lines, tick labels and axis titles.
+/// and ticks at powers of the base (2 or 10) on logarithmic ones, grid lines, tick labels and axis titles.
 /// </summary>
 internal sealed class Axes
 {
@@ -22,11 +22,13 @@ internal sealed class Axes
 
     private readonly double _x0, _x1, _y0, _y1;
     private readonly bool _logX;
+    private readonly int _logBase;
 
-    public Axes(double xMin, double xMax, double yMin, double yMax, bool logX, double rightMargin = Right)
+    public Axes(double xMin, double xMax, double yMin, double yMax, bool logX, double rightMargin = Right, int logBase = 2)
     {
         _logX = logX;
-        (_x0, _x1) = Range(logX ? Math.Log2(xMin) : xMin, logX ? Math.Log2(xMax) : xMax);
+        _logBase = logBase;
+        (_x0, _x1) = Range(logX ? Log(xMin) : xMin, logX ? Log(xMax) : xMax);
         (_y0, _y1) = Range(yMin, yMax);
         PlotRight = Width - rightMargin;
     }
@@ -40,7 +42,9 @@ internal sealed class Axes
     public double PlotBottom => Height - Bottom;
 
     public double X(double value) =>
-        PlotLeft + ((_logX ? Math.Log2(value) : value) - _x0) / (_x1 - _x0) * (PlotRight - PlotLeft);
+        PlotLeft + ((_logX ? Log(value) : value) - _x0) / (_x1 - _x0) * (PlotRight - PlotLeft);
+
+    private double Log(double value) => _logBase == 10 ? Math.Log10(value) : Math.Log2(value);
 
     public double Y(double value) => PlotBottom - (value - _y0) / (_y1 - _y0) * (PlotBottom - PlotTop);
 
@@ -48,7 +52,7 @@ internal sealed class Axes
     public void Draw(ICanvas canvas, string title, string xLabel, string yLabel, IReadOnlyList<double>? xTicks = null)
     {
         canvas.Text(Width / 2.0, 20, title, 14, "middle", bold: true);
-        var xs = xTicks ?? (_logX ? PowerOfTwoTicks(_x0, _x1) : NiceTicks(_x0, _x1));
+        var xs = xTicks ?? (_logX ? PowerTicks(_x0, _x1, _logBase) : NiceTicks(_x0, _x1));
         foreach (double t in xs)
         {
             double x = X(t);
@@ -126,10 +130,10 @@ internal sealed class Axes
         return ticks;
     }
 
-    private static List<double> PowerOfTwoTicks(double log0, double log1)
+    private static List<double> PowerTicks(double log0, double log1, int logBase)
     {
         var ticks = new List<double>();
-        for (int e = (int)Math.Ceiling(log0); e <= (int)Math.Floor(log1); e++) ticks.Add(Math.Pow(2, e));
+        for (int e = (int)Math.Ceiling(log0); e <= (int)Math.Floor(log1); e++) ticks.Add(Math.Pow(logBase, e));
         return ticks;
     }
 }

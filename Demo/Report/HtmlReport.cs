@@ -19,6 +19,7 @@ internal static class HtmlReport
         h1 { font-size: 26px; margin-bottom: 4px; }
         h2 { font-size: 20px; border-bottom: 2px solid #1f77b4; padding-bottom: 3px; margin-top: 36px; }
         p.meta { color: #666; font-size: 13px; margin-top: 0; }
+        p.notice { background: #fff3cd; border: 1px solid #e0b84c; padding: 6px 10px; font-weight: bold; }
         nav ol { columns: 2; font-size: 14px; }
         div.figures { display: flex; flex-wrap: wrap; gap: 12px 16px; align-items: flex-start; margin-top: 12px; }
         figure { margin: 0; }
@@ -57,6 +58,7 @@ internal static class HtmlReport
         html.Append($"<title>{E(report.Title)}</title><style>{Style}</style></head><body>\n");
         html.Append($"<h1>{E(report.Title)}</h1>\n<p class=\"meta\">{E(commandLine)} · written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC · "
             + $"{Environment.ProcessorCount} cores</p>\n");
+        foreach (string notice in report.Notices) html.Append($"<p class=\"notice\">{E(notice)}</p>\n");
         var sections = report.Sections.Where(s => s.Items.Count > 0).ToList();
         var headline = Headline(results);
         if (sections.Count > 1)

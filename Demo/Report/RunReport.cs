@@ -34,6 +34,9 @@ internal sealed class RunReport(string title)
 
     public List<ReportSection> Sections { get; } = [];
 
+    /// <summary>What a reader must know before any figure (e.g. that the run was interrupted), shown at the top.</summary>
+    public List<string> Notices { get; } = [];
+
     /// <summary>The section being written; a run that never printed a heading gets one named after the report.</summary>
     public ReportSection Current => Sections.Count > 0 ? Sections[^1] : Begin(Title);
 
@@ -65,19 +68,26 @@ internal sealed class RunReport(string title)
         Current.Items.Add(new Figure(file, caption, null, png));
     }
 
-    /// <summary>Training (and validation, if measured) loss per epoch of one model.</summary>
-    public void LossChart(string model, IReadOnlyList<EpochReport> epochs, string lossName = "loss")
+    /// <summary>
+    /// Training (and validation, if measured) loss per epoch of one model; <paramref name="lossName"/> says what the
+    /// loss is and in which unit. When the last epoch was cut short (Ctrl+C), <paramref name="partialFraction"/> is
+    /// the share of its batches that ran: its point is drawn at that fraction of the epoch and the caption says so.
+    /// </summary>
+    public void LossChart(string model, IReadOnlyList<EpochReport> epochs, string lossName = "loss", double? partialFraction = null)
     {
         if (epochs.Count == 0) return;
-        double[] x = epochs.Select(e => (double)(e.Epoch + 1)).ToArray();
+        double[] x = epochs.Select((e, i) => i == epochs.Count - 1 && partialFraction is double f ? e.Epoch + f : e.Epoch + 1.0).ToArray();
         var series = new List<Series> { new("training", x, epochs.Select(e => (double)e.TrainLoss).ToArray(), Markers: epochs.Count < 30) };
         if (epochs.Any(e => e.ValidationLoss is not null))
             series.Add(new("validation", x, epochs.Select(e => (double)(e.ValidationLoss ?? float.NaN)).ToArray(),
                 Markers: epochs.Count < 30, Dashed: true));
-        Chart($"loss-{Slug(model)}", $"{model}: {lossName} per epoch.",
-            new LineChart($"{model}: {lossName} per epoch", "epoch", lossName, series)
+        string partial = partialFraction is double p
+            ? $" The last point is a partial epoch (interrupted after {p * 100:0}% of its batches), drawn at epoch {x[^1]:0.##}; its loss is the mean over the batches that ran."
+            : "";
+        Chart($"loss-{Slug(model)}", $"{model}: {lossName} per epoch (mean over the epoch's batches).{partial}",
+            new LineChart($"{model}: training loss per epoch", partialFraction is null ? "epoch (passes over the training set)" : "epoch (passes over the training set; the last one partial)", lossName, series)
             {
-                XTicks = epochs.Count <= 12 ? x : null,
+                XTicks = epochs.Count <= 12 ? epochs.Select(e => e.Epoch + 1.0).ToArray() : null,
             });
     }
 

@@ -30,12 +30,16 @@ The quality bar (issue 4): test MSE within 3% of PyTorch's or lower; VAE negativ
 dense models well below PyTorch's seconds per epoch (aim 0.6x); dense AE peak RSS at most 0.5 GiB.
 
 Run (build the Demo first: dotnet build -c Release):
-    /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/ae_recipes.py [--quick] [--threads 2]
+    Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/ae_recipes.py [--quick] [--threads 2]
         [--epochs 10] [--models ae,denoise,conv,vae,vae-example] [--write-docs] [--deadline HH:MM]
 --write-docs replaces the generated block "ours-vs-pytorch" of docs/03-variants.md (after
 every model, so a stopped run leaves an honest partial table). --deadline (UTC) stops a child still running then and
 skips the remaining models; their rows say so.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import datetime
 import gzip
@@ -55,7 +59,7 @@ SCRIPT = Path(__file__).resolve()
 FULL_DATA = Path("/usr/share/datasets/fashion-mnist")
 SUBSET_CANDIDATES = [REPO / "Demo/bin/Release/net10.0/data/fashion-mnist-subset", REPO / "Demo/data/fashion-mnist-subset"]
 DEMO = REPO / "Demo/bin/Release/net10.0/Demo"
-PEER_ENV = "/work/shared/tools/peer-env"
+PEER_ENV = "Engine.Bench/peers/peer-env"
 SECTION = "## Autoencoders on Fashion-MNIST: ours vs PyTorch"
 DOCS_CHAPTER = "docs/03-variants.md"
 DOCS_BLOCK = "ours-vs-pytorch"

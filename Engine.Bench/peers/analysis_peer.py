@@ -2,8 +2,12 @@
 
 Fashion-MNIST raw pixels scaled to [0, 1]; classifiers train on the first 10k training images and are scored on the
 10k test images; PCA-32 is fitted on all 60k training images and its reconstruction MSE is measured on the test set.
-Run: /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/analysis_peer.py [--threads 2]
+Run: Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/analysis_peer.py [--threads 2]
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import gzip
 import time

@@ -4,10 +4,14 @@ with the same recipe (Adam 1e-3, batch 128, MSE, shuffled each epoch), reporting
 Encoder Conv(1,32,3,s2,p1)-ReLU-Conv(32,64,3,s2,p1)-ReLU-Flatten-Linear(3136,32);
 decoder Linear(32,3136)-ReLU-Unflatten(64,7,7)-ConvT(64,32,3,s2,p1,op1)-ReLU-ConvT(32,1,3,s2,p1,op1)-Sigmoid.
 
-Run: /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/conv_ae_peer.py [--epochs 10] [--threads 2]
+Run: Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/conv_ae_peer.py [--epochs 10] [--threads 2]
      [--steps N]: instead of epochs, time N training steps (after 40 warm-up steps) and print wall and process-CPU
      milliseconds per step; CPU time per step on one thread is the fairest number on a busy machine.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import gzip
 import os

@@ -20,11 +20,15 @@ Budgets (issue 14): ae 0.5 GiB; conv, vae 0.75 GiB; text (TREC, every row) 1.5 G
 anomaly --protocol standard 1 GiB; the default tour 1.5 GiB.
 
 Run from the repository root (build first: dotnet build -c Release), under the peer environment:
-    ../shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/memory_budgets.py [--only ae,text] [--no-peers]
+    Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/memory_budgets.py [--only ae,text] [--no-peers]
         [--threads N] [--log-dir DIR] [--write-docs]
 --write-docs replaces the block between `<!-- generated:memory-budgets -->` and `<!-- /generated:memory-budgets -->`
 in docs/performance.md with the machine, the date, this command and the table, all from this run.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import json
 import os
@@ -235,7 +239,7 @@ def main():
     header = (f"Run {started} to {time.strftime('%H:%M UTC', time.gmtime())}; {cpu_model()}, {os.cpu_count()} cores, "
               f"{total_memory()}; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
               f".NET SDK {dotnet_version()}; kernel threads: {args.threads or 'all cores'}.\n\n"
-              f"Command: `../shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/memory_budgets.py "
+              f"Command: `Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/memory_budgets.py "
               f"{' '.join(public_arguments(sys.argv[1:]))}`")
     table = render(rows, header)
     print(table)

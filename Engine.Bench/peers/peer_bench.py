@@ -14,7 +14,7 @@ the GEMMs), on the same shapes, under the same names (Engine.Bench/Quick/QuickWo
                     1024, dropout 0), batch 64, length 32, width 256, 4 heads (TransformerQuick.cs, transformer_peer.py).
 
 Run from the repository root (build first: `dotnet build -c Release Engine.Bench`):
-    ../shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
+    Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py [--rounds 3] [--threads 1 2]
         [--isa avx512 avx2 vector128] [--clock wall|cpu] [--filter TEXT] [--no-tiering] [--write-docs]
 
 --isa runs the comparison once per instruction-set path, each side held to that path (default: every path this
@@ -48,6 +48,10 @@ thread only (it sums all threads, spin-waiting included).
 The peer BLAS must be OpenBLAS with a sane single-thread speed: against the netlib reference BLAS the ratios would
 be meaningless, so the script refuses to report.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import json
 import os
@@ -420,7 +424,7 @@ def main():
                       f"- Peers: torch {peer['torch_version']}, numpy {peer['numpy_version']} on OpenBLAS "
                       f"{peer['blas']['version']} ({peer['blas']['architecture']} kernels; sgemm-512 at "
                       f"{peer['sanity']:.0f} GFLOP/s on 1 thread, CPU time), with {peer_knobs}.\n"
-                      f"- Command: `../shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py "
+                      f"- Command: `Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/peer_bench.py "
                       f"{' '.join(sys.argv[1:])}`")
             write_docs(repo, isa, header, args.threads, order, samples, gflops)
 

@@ -1,10 +1,14 @@
 """PyTorch peer for Engine.Bench/TransformerQuick.cs: self-attention and a pre-norm encoder layer at batch 64,
 length 32, width 256, 4 heads, feed-forward 1024, dropout 0, timed on 1 and 2 threads.
 
-Run: /work/shared/tools/peer-env /usr/bin/python3 Engine.Bench/peers/transformer_peer.py [--reps 20] [--rounds 1]
+Run: Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/transformer_peer.py [--reps 20] [--rounds 1]
 Prints one line per (workload, threads): median and best wall-clock ms per call and median process-CPU ms.
 The names match the quick-mode workloads (attn-fwd, attn-fwdbwd, encoder-layer-fwdbwd).
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import os
 import statistics

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gensim + scikit-learn peer for the Demo's `text` command, row (b) "mean Word2Vec".
 
-Usage: peer-env /usr/bin/python3 trec_sentence_peer.py [OUT_DIR] [--epochs 20] [--dims 100] [--seeds 1,2,3]
+Usage, from the repository root: Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/trec_sentence_peer.py [OUT_DIR] [--epochs 20] [--dims 100] [--seeds 1,2,3]
        [--threads 1] [--json FILE]
 
 OUT_DIR holds text-tokens-train.txt and text-tokens-test.txt, written by
@@ -14,6 +14,10 @@ max_iter=1000). Prints the test accuracy per seed and the mean, plus tf-idf bag 
 With --json, also writes those numbers (and gensim's words per second) to FILE: the Demo's `text --peer` runs this
 script itself and puts them into its table.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import json
 import os

@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
 """gensim peer for Engine.Bench/Word2VecCheck.cs: same corpus, same settings, words/second.
 
-Usage: peer-env /usr/bin/python3 word2vec_peer.py [file] [--threads 1,2] [--epochs 5] [--min-count 5]
+Usage, from the repository root: Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/word2vec_peer.py [file] [--threads 1,2] [--epochs 5] [--min-count 5]
                                                   [--repeat 1] [--runs 1]
 The file is a TREC label file (Latin-1, "COARSE:fine question": label stripped) or any text file. Lines are
 lower-cased and split on white space, one sentence per line, exactly as Word2VecCheck does.
 words/s = (in-vocabulary words per epoch * epochs) / wall time of model.train(), word2vec.c's raw-word measure.
 """
+import peer_env
+
+peer_env.ensure()
+
 import argparse
 import re
 import time
+from pathlib import Path
 
 import gensim
 from gensim.models import Word2Vec
 from threadpoolctl import threadpool_limits
 
-TREC = "/work/shared/data/trec/train_5500.label"
+# The shared data folder beside the repository (../shared/data/trec from the repository root).
+TREC = str(Path(__file__).resolve().parents[3] / "shared/data/trec/train_5500.label")
 
 
 def load(path):

@@ -68,7 +68,7 @@ public sealed class DemoJsonTests : IDisposable
     private JsonElement RunCommand(params string[] args)
     {
         string jsonPath = Path.Combine(_scratch.Path, args[0] + ".json");
-        int exit = DemoCli.Build().Parse([.. args, "--json", jsonPath, "--out", Path.Combine(_scratch.Path, "out")]).Invoke();
+        int exit = DemoCli.Run([.. args, "--json", jsonPath, "--out", Path.Combine(_scratch.Path, "out")]);
 
         Assert.Equal(0, exit);
         return JsonDocument.Parse(File.ReadAllText(jsonPath)).RootElement;

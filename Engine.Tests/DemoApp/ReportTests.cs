@@ -67,7 +67,7 @@ public sealed class ReportTests
         report.Begin("Anomalies");
         var isAnomaly = Enumerable.Range(0, 400).Select(i => i % 4 == 0).ToArray();
         var scores = isAnomaly.Select(a => (float)(random.NextDouble() + (a ? 0.5 : 0))).ToArray();
-        DetectionCharts.Add(report, "synthetic", [("AE", scores), ("PCA", scores.Select(s => -s).ToArray())], isAnomaly);
+        DetectionCharts.Add(report, "synthetic", [new("AE", scores), new("PCA", scores.Select(s => -s).ToArray())], isAnomaly);
         report.Markdown("Intro **text**.\n\n| detector | AUROC | skipped |\n|---|---:|---:|\n| AE | 0.9 | – |\n| PCA | 0.1 | – |\n");
 
         report.Begin("PCA");

@@ -2,7 +2,7 @@
 """PyTorch <-> Engine interop for the dense autoencoder, at a small size (20-16-8-4-8-16-20, ReLU, sigmoid out).
 
     make_dense_ae_fixture.py
-        (needs torch; run under /work/shared/tools/peer-env) builds the architecture PyTorch's way, with
+        (needs torch; run under Engine.Bench/peers/peer-env) builds the architecture PyTorch's way, with
         nn.Sequential encoder/decoder, trains it 20 Adam steps on seeded data, and writes next to this script:
           dense_ae_torch.safetensors  its state_dict, with the engine-checkpoint header in __metadata__, so
                                       Engine.IO.Checkpoint.Load reads it directly;

@@ -1,5 +1,6 @@
 using Engine.Autodiff.Ops;
 using Engine.Models;
+using Engine.Optim;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Training;
@@ -193,7 +194,8 @@ public sealed class TensorPoolTests(ITestOutputHelper output)
             {
                 EmbeddingSize = 8, HiddenSize = 16, LatentSize = 8, MaxLength = maxLength,
             }, new Random(seed));
-            TextTrainer.Fit(model, sentences, new TextTrainerOptions { Epochs = 3, BatchSize = 4, Seed = seed, ChunkBatches = 1 });
+            new TextTrainer(new TrainerOptions { Epochs = 3, BatchSize = 4, Seed = seed }, chunkBatches: 1)
+                .Fit(model, new Adam(model.Parameters(), 1e-3f), sentences);
             return TensorPool.Current.Stats;
         }
         finally
