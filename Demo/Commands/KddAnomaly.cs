@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Engine.Anomaly;
 using Engine.Data;
+using Engine.Data.Tables;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Training;
@@ -67,8 +68,9 @@ internal static class KddAnomaly
 
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var pre = KddPreprocessor.Fit(data, trainRows);
-        var x = pre.Transform(data);
+        var table = data.ToTable();
+        var pre = TablePreprocessor.Fit(table, trainRows, Kdd99.PreprocessorOptions());
+        var x = pre.Transform(table);
         double prepSeconds = clock.Elapsed.TotalSeconds;
         double prepCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         double loadCpu = (double)context.Results["load_cpu_seconds"];

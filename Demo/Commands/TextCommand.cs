@@ -27,6 +27,22 @@ internal static class TextCommand
         Description = "Also run Engine.Bench/peers/trec_sentence_peer.py (python3 with gensim and scikit-learn) and put its row in the table.",
     };
 
+    private static readonly Option<bool> SearchOption = new("--search")
+    {
+        Description = "Compare the LSTM autoencoder recipes on validation questions held out from the training file (the test file is not read).",
+    };
+
+    private static readonly Option<string?> CandidatesOption = new("--candidates")
+    {
+        Description = "With --search: only these recipes (numbers from 1 or names, comma-separated); the chapter is not written.",
+    };
+
+    private static readonly Option<int> RunsOption = new("--runs")
+    {
+        Description = "Seeds per learner, from --seed on (mean and spread are reported).",
+        DefaultValueFactory = _ => 1,
+    };
+
     public static Command Create(CommonOptions options)
     {
         var command = new Command("text",
@@ -35,10 +51,25 @@ internal static class TextCommand
         command.Options.Add(HiddenOption);
         command.Options.Add(WidthOption);
         command.Options.Add(PeerOption);
+        command.Options.Add(SearchOption);
+        command.Options.Add(CandidatesOption);
+        command.Options.Add(RunsOption);
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            c => Run(c, parse.GetValue(WordDropoutOption), parse.GetValue(HiddenOption), parse.GetValue(WidthOption),
-                parse.GetValue(PeerOption))));
+            c =>
+            {
+                if (parse.GetValue(SearchOption))
+                    Search(c, parse.GetValue(RunsOption), parse.GetValue(CandidatesOption));
+                else
+                    Run(c, parse.GetValue(WordDropoutOption), parse.GetValue(HiddenOption), parse.GetValue(WidthOption),
+                        parse.GetValue(PeerOption));
+            }));
         return command;
+    }
+
+    private static void Search(RunContext context, int runs, string? candidates)
+    {
+        if (runs < 1) throw new ArgumentException($"--runs must be at least 1, got {runs}.");
+        TextSearch.Run(context, runs, candidates);
     }
 
     public static void Run(RunContext context, float wordDropout, int? hidden, int? width = null, bool peer = false)

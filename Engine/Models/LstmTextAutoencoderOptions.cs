@@ -24,10 +24,13 @@ public sealed record LstmTextAutoencoderOptions
     /// </summary>
     public float WordDropout { get; init; }
 
+    /// <summary>What the Linear layer to z reads: the final states (the default) or mean and max pooling of every position.</summary>
+    public LstmPooling Pooling { get; init; } = LstmPooling.FinalStates;
+
     /// <summary>Words kept per sentence (longer ones are truncated); also the greedy decoding limit.</summary>
     public int MaxLength { get; init; } = 40;
 
-    /// <summary>Throws when a size is below 1 or <see cref="WordDropout"/> is outside [0, 1).</summary>
+    /// <summary>Throws when a size is below 1, <see cref="WordDropout"/> is outside [0, 1) or <see cref="Pooling"/> is not a named value.</summary>
     /// <exception cref="ArgumentException">The message names the field.</exception>
     public void Validate()
     {
@@ -38,6 +41,8 @@ public sealed record LstmTextAutoencoderOptions
         Check(MaxLength, nameof(MaxLength));
         if (!(WordDropout >= 0 && WordDropout < 1))
             throw new ArgumentException($"LstmTextAutoencoderOptions: WordDropout must be in [0, 1), got {WordDropout}.");
+        if (!Enum.IsDefined(Pooling))
+            throw new ArgumentException($"LstmTextAutoencoderOptions: Pooling {(int)Pooling} is not a pooling.");
     }
 
     private static void Check(int value, string name)

@@ -1,0 +1,16 @@
+namespace Engine.Data.Tables;
+
+/// <summary>Settings of <see cref="TablePreprocessor.Fit"/>.</summary>
+public sealed record TablePreprocessorOptions
+{
+    /// <summary>Min-max (the default) or standard scaling.</summary>
+    public FeatureScaling Scaling { get; init; } = FeatureScaling.MinMax;
+
+    /// <summary>
+    /// The numeric columns that get sign(x)·log(1 + |x|) before scaling. Null decides per column on the fit rows:
+    /// a column is log-scaled when it has no negative value and its skewness exceeds
+    /// <see cref="TablePreprocessor.SkewnessThreshold"/> (a heavy right tail: byte counts, durations, event counts).
+    /// An empty list log-scales nothing.
+    /// </summary>
+    public IReadOnlyList<string>? LogColumns { get; init; }
+}
