@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Engine.Tensors;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.Api;
 

@@ -6,7 +6,6 @@ using Engine.IO.Onnx;
 using Engine.Models;
 using Engine.Tensors;
 using Engine.Text;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.Api;
 

@@ -5,7 +5,6 @@ using Engine.Kernels;
 using Engine.Layers;
 using Engine.Optim;
 using Engine.Tensors;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.Api;
 

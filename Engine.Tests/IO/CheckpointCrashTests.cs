@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Engine.IO;
 using Engine.Tests.Testing;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.IO;
 
@@ -53,7 +52,7 @@ public sealed class CheckpointCrashTests(ITestOutputHelper output)
                 process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
                 process.BeginOutputReadLine();
                 process.BeginErrorReadLine();
-                if (!reached.Wait(TimeSpan.FromSeconds(30)))
+                if (!reached.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken))
                 {
                     process.Kill(entireProcessTree: true);
                     Assert.Fail($"checkpoint-stress did not print '{awaited}' within 30 s: {errors}");

@@ -4,7 +4,6 @@ using Engine.Optim;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Training;
-using Xunit.Abstractions;
 
 namespace Engine.Tests.Training;
 
