@@ -12,15 +12,22 @@ namespace Demo.Commands;
 /// learning-rate schedule. The recipe search (<see cref="TextSearch"/>) compares these on validation sentences.
 /// </summary>
 internal sealed record LstmRecipe(string Name, int Embedding, int Hidden, int Latent, LstmPooling Pooling,
-    float WordDropout, bool Word2VecInit, int Epochs, float LearningRate, bool Cosine)
+    float WordDropout, bool Word2VecInit, int Epochs, float LearningRate, bool Cosine, bool WithEmbeddings = false)
 {
     /// <summary>The recipe of the rows before the search: final states, 10 epochs at a constant rate.</summary>
     public static LstmRecipe Plain { get; } = new("final states", 64, 128, 128, LstmPooling.FinalStates, 0f, false, 10, 3e-3f, false);
 
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+    public string Describe() => DescribeModel() + (WithEmbeddings ? "; vector = z and the mean of the model's word embeddings" : "");
+
+    private string DescribeModel() => string.Create(CultureInfo.InvariantCulture,
         $"E {Embedding}{(Word2VecInit ? " from Word2Vec" : "")}, H {Hidden} bidirectional, "
         + $"{(Pooling == LstmPooling.MeanMax ? "mean+max pooling" : "final states")}, Z {Latent}, word dropout {WordDropout}, "
         + $"Adam {LearningRate}{(Cosine ? " cosine to 0" : "")}, batch 64, clip 5, {Epochs} epochs");
+
+    /// <summary>The sentence vector of a trained model: z, or z beside the mean of its word embeddings ("SAE+embs").</summary>
+    public ISentenceEncoder Encoder(LstmTextAutoencoder model) => WithEmbeddings
+        ? new ConcatenatedEncoder(model, new MeanWordVectorEncoder(model.WordEmbeddings()))
+        : model;
 
     /// <summary>Builds the model; with <see cref="Word2VecInit"/>, <paramref name="vectors"/> must have E dimensions.</summary>
     public LstmTextAutoencoder Build(Vocabulary vocabulary, int seed, WordVectors? vectors)

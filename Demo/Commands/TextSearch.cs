@@ -39,6 +39,17 @@ internal static class TextSearch
             Name = "mean+max, Word2Vec init, word dropout, 30 epochs cosine", Pooling = LstmPooling.MeanMax, Embedding = 100,
             Word2VecInit = true, WordDropout = 0.25f, Epochs = 30, Cosine = true,
         },
+        LstmRecipe.Plain with { Name = "final states, z + mean embedding", WithEmbeddings = true },
+        LstmRecipe.Plain with
+        {
+            Name = "mean+max, Word2Vec init, z + mean embedding", Pooling = LstmPooling.MeanMax, Embedding = 100,
+            Word2VecInit = true, WithEmbeddings = true,
+        },
+        LstmRecipe.Plain with
+        {
+            Name = "mean+max, Word2Vec init, z + mean embedding, 30 epochs cosine", Pooling = LstmPooling.MeanMax,
+            Embedding = 100, Word2VecInit = true, WithEmbeddings = true, Epochs = 30, Cosine = true,
+        },
     ];
 
     public static void Run(RunContext context, int runs, string? only)
@@ -87,7 +98,7 @@ internal static class TextSearch
                     OnBatch = r => context.Out.Batch(r, epochs),
                 };
                 Engine.Training.TextTrainer.Fit(model, ids, options);
-                double accuracy = TextRows.Classify(model, fit, fitLabels, validation, validationLabels, out _);
+                double accuracy = TextRows.Classify(recipe.Encoder(model), fit, fitLabels, validation, validationLabels, out _);
                 accuracies.Add(accuracy);
                 context.Out.Line($"  {recipe.Name}, seed {seed}: validation accuracy {accuracy:P1} ({clock.Elapsed.TotalSeconds:F0} s so far)");
             }

@@ -120,6 +120,17 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     }
 
     /// <summary>
+    /// A copy of the embedding table as word vectors: one row per vocabulary word (the special tokens left out), e.g.
+    /// for <see cref="MeanWordVectorEncoder"/>: the mean of a sentence's embeddings as the model learned them.
+    /// </summary>
+    public WordVectors WordEmbeddings()
+    {
+        int e = Options.EmbeddingSize, first = Vocabulary.SpecialCount;
+        var words = Enumerable.Range(first, Vocabulary.Count - first).Select(Vocabulary.TokenOf).ToArray();
+        return new WordVectors(words, Embedding.ReadOnlySpan[(first * e)..].ToArray(), e);
+    }
+
+    /// <summary>
     /// Encodes a batch of full-length id rows (B, T) given as floats (no padding) into latent vectors (B, Z).
     /// For padded batches use <see cref="EncodeBatch"/>.
     /// </summary>
