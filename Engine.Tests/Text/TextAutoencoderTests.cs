@@ -260,4 +260,28 @@ public sealed class TextAutoencoderTests
         }
         Assert.Throws<ArgumentException>(() => model.InitializeEmbeddings(new WordVectors(["w0"], [1, 2], 2)));
     }
+
+    [Fact]
+    public void WordEmbeddings_AndConcatenatedEncoder_GiveZBesideTheMeanEmbedding()
+    {
+        var model = Tiny(31, layers: 1);
+        var embeddings = model.WordEmbeddings();
+        Assert.Equal(TenWords.Count - Vocabulary.SpecialCount, embeddings.Count);
+        int e = model.Options.EmbeddingSize;
+        int w3 = TenWords.IdOf("w3");
+        Assert.Equal(model.Embedding.ReadOnlySpan.Slice(w3 * e, e).ToArray(), embeddings.GetVector("w3").ToArray());
+
+        IReadOnlyList<IReadOnlyList<string>> sentences = [["w3", "w5"], ["stranger"], ["w1"]];
+        var encoder = new ConcatenatedEncoder(model, new MeanWordVectorEncoder(embeddings));
+        Assert.Equal(model.LatentSize + e, encoder.Dimensions);
+        var both = encoder.Encode(sentences);
+        var z = model.Encode(sentences);
+        var mean = new MeanWordVectorEncoder(embeddings).Encode(sentences);
+        for (int s = 0; s < sentences.Count; s++)
+        {
+            Assert.Equal(z.AsSpan(s * model.LatentSize, model.LatentSize).ToArray(), both.AsSpan(s * encoder.Dimensions, model.LatentSize).ToArray());
+            Assert.Equal(mean.AsSpan(s * e, e).ToArray(), both.AsSpan(s * encoder.Dimensions + model.LatentSize, e).ToArray());
+        }
+        Assert.Throws<ArgumentException>(() => new ConcatenatedEncoder());
+    }
 }
