@@ -16,19 +16,50 @@ internal static class AnomalyCommand
 
     private static readonly Option<int?> Runs = new("--runs") { Description = "Seeds for --protocol dagmm (default 20; 3 with --quick)." };
 
+    private static readonly TableOptions Table = new();
+
     public static Command Create(CommonOptions options)
     {
         var command = new Command("anomaly",
             "Anomaly detection with autoencoders vs PCA: KDD Cup 1999 network intrusions (--data PATH or a download) or one-class Fashion-MNIST.");
         command.Options.Add(Protocol);
         command.Options.Add(Runs);
-        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            context => Run(context, parse.GetValue(Protocol) ?? "standard", parse.GetValue(Runs))));
+        foreach (var option in Table.All) command.Options.Add(option);
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, context =>
+        {
+            if (Table.Given(parse) || (context.DataPath is string data && File.Exists(data) && context.LoadPath is not null))
+                RunTable(context, Table.Settings(parse, parse.GetValue(Table.Train) ?? TableFile(context.DataPath), context.LoadPath is not null));
+            else
+                Run(context, parse.GetValue(Protocol) ?? "standard", parse.GetValue(Runs));
+        }));
         return command;
     }
 
     /// <summary>The chapter whose generated blocks hold the anomaly results.</summary>
     public const string Chapter = "05-anomaly-detection-kdd99.md";
+
+    /// <summary>A user's table: train (or --load) and score; the report goes to the console and OUT/report.html.</summary>
+    public static void RunTable(RunContext context, TableAnomalySettings settings)
+    {
+        context.Out.Heading($"Anomaly detection on {Path.GetFileName(settings.Test ?? settings.Train)}");
+        // the case study's architecture; standard scaling needs an unbounded output
+        var recipe = Recipe(context, epochs: 50, latent: 8) with
+        {
+            Output = settings.Scaling == Engine.Data.Tables.FeatureScaling.Standard ? Engine.Layers.ActivationKind.Identity : Engine.Layers.ActivationKind.Sigmoid,
+        };
+        string markdown = context.LoadPath is string load
+            ? TableAnomaly.Score(context, load, settings)
+            : TableAnomaly.Run(context, settings, recipe);
+        context.Out.Line("");
+        context.Out.Markdown(markdown);
+        context.Report.Markdown(markdown);
+    }
+
+    // --data FILE stands for --train FILE with a user's table; a folder is not a table.
+    private static string? TableFile(string? data) =>
+        data is null ? null
+        : Directory.Exists(data) ? throw new ArgumentException($"--data {data}: a folder; a table is one CSV or TSV file (--train FILE, and --test FILE to score another).")
+        : data;
 
     public static void Run(RunContext context, string protocol, int? runs)
     {

@@ -13,12 +13,15 @@ namespace Demo.Commands;
 /// <summary>The autoencoder recipe for KDD'99: the same for every seed of a protocol.</summary>
 internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int BatchSize, float LearningRate)
 {
+    /// <summary>The output activation: sigmoid for features scaled to [0, 1], identity for standardised ones.</summary>
+    public ActivationKind Output { get; init; } = ActivationKind.Sigmoid;
+
     public string Describe(int features) =>
-        $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, sigmoid output, "
+        $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, {(Output == ActivationKind.Sigmoid ? "sigmoid" : "linear")} output, "
         + $"MSE, Adam {LearningRate:G3}, batch {BatchSize}, {Epochs} epochs";
 
     public AutoencoderDetector Build(int features, int seed, RunContext context, bool log) => new(
-        new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu), new Random(seed)),
+        new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu, Output), new Random(seed)),
         new AutoencoderDetectorOptions
         {
             LearningRate = LearningRate,

@@ -99,9 +99,12 @@ internal static class TableAnomaly
         context.Out.Line($"model: {load} ({info.Model}; preprocessing {Describe(pre)}; threshold {threshold:G4})");
         var table = Read(context, file, s.ReadOptions(pre.Schema), "data to score");
         var x = pre.Transform(table);
-        var detector = new AutoencoderDetector(model, new AutoencoderDetectorOptions { Train = false }) { Threshold = threshold };
+        // a detector around the trained model: Fit only scores (Train = false), and the saved threshold is kept
+        var detector = new AutoencoderDetector(model, new AutoencoderDetectorOptions { Train = false });
+        detector.Fit(new FloatDataset(x, pre.FeatureCount));
+        detector.Threshold = threshold;
         var rows = Enumerable.Range(0, table.Count).ToArray();
-        var scores = detector.DecisionFunction(new FloatDataset(x, pre.FeatureCount));
+        var scores = detector.TrainingScores;
         return Report(context, s with { Test = file }, table, rows, scores, threshold, null, 0, "", $"loaded from {load}",
             [$"every row of {file} scored by the saved model; threshold as saved"]);
     }
@@ -155,8 +158,8 @@ internal static class TableAnomaly
         float[]? pcaScores, float pcaThreshold, string pcaName, string recipe, List<string> notes)
     {
         var md = new StringBuilder();
-        string data = s.Test is null ? $"{s.Train}" : $"trained on {s.Train}, tested on {s.Test}";
-        md.Append($"Anomaly detection on {data}, seed {context.Seed}: ").AppendJoin("; ", notes)
+        string data = s.Test is null ? $" on {s.Train}" : s.Test == s.Train ? $" on {s.Test}" : $", trained on {s.Train} and tested on {s.Test}";
+        md.Append($"Anomaly detection{data}, seed {context.Seed}: ").AppendJoin("; ", notes)
           .Append($". Threshold: the 99th percentile of the held-out normal rows' scores ({threshold:G4}). Autoencoder: {recipe}.\n\n");
         context.Results["data"] = s.Train;
         if (s.Test is not null) context.Results["test_data"] = s.Test;
@@ -211,7 +214,7 @@ internal static class TableAnomaly
         var order = Enumerable.Range(0, names.Count).Where(g => rows[0].Report.Groups[g].Count > 0)
             .OrderBy(g => g == normal ? 0 : 1).ThenByDescending(g => rows[0].Report.Groups[g].Count);
         foreach (int g in order)
-            sb.Append($"| {names[g]}{(g == normal ? " (normal)" : "")} | {rows[0].Report.Groups[g].Count:N0} | "
+            sb.Append($"| {names[g]}{(g == normal && names[g] != "normal" ? " (normal)" : "")} | {rows[0].Report.Groups[g].Count:N0} | "
                 + string.Join(" | ", rows.Select(r => Pct(r.Report.Groups[g].Rate, 1))) + " |\n");
         return sb.ToString();
     }

@@ -273,6 +273,10 @@ public sealed class TableReaderTests
         // a file with exactly the model's columns: unlabelled, whatever the label option says
         var features = Read("device,temperature,load\nfan,20,0.1\n", new TableReadOptions { LabelColumn = "status", Schema = p.Schema });
         Assert.Null(features.Labels);
+        // the label and dropped columns of the training file are absent: an unlabelled file
+        var unlabelled = Read("id,device,temperature,load\n7,fan,20,0.1\n", new TableReadOptions { LabelColumn = "status", DropColumns = ["id", "9"], Schema = p.Schema });
+        Assert.Null(unlabelled.Labels);
+        Assert.Equal(["device", "temperature", "load"], unlabelled.Columns.Select(c => c.Name));
         // no header: the model's names are used
         var headerless = Read("fan,20,0.1\npump,30,0.2\n", new TableReadOptions { Schema = p.Schema });
         Assert.Equal(["device", "temperature", "load"], headerless.Columns.Select(c => c.Name));

@@ -57,8 +57,13 @@ internal sealed class TableLayout
 
         var schema = options.Schema;
         bool featuresOnly = schema is not null && width == schema.Count;
-        int? label = featuresOnly || options.LabelColumn is null ? null : Find(options.LabelColumn, "the label column", rawNames, header, name);
-        var dropped = featuresOnly ? [] : options.DropColumns.Select(r => Find(r, "--drop-columns", rawNames, header, name)).ToHashSet();
+        // A file scored by a fitted model may lack the label (and dropped) columns of the training file: a column
+        // named there that this file does not have is simply absent; the schema check below catches real mismatches.
+        int? Optional(string reference, string role) =>
+            schema is not null && !Exists(reference, rawNames, header) ? null : Find(reference, role, rawNames, header, name);
+        int? label = featuresOnly || options.LabelColumn is null ? null : Optional(options.LabelColumn, "the label column");
+        var dropped = featuresOnly ? []
+            : options.DropColumns.Select(r => Optional(r, "--drop-columns")).OfType<int>().ToHashSet();
         if (label is int l && dropped.Contains(l))
             throw new ArgumentException($"{name}: column {Describe(rawNames, l)} is both the label column and dropped.");
         var features = Enumerable.Range(0, width).Where(c => c != label && !dropped.Contains(c)).ToArray();
@@ -139,6 +144,14 @@ internal sealed class TableLayout
         var close = rawNames.Select((n, c) => (n, c)).Where(t => string.Equals(t.n, r, StringComparison.OrdinalIgnoreCase)).ToList();
         if (close.Count == 1) return close[0].c;
         throw new ArgumentException($"{role} '{r}': no such column in {name}; its columns are {TableLabels.List(rawNames, 20)}.");
+    }
+
+    // Whether a reference names a column of this file (by number, or by name when there is a header).
+    private static bool Exists(string reference, string[] rawNames, bool header)
+    {
+        string r = reference.Trim();
+        if (r.Length > 0 && r.All(char.IsAsciiDigit)) return int.TryParse(r, out int n) && n >= 1 && n <= rawNames.Length;
+        return header && rawNames.Any(n => string.Equals(n, r, StringComparison.OrdinalIgnoreCase));
     }
 
     // "column 7": the name a column gets in a file without a header.

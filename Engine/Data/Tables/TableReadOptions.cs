@@ -27,9 +27,9 @@ public sealed record TableReadOptions
 
     /// <summary>
     /// The feature columns a fitted model expects (<see cref="TablePreprocessor.Schema"/>), for a file scored by it:
-    /// kinds come from the schema instead of being detected, and the columns must match it. A file with exactly the
-    /// schema's columns and no others is read as unlabelled, whatever <see cref="LabelColumn"/> and
-    /// <see cref="DropColumns"/> say.
+    /// kinds come from the schema instead of being detected, and the columns must match it. A label or dropped column
+    /// this file does not have is taken as absent (an unlabelled file), and a file with exactly the schema's columns
+    /// and no others is read as unlabelled, whatever <see cref="LabelColumn"/> and <see cref="DropColumns"/> say.
     /// </summary>
     public IReadOnlyList<SchemaColumn>? Schema { get; init; }
 }
