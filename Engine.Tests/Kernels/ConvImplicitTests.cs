@@ -11,7 +11,8 @@ namespace Engine.Tests.Kernels;
 /// The implicit-GEMM convolution path (ConvImplicit, ConvImplicitInput) against the scalar references. The path
 /// normally runs only for 16 or more channels (and 32 or more taps forward); these tests force it, so that small
 /// random shapes (1, odd and prime channel counts, around the 32-wide panel, pixel counts that leave partial 8-row
-/// tiles) go through it.
+/// tiles) go through it. The path exists only on AVX-512: elsewhere every test here reports skipped (and forcing
+/// the path fails the test if the convolutions would not take it).
 /// </summary>
 [Trait("Chapter", "02-Kernels")]
 [Collection("Parallelism")]
@@ -33,7 +34,7 @@ public sealed class ConvImplicitTests
     private static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what) =>
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, 40 * Tolerance.KernelAbsolute, what);
 
-    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
     public void Conv2D_AllKernels_MatchReference_AndAccumulate(ConvCase c)
     {
         Conv2DShape s = c.Shape;
@@ -68,7 +69,7 @@ public sealed class ConvImplicitTests
         TensorAssert.BitwiseEqual(gw, gw2, $"fused BackwardWeight {c}");
     }
 
-    [Property(Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Shapes)], MaxTest = Cases)]
     public void ConvTranspose2D_AllKernels_MatchReference(ConvTransposeCase c)
     {
         ConvTranspose2DShape s = c.Shape;
@@ -107,6 +108,7 @@ public sealed class ConvImplicitTests
     public void AutoencoderLayers_ImplicitPath_AgreesWithIm2ColPath(int inChannels, int outChannels, int size,
         int outputPadding, bool transposed)
     {
+        Isa.Require(IsaPath.Avx512);
         var results = new List<float[][]>();
         foreach (bool useImplicit in new[] { true, false })
         {
@@ -128,6 +130,7 @@ public sealed class ConvImplicitTests
         // over the threads (a batch of one group would run on one thread whatever MaxThreads says).
         var conv = new Conv2DShape(20, 17, 11, 13, 40, 3, 3, 1, 1);
         var transpose = new ConvTranspose2DShape(20, 40, 7, 6, 33, 3, 3, 2, 1, 1);
+        Isa.Require(IsaPath.Avx512);
         using var path = ImplicitPath.Force();
         int saved = Parallelism.MaxThreads;
         try
@@ -169,7 +172,10 @@ public sealed class ConvImplicitTests
         return [y, gi, gw];
     }
 
-    /// <summary>Forces (or disables) the implicit path for the test's duration, restoring the settings after.</summary>
+    /// <summary>
+    /// Forces (or disables) the implicit path for the test's duration, restoring the settings after. Forcing fails
+    /// the test where the path would not run, so it can never silently test im2col instead.
+    /// </summary>
     private sealed class ImplicitPath : IDisposable
     {
         private readonly bool _enabled = ConvImplicit.Enabled;
@@ -181,7 +187,16 @@ public sealed class ConvImplicitTests
             ConvImplicit.Forced = forced;
         }
 
-        public static ImplicitPath Force() => new(true, true);
+        public static ImplicitPath Force()
+        {
+            var path = new ImplicitPath(true, true);
+            if (!ConvImplicit.IsOn)
+            {
+                path.Dispose();
+                Assert.Fail($"the implicit conv path does not run here: {Isa.Describe()}");
+            }
+            return path;
+        }
 
         public static ImplicitPath Disable() => new(false, false);
 

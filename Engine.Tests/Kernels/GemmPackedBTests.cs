@@ -8,23 +8,27 @@ namespace Engine.Tests.Kernels;
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmPackedBTests
 {
-    private static readonly GemmKernelKind[] Kernels =
-    [
-        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
-        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
-        GemmKernelKind.Scalar,
-    ];
-
     // The prepacked path must be the same computation as the ordinary one (same kernel, same k blocks), on any
-    // thread count, so swapping it in (LstmOp) changes no result.
-    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 40)]
-    public void Multiply_Prepacked_BitwiseEqualsUnpackedOnOneAndTwoThreads(GemmCase t)
+    // thread count, so swapping it in (LstmOp) changes no result. One property per micro-kernel.
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void Multiply_Prepacked_Avx512_BitwiseEqualsUnpackedOnOneAndTwoThreads(GemmCase t) =>
+        PrepackedEqualsUnpacked(t, IsaPath.Avx512);
+
+    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void Multiply_Prepacked_Avx2_BitwiseEqualsUnpackedOnOneAndTwoThreads(GemmCase t) =>
+        PrepackedEqualsUnpacked(t, IsaPath.Avx2);
+
+    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void Multiply_Prepacked_Scalar_BitwiseEqualsUnpackedOnOneAndTwoThreads(GemmCase t) =>
+        PrepackedEqualsUnpacked(t, IsaPath.Scalar);
+
+    private static void PrepackedEqualsUnpacked(GemmCase t, IsaPath path)
     {
+        var kind = GemmPaths.Require(path);
         var random = new Random(t.Seed);
         var a = Random(random, t.M * t.K);
         var b = Random(random, t.K * t.N);
         var c0 = Random(random, t.M * t.N);
-        var kind = Kernels[t.Kernel];
         var expected = (float[])c0.Clone();
         int saved = Parallelism.MaxThreads;
         try
@@ -38,7 +42,7 @@ public sealed class GemmPackedBTests
                 Parallelism.MaxThreads = threads;
                 var actual = (float[])c0.Clone();
                 Gemm.MultiplyPacked(a, packed, t.M, actual, t.TransposeA, t.Accumulate);
-                TensorAssert.BitwiseEqual(expected, actual, $"{t}, {threads} thread(s)");
+                TensorAssert.BitwiseEqual(expected, actual, $"{path}: {t}, {threads} thread(s)");
             }
         }
         finally

@@ -6,9 +6,36 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Kernels;
 
-/// <summary>One random GEMM problem: sizes, flags, micro-kernel and the seed of its data.</summary>
+/// <summary>One random GEMM problem: sizes, flags and the seed of its data.</summary>
 public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool TransposeB, bool Accumulate,
-    GemmActivation Activation, int Kernel, int Seed);
+    GemmActivation Activation, int Seed);
+
+/// <summary>
+/// The GEMM micro-kernel of each ISA path. <see cref="Gemm"/> takes the kernel as an argument, so one test run
+/// checks every kernel the machine can execute (on an AVX-512 machine the AVX2 and scalar kernels too); a path
+/// the machine lacks reports skipped.
+/// </summary>
+internal static class GemmPaths
+{
+    /// <summary>The paths that have their own micro-kernel, and that kernel.</summary>
+    public static readonly IReadOnlyDictionary<IsaPath, GemmKernelKind> Kernels =
+        new Dictionary<IsaPath, GemmKernelKind>
+    {
+        [IsaPath.Avx512] = GemmKernelKind.Avx512,
+        [IsaPath.Avx2] = GemmKernelKind.Avx256,
+        [IsaPath.Scalar] = GemmKernelKind.Scalar,
+    };
+
+    /// <summary>The kernels this process can run.</summary>
+    public static IEnumerable<GemmKernelKind> Available => Kernels.Where(p => Isa.Has(p.Key)).Select(p => p.Value);
+
+    /// <summary>The kernel of <paramref name="path"/>; skips the test where the path cannot run.</summary>
+    public static GemmKernelKind Require(IsaPath path)
+    {
+        Isa.Require(path);
+        return Kernels[path];
+    }
+}
 
 /// <summary>Generators: sizes mix 1, primes, the vector width, the tiles (6, 8, 16, 32) and the blocks.</summary>
 public static class GemmArbitraries
@@ -31,10 +58,9 @@ public static class GemmArbitraries
             from tb in Gen.Elements(false, true)
             from acc in Gen.Elements(false, true)
             from act in Gen.Elements(Enum.GetValues<GemmActivation>())
-            from kernel in Gen.Choose(0, 2)
             from seed in Gen.Choose(0, int.MaxValue)
             where (long)m * k * n <= 2_500_000
-            select new GemmCase(m, k, n, ta, tb, acc, act, kernel, seed);
+            select new GemmCase(m, k, n, ta, tb, acc, act, seed);
         return gen.ToArbitrary();
     }
 }
@@ -43,28 +69,43 @@ public static class GemmArbitraries
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmTests
 {
-    private static readonly GemmKernelKind[] Kernels =
-    [
-        GemmMicroKernel512.IsSupported ? GemmKernelKind.Avx512 : GemmKernelKind.Best,
-        GemmMicroKernel256.IsSupported ? GemmKernelKind.Avx256 : GemmKernelKind.Best,
-        GemmKernelKind.Scalar,
-    ];
+    // One property per path and operation: each runs its kernel or reports skipped.
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
+    public void Multiply_Avx512_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Avx512);
 
-    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 60)]
-    public void Multiply_RandomShapes_MatchesReference(GemmCase t)
+    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
+    public void Multiply_Avx2_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Avx2);
+
+    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 30)]
+    public void Multiply_Scalar_RandomShapes_MatchesReference(GemmCase t) => Multiply(t, IsaPath.Scalar);
+
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void MultiplyBiasActivation_Avx512_RandomShapes_MatchesReference(GemmCase t) =>
+        MultiplyBiasActivation(t, IsaPath.Avx512);
+
+    [IsaProperty(IsaPath.Avx2, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void MultiplyBiasActivation_Avx2_RandomShapes_MatchesReference(GemmCase t) =>
+        MultiplyBiasActivation(t, IsaPath.Avx2);
+
+    [IsaProperty(IsaPath.Scalar, Arbitrary = [typeof(GemmArbitraries)], MaxTest = 20)]
+    public void MultiplyBiasActivation_Scalar_RandomShapes_MatchesReference(GemmCase t) =>
+        MultiplyBiasActivation(t, IsaPath.Scalar);
+
+    private static void Multiply(GemmCase t, IsaPath path)
     {
+        var kernel = GemmPaths.Require(path);
         var (a, b, c0) = Data(t);
         var expected = (float[])c0.Clone();
         var actual = (float[])c0.Clone();
         Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate);
         Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
-            GemmActivation.None, Kernels[t.Kernel]);
-        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, t.ToString());
+            GemmActivation.None, kernel);
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, $"{path}: {t}");
     }
 
-    [Property(Arbitrary = [typeof(GemmArbitraries)], MaxTest = 40)]
-    public void MultiplyBiasActivation_RandomShapes_MatchesReference(GemmCase t)
+    private static void MultiplyBiasActivation(GemmCase t, IsaPath path)
     {
+        var kernel = GemmPaths.Require(path);
         var (a, b, c0) = Data(t);
         var bias = Random(new Random(t.Seed + 1), t.N);
         var expected = (float[])c0.Clone();
@@ -72,8 +113,8 @@ public sealed class GemmTests
         Gemm.MultiplyBiasActivationReference(a, b, bias, t.M, t.K, t.N, expected, t.Activation, t.TransposeA,
             t.TransposeB);
         Gemm.Run(a, b, bias, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, false, t.Activation,
-            Kernels[t.Kernel]);
-        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1), t.ToString());
+            kernel);
+        TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * (t.K + 1), $"{path}: {t}");
     }
 
     [Fact]
@@ -83,7 +124,7 @@ public sealed class GemmTests
         {
             foreach (bool tb in new[] { false, true })
             {
-                var t = new GemmCase(70, 130, 90, ta, tb, true, GemmActivation.None, 0, Seeds.Default);
+                var t = new GemmCase(70, 130, 90, ta, tb, true, GemmActivation.None, Seeds.Default);
                 var (a, b, c0) = Data(t);
                 var expected = (float[])c0.Clone();
                 Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, ta, tb, accumulate: true);
@@ -115,10 +156,12 @@ public sealed class GemmTests
         int saved = Parallelism.MaxThreads;
         try
         {
-            // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold.
+            // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold;
+            // on every micro-kernel this machine runs.
+            foreach (var kernel in GemmPaths.Available)
             foreach (var (m, k, n) in new[] { (97, 300, 517), (37, 800, 260), (301, 130, 70) })
             {
-                var t = new GemmCase(m, k, n, transposeA, transposeB, true, GemmActivation.Tanh, 0, Seeds.Default);
+                var t = new GemmCase(m, k, n, transposeA, transposeB, true, GemmActivation.Tanh, Seeds.Default);
                 var (a, b, c0) = Data(t);
                 var bias = Random(new Random(Seeds.Default), n);
                 float[]? first = null, firstFused = null;
@@ -126,14 +169,15 @@ public sealed class GemmTests
                 {
                     Parallelism.MaxThreads = threads;
                     var c = (float[])c0.Clone();
-                    Gemm.Multiply(a, b, m, k, n, c, transposeA, transposeB, accumulate: true);
+                    Gemm.Run(a, b, default, m, k, n, c, transposeA, transposeB, accumulate: true,
+                        GemmActivation.None, kernel);
                     var fused = new float[m * n];
-                    Gemm.MultiplyBiasActivation(a, b, bias, m, k, n, fused, GemmActivation.Tanh, transposeA,
-                        transposeB);
+                    Gemm.Run(a, b, bias, m, k, n, fused, transposeA, transposeB, accumulate: false,
+                        GemmActivation.Tanh, kernel);
                     first ??= c;
                     firstFused ??= fused;
-                    TensorAssert.BitwiseEqual(first, c, $"{t} threads={threads}");
-                    TensorAssert.BitwiseEqual(firstFused, fused, $"{t} fused threads={threads}");
+                    TensorAssert.BitwiseEqual(first, c, $"{kernel}: {t} threads={threads}");
+                    TensorAssert.BitwiseEqual(firstFused, fused, $"{kernel}: {t} fused threads={threads}");
                 }
             }
         }

@@ -48,7 +48,14 @@ public sealed class Im2ColTests
     }
 
     [Property(Arbitrary = [typeof(Im2ColArbitraries)], MaxTest = 100)]
-    public void BothPaths_MatchDefinition_AndColumnsToImageIsTheAdjoint(ConvCase c)
+    public void GenericPath_MatchesDefinition_AndColumnsToImageIsTheAdjoint(ConvCase c) => Check(c, [false]);
+
+    // The narrow path exists only on AVX-512 (elsewhere Im2ColNarrow.Applies is false and this reports skipped);
+    // where it runs, both paths must agree.
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Im2ColArbitraries)], MaxTest = 100)]
+    public void NarrowPath_Avx512_MatchesDefinition_AndAgreesWithTheGenericPath(ConvCase c) => Check(c, [true, false]);
+
+    private static void Check(ConvCase c, bool[] paths)
     {
         Conv2DShape s = c.Shape;
         var random = new Random(c.Seed);
@@ -62,7 +69,7 @@ public sealed class Im2ColTests
         bool saved = Im2ColNarrow.Enabled;
         try
         {
-            foreach (bool narrow in new[] { true, false })
+            foreach (bool narrow in paths)
             {
                 Im2ColNarrow.Enabled = narrow;
                 var columns = (float[])initial.Clone();
@@ -86,6 +93,24 @@ public sealed class Im2ColTests
                     TensorAssert.AllClose(firstAdjoint, adjoint, Tolerance.Kernel, Tolerance.KernelAbsolute,
                         $"ColumnsToImage narrow vs generic {c}");
             }
+        }
+        finally
+        {
+            Im2ColNarrow.Enabled = saved;
+        }
+    }
+
+    [Fact]
+    public void NarrowPath_AppliesToTheAutoencoderLayers_ExactlyWhereAvx512Runs()
+    {
+        // 28×28 and 14×14 inputs, 3×3, stride 2, padding 1: the shapes the narrow path was written for.
+        bool saved = Im2ColNarrow.Enabled;
+        try
+        {
+            Im2ColNarrow.Enabled = true;
+            foreach (int size in new[] { 28, 14 })
+                Assert.Equal(Isa.Has(IsaPath.Avx512),
+                    Im2ColNarrow.Applies(new Conv2DShape(1, 1, size, size, 1, 3, 3, 2, 1)));
         }
         finally
         {

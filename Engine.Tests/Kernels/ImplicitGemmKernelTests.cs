@@ -27,15 +27,22 @@ public sealed class ImplicitGemmKernelTests
              select new Case(count, sourceLength, seed, add)).ToArbitrary();
     }
 
-    [Property(Arbitrary = [typeof(Cases)], MaxTest = 100)]
-    public unsafe void Run_MatchesNaiveLoop(Case c)
+    [Fact]
+    public void ConvolutionsRouteHere_OnlyWhereTheKernelRuns()
     {
-        if (!ImplicitGemmKernel.IsSupported)
-        {
-            // Without AVX-512 the convolutions must never route here.
-            Assert.False(ConvImplicit.IsOn, "the implicit conv path is on without AVX-512");
-            return;
-        }
+        // An invariant on every machine; it bites where AVX-512 is missing or switched off: no convolution may
+        // route to the kernel there, not even a shape that qualifies by size.
+        Assert.Equal(Isa.Has(IsaPath.Avx512), ImplicitGemmKernel.IsSupported);
+        var large = new Conv2DShape(2, 32, 14, 14, 64, 3, 3, 1, 1);
+        Assert.True(!ConvImplicit.IsOn || ImplicitGemmKernel.IsSupported, "the path is on without its kernel");
+        Assert.True(!ConvImplicit.Applies(large, forward: true) || ImplicitGemmKernel.IsSupported,
+            "a convolution routes to the kernel without it");
+    }
+
+    [IsaProperty(IsaPath.Avx512, Arbitrary = [typeof(Cases)], MaxTest = 100)]
+    public unsafe void Run_Avx512_MatchesNaiveLoop(Case c)
+    {
+        Assert.True(ImplicitGemmKernel.IsSupported, Isa.Describe());
         var random = new Random(c.Seed);
         const int mr = ImplicitGemmKernel.MR, nr = ImplicitGemmKernel.NR;
         float[] source = Values(random, c.SourceLength);

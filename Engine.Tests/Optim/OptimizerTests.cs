@@ -114,4 +114,41 @@ public sealed class OptimizerTests
         Assert.Equal(0.05f, new CosineSchedule(0.1f, 10).At(5), 6);
         Assert.Equal(0f, new CosineSchedule(0.1f, 10).At(10), 6);
     }
+
+    [Fact]
+    public void WarmupCosine_RisesLinearly_ThenFallsAlongHalfACosine()
+    {
+        var schedule = new WarmupCosineSchedule(0.1f, 4, 14, 0.01f);
+        Assert.Equal([0.025f, 0.05f, 0.075f, 0.1f], Enumerable.Range(0, 4).Select(schedule.At),
+            new FloatTolerance(1e-7f));
+        Assert.Equal(0.1f, schedule.At(4), 6); // the peak, where the cosine starts
+        Assert.Equal(0.01f + 0.09f * 0.5f, schedule.At(9), 6); // half-way down
+        Assert.Equal(0.01f, schedule.At(14), 6);
+        Assert.Equal(0.01f, schedule.At(1000), 6); // stays at the floor after the end
+        for (int e = 5; e < 20; e++)
+            Assert.True(schedule.At(e) <= schedule.At(e - 1), $"epoch {e} rises after the peak");
+        Assert.Equal(0.1f, new WarmupCosineSchedule(0.1f, 0, 10).At(0), 6); // no warm-up: starts at the peak
+    }
+
+    [Theory]
+    [InlineData(0f, 1, 10, 0f, "baseRate")]
+    [InlineData(float.NaN, 1, 10, 0f, "baseRate")]
+    [InlineData(float.PositiveInfinity, 1, 10, 0f, "baseRate")]
+    [InlineData(0.1f, -1, 10, 0f, "warmupEpochs")]
+    [InlineData(0.1f, 10, 10, 0f, "totalEpochs")]
+    [InlineData(0.1f, 1, 10, -0.01f, "minRate")]
+    [InlineData(0.1f, 1, 10, 0.2f, "minRate")]
+    [InlineData(0.1f, 1, 10, float.NaN, "minRate")]
+    public void WarmupCosine_RejectsBadSettings_NamingThem(float rate, int warmup, int total, float min, string name)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupCosineSchedule(rate, warmup, total, min));
+        Assert.Equal(name, e.ParamName);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
 }

@@ -17,7 +17,9 @@ public sealed record TextTrainerOptions
     /// <summary>Adam's learning rate.</summary>
     public float LearningRate { get; init; } = 2e-3f;
 
-    /// <summary>Learning rate per epoch (e.g. cosine decay); null keeps <see cref="LearningRate"/> throughout.</summary>
+    /// <summary>
+    /// Learning rate per epoch (e.g. <see cref="WarmupCosineSchedule"/>); null keeps <see cref="LearningRate"/>.
+    /// </summary>
     public LearningRateSchedule? Schedule { get; init; }
 
     /// <summary>The global gradient norm is clipped to this before every step (recurrent nets need it).</summary>
@@ -76,8 +78,8 @@ public static class TextTrainer
         model.Train();
         for (int epoch = 0; epoch < options.Epochs && !options.Cancellation.IsCancellationRequested; epoch++)
         {
-            options.Schedule?.Apply(optimizer, epoch);
             var clock = Stopwatch.StartNew();
+            options.Schedule?.Apply(optimizer, epoch);
             var batches = LengthBucketing.BatchIndices(lengths, options.BatchSize, options.ChunkBatches, batchRandom);
             double lossSum = 0, normSum = 0;
             long tokens = 0, seen = 0;
