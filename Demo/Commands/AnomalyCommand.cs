@@ -17,6 +17,8 @@ internal static class AnomalyCommand
                 + "With --protocol fashion: a Fashion-MNIST folder."),
             Epochs = Cli.DemoOptions.Epochs("Training epochs of each autoencoder (default: standard 50, dagmm 5, fashion 10 or 30 on the embedded subset; fewer with --quick)."),
             Latent = Cli.DemoOptions.Latent("Code size of the autoencoders (default: standard 8, dagmm 4, fashion 32 / VAE 20)."),
+            Save = Cli.DemoOptions.Save("With --train: save the detector with its preprocessing and threshold to this file (score new files with --load)."),
+            Load = Cli.DemoOptions.Load("With --train or --test: score the table with the detector saved by --save instead of training one."),
             Resume = Cli.DemoOptions.ResumeRun(),
             ResumesRuns = true,
         };
@@ -24,22 +26,56 @@ internal static class AnomalyCommand
             "standard (train on normal traffic, 99th-percentile threshold), dagmm (Zong et al. 2018), or fashion (one-class Fashion-MNIST).",
             "standard", "standard", "dagmm", "fashion");
         var runs = Cli.DemoOptions.WholeNumber("--runs", "Seeds for --protocol dagmm, 1 to 1000 (default 20; 3 with --quick).", 1, 1000);
+        var table = new TableOptions();
         var command = options.AddTo(new Command("anomaly",
-            "Anomaly detection with autoencoders vs PCA: KDD Cup 1999 network intrusions (shipped with the demo) or one-class Fashion-MNIST."));
+            "Anomaly detection with autoencoders vs PCA: KDD Cup 1999 network intrusions (shipped with the demo), one-class Fashion-MNIST, "
+            + "or your own table (--train FILE [--test FILE])."));
         command.Options.Add(protocol);
         command.Options.Add(runs);
+        foreach (var option in table.All) command.Options.Add(option);
         command.Validators.Add(result =>
         {
             if (result.GetResult(runs) is { Implicit: false } && result.GetValue(protocol) != "dagmm")
                 result.AddError("--runs applies to --protocol dagmm only.");
+            bool tableMode = table.All.Any(o => result.GetResult(o) is { Implicit: false });
+            if (!tableMode && (result.GetResult(options.Save!) is { Implicit: false } || result.GetResult(options.Load!) is { Implicit: false }))
+                result.AddError("--save and --load apply to a table run (--train FILE or --test FILE) only.");
         });
-        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            context => Run(context, parse.GetValue(protocol) ?? "standard", parse.GetValue(runs))));
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, context =>
+        {
+            if (table.Given(parse))
+                RunTable(context, table.Settings(parse, parse.GetValue(table.Train) ?? TableFile(context.DataPath), context.LoadPath is not null));
+            else
+                Run(context, parse.GetValue(protocol) ?? "standard", parse.GetValue(runs));
+        }));
         return command;
     }
 
     /// <summary>The chapter whose generated blocks hold the anomaly results.</summary>
     public const string Chapter = "05-anomaly-detection-kdd99.md";
+
+    /// <summary>A user's table: train (or --load) and score; the report goes to the console and OUT/report.html.</summary>
+    public static void RunTable(RunContext context, TableAnomalySettings settings)
+    {
+        context.Out.Heading($"Anomaly detection on {Path.GetFileName(settings.Test ?? settings.Train)}");
+        // the case study's architecture; standard scaling needs an unbounded output
+        var recipe = Recipe(context, epochs: 50, latent: 8) with
+        {
+            Output = settings.Scaling == Engine.Data.Tables.FeatureScaling.Standard ? Engine.Layers.ActivationKind.Identity : Engine.Layers.ActivationKind.Sigmoid,
+        };
+        string markdown = context.LoadPath is string load
+            ? TableAnomaly.Score(context, load, settings)
+            : TableAnomaly.Run(context, settings, recipe);
+        context.Out.Line("");
+        context.Out.Markdown(markdown);
+        context.Report.Markdown(markdown);
+    }
+
+    // --data FILE stands for --train FILE with a user's table; a folder is not a table.
+    private static string? TableFile(string? data) =>
+        data is null ? null
+        : Directory.Exists(data) ? throw new ArgumentException($"--data {data}: a folder; a table is one CSV or TSV file (--train FILE, and --test FILE to score another).")
+        : data;
 
     public static void Run(RunContext context, string protocol, int? runs)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using Demo.Datasets;
 using Engine.Anomaly;
 using Engine.Data;
+using Engine.Data.Tables;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Training;
@@ -13,8 +14,11 @@ namespace Demo.Commands;
 /// <summary>The autoencoder recipe for KDD'99: the same for every seed of a protocol.</summary>
 internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int BatchSize, float LearningRate)
 {
+    /// <summary>The output activation: sigmoid for features scaled to [0, 1], identity for standardised ones.</summary>
+    public ActivationKind Output { get; init; } = ActivationKind.Sigmoid;
+
     public string Describe(int features) =>
-        $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, sigmoid output, "
+        $"{features}-{string.Join('-', Hidden)}-{Latent}-{string.Join('-', Hidden.Reverse())}-{features}, ReLU, {(Output == ActivationKind.Sigmoid ? "sigmoid" : "linear")} output, "
         + $"MSE, Adam {LearningRate:G3}, batch {BatchSize}, {Epochs} epochs";
 
     /// <summary>
@@ -22,7 +26,7 @@ internal sealed record KddRecipe(int[] Hidden, int Latent, int Epochs, int Batch
     /// checkpoints and resumes as <paramref name="run"/> says (see <see cref="ModelTraining.Begin"/>).
     /// </summary>
     public AutoencoderDetector Build(int features, int seed, RunContext context, bool log, ModelTraining.TrainingRun run) => new(
-        new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu), new Random(seed)),
+        new DenseAutoencoder(new DenseAutoencoderOptions(features, Hidden, Latent, ActivationKind.Relu, Output), new Random(seed)),
         new AutoencoderDetectorOptions
         {
             LearningRate = LearningRate,
@@ -75,12 +79,13 @@ internal static class KddAnomaly
 
         var clock = Stopwatch.StartNew();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        KddPreprocessor pre;
+        TablePreprocessor pre;
         float[] x;
         using (context.Out.Step("preprocessing"))
         {
-            pre = KddPreprocessor.Fit(data, trainRows);
-            x = pre.Transform(data);
+            var table = data.ToTable();
+            pre = TablePreprocessor.Fit(table, trainRows, Kdd99.PreprocessorOptions());
+            x = pre.Transform(table);
         }
         double prepSeconds = clock.Elapsed.TotalSeconds;
         double prepCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Engine.Anomaly;
 using Engine.Data;
+using Engine.Data.Tables;
 using static Demo.Commands.AnomalyMarkdown;
 
 namespace Demo.Commands;
@@ -27,13 +28,14 @@ internal static class KddDagmm
             var testRows = order[(data.Count / 2)..];
             var inliers = trainHalf.Where(i => data.Category[i] != KddCategory.Normal).ToArray();
 
-            // the preprocessor fits its scaling on "normal" rows: here the inliers are the attacks, so relabel them
-            KddPreprocessor pre;
+            // the preprocessor is fitted on the inliers only: here the attacks of the training half
+            TablePreprocessor pre;
             float[] x;
             using (context.Out.Step($"run {run + 1}: preprocessing"))
             {
-                pre = KddPreprocessor.Fit(WithInliersAsNormal(data), inliers);
-                x = pre.Transform(data);
+                var table = data.ToTable();
+                pre = TablePreprocessor.Fit(table, inliers, Kdd99.PreprocessorOptions());
+                x = pre.Transform(table);
             }
             features = pre.FeatureCount;
             var train = KddAnomaly.Gather(x, features, inliers);
@@ -111,12 +113,4 @@ internal static class KddDagmm
         double mean = v.Average();
         return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
     }
-
-    private static Kdd99Data WithInliersAsNormal(Kdd99Data data) => new()
-    {
-        Count = data.Count, Numeric = data.Numeric, Protocol = data.Protocol, Service = data.Service, Flag = data.Flag,
-        ProtocolNames = data.ProtocolNames, ServiceNames = data.ServiceNames, FlagNames = data.FlagNames,
-        Label = data.Label, LabelNames = data.LabelNames, Source = data.Source,
-        Category = data.Category.Select(c => c == KddCategory.Normal ? KddCategory.Unknown : KddCategory.Normal).ToArray(),
-    };
 }

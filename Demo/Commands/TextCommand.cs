@@ -34,6 +34,15 @@ internal static class TextCommand
             if (result.GetValueOrDefault<int?>() is int w && w % 4 != 0)
                 result.AddError($"--width must be a multiple of 4 (the Transformer's 4 attention heads), got {w}.");
         });
+        var search = new Option<bool>("--search")
+        {
+            Description = "Compare the LSTM autoencoder recipes on validation questions held out from the training file (the test file is not read).",
+        };
+        var candidates = new Option<string?>("--candidates")
+        {
+            Description = "With --search: only these recipes (numbers from 1 or names, comma-separated); the chapter is not written.",
+        };
+        var runs = Cli.DemoOptions.WholeNumber("--runs", "With --search: seeds per recipe, from --seed on, 1 to 100 (default 1; mean and spread are reported).", 1, 100);
         var peer = new Option<bool>("--peer")
         {
             Description = "Also run Engine.Bench/peers/trec_sentence_peer.py (python3 with gensim and scikit-learn) and put its row in the table.",
@@ -44,8 +53,21 @@ internal static class TextCommand
         command.Options.Add(hidden);
         command.Options.Add(width);
         command.Options.Add(peer);
-        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token,
-            c => Run(c, parse.GetValue(wordDropout), parse.GetValue(hidden), parse.GetValue(width), parse.GetValue(peer))));
+        command.Options.Add(search);
+        command.Options.Add(candidates);
+        command.Options.Add(runs);
+        command.Validators.Add(result =>
+        {
+            if (!result.GetValue(search) && (result.GetResult(candidates) is { Implicit: false } || result.GetResult(runs) is { Implicit: false }))
+                result.AddError("--candidates and --runs apply to --search only.");
+        });
+        command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, c =>
+        {
+            if (parse.GetValue(search))
+                TextSearch.Run(c, parse.GetValue(runs) ?? 1, parse.GetValue(candidates));
+            else
+                Run(c, parse.GetValue(wordDropout), parse.GetValue(hidden), parse.GetValue(width), parse.GetValue(peer));
+        }));
         return command;
     }
 

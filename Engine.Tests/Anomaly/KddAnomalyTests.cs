@@ -1,5 +1,6 @@
 using Engine.Anomaly;
 using Engine.Data;
+using Engine.Data.Tables;
 using Engine.Models;
 using Engine.Tests.Data;
 using Engine.Training;
@@ -47,8 +48,9 @@ public sealed class KddAnomalyTests
 
         var normalRows = Enumerable.Range(0, data.Count).Where(i => data.Category[i] == KddCategory.Normal).ToArray();
         var trainRows = normalRows[..400];
-        var pre = KddPreprocessor.Fit(data, trainRows);
-        var x = pre.Transform(data);
+        var table = data.ToTable();
+        var pre = TablePreprocessor.Fit(table, trainRows, Kdd99.PreprocessorOptions());
+        var x = pre.Transform(table);
         int f = pre.FeatureCount;
         FloatDataset Rows(IEnumerable<int> rows)
         {

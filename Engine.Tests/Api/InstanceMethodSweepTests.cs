@@ -1,6 +1,7 @@
 using System.Reflection;
 using Engine.Anomaly;
 using Engine.Data;
+using Engine.Data.Tables;
 using Engine.IO.Onnx;
 using Engine.Models;
 using Engine.Tensors;
@@ -209,10 +210,10 @@ public sealed class InstanceMethodSweepTests(ITestOutputHelper output)
     public static IEnumerable<(string Parameter, Action Call)> SpanMemberCalls()
     {
         var detector = new AutoencoderDetector(new DenseAutoencoder(new DenseAutoencoderOptions(2, [2], 2), new Random(1)));
-        InstanceRecipes.TryBuild(typeof(KddPreprocessor), out object? preprocessor, out _);
+        InstanceRecipes.TryBuild(typeof(TablePreprocessor), out object? preprocessor, out _);
         var words = new WordVectors(["a", "b"], [0.1f, 0.2f, 0.3f, 0.4f], 2);
         yield return ("data", () => detector.Calibrate(ThresholdRule.Contamination(0.1), (IDataset)null!, default));
-        yield return ("data", () => ((KddPreprocessor)preprocessor!).Transform(null!, 0, 0, Span<float>.Empty));
+        yield return ("table", () => ((TablePreprocessor)preprocessor!).Transform(null!, 0, 0, Span<float>.Empty));
         yield return ("name", () => new OnnxModelBuilder().AddInitializer(null!, [1], [1f]));
         yield return ("shape", () => new OnnxModelBuilder().AddInitializer("w", null!, [1f]));
         yield return ("name", () => new OnnxModelBuilder().AddInt64Initializer(null!, [1], [1L]));

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Engine.Data;
+using Engine.Data.Tables;
 using Engine.IO.Onnx;
 using Engine.Layers;
 using Engine.Models;
@@ -37,7 +38,8 @@ internal static class InstanceRecipes
         [typeof(Engine.Kernels.ConvTranspose2DShape)] = () => new Engine.Kernels.ConvTranspose2DShape(1, 1, 3, 3, 1, 1, 1, 1, 0, 0),
         [typeof(Tensor)] = GraphOutput,
         [typeof(ByteImageDataset)] = () => new ByteImageDataset([1, 2, 3, 4], 2, [0, 1]),
-        [typeof(KddPreprocessor)] = () => KddPreprocessor.Fit(Kdd()),
+        [typeof(TablePreprocessor)] = () => TablePreprocessor.Fit(Kdd().ToTable(), [0], Kdd99.PreprocessorOptions()),
+        [typeof(Table)] = () => Kdd().ToTable(),
         [typeof(BagOfWordsEncoder)] = () => BagOfWordsEncoder.Fit(Words, [["a", "b"]]),
         [typeof(Adam)] = () => new Adam(SmallLinear().Parameters()),
         [typeof(Sgd)] = () => new Sgd(SmallLinear().Parameters(), 0.1f),
@@ -88,7 +90,7 @@ internal static class InstanceRecipes
         [typeof(ConvAutoencoder)] = ImageArguments,
         [typeof(ConvVariationalAutoencoder)] = ImageArguments,
         [typeof(WordVectors)] = (_, p, _) => p.ParameterType == typeof(string) ? p.Name == "b" ? "b" : "a" : null,
-        [typeof(KddPreprocessor)] = (_, p, _) => p.ParameterType == typeof(Kdd99Data) ? Kdd() : null,
+        [typeof(TablePreprocessor)] = (_, p, _) => p.ParameterType == typeof(Table) ? Kdd().ToTable() : null,
         [typeof(OnnxModelBuilder)] = (m, p, _) => p.ParameterType == typeof(OnnxAttribute[]) ? Array.Empty<OnnxAttribute>()
             : p.ParameterType == typeof(int) && p.Name == "elementType" ? OnnxModelBuilder.ElementTypeFloat
             : p.ParameterType == typeof(IReadOnlyList<string>) && p.Name == "inputs" ? new[] { "v" }

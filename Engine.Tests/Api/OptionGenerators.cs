@@ -111,6 +111,8 @@ public static class OptionGenerators
         typeof(AutoencoderDetectorOptions),
         typeof(ThresholdRule), typeof(Word2VecOptions), typeof(GradCheckOptions), typeof(KNearestNeighbors),
         typeof(LinearSvm), typeof(LogisticRegression), typeof(MlpClassifier), typeof(RandomForest),
+        typeof(global::Engine.Data.ImageSetOptions),
+        typeof(global::Engine.Data.Tables.TablePreprocessorOptions), typeof(global::Engine.Data.Tables.TableReadOptions),
     ];
 
     private static readonly OptionShape[] Shapes = [.. Types.Select(OptionShape.Of)];

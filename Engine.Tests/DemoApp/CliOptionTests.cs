@@ -158,6 +158,13 @@ public sealed class CliOptionTests : IDisposable
     public void RunsWithoutTheDagmmProtocol_IsRefused() =>
         Assert.StartsWith("error: --runs applies to --protocol dagmm only.", Run("anomaly", "--runs", "3").Error, StringComparison.Ordinal);
 
+    [Fact]
+    public void OptionsOfAnotherMode_AreRefused()
+    {
+        Assert.StartsWith("error: --save and --load apply to a table run", Run("anomaly", "--save", "m.safetensors").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --candidates and --runs apply to --search only.", Run("text", "--runs", "3").Error, StringComparison.Ordinal);
+    }
+
     /// <summary>What each command offers: the options it uses, no more (issue #15: 11 global options on every command).</summary>
     public static TheoryData<string, string> Offered => new()
     {
@@ -172,8 +179,10 @@ public sealed class CliOptionTests : IDisposable
         { "pca", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
         { "classify", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
         { "latent", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
-        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs --protocol --runs" },
-        { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width --peer" },
+        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs --protocol --runs "
+            + "--train --test --label-column --normal --drop-columns --categorical --header --separator --scaling --scores" },
+        { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width --peer "
+            + "--search --candidates --runs" },
         { "word2vec", "--data --epochs --latent --seed --out --quick --json --write-docs" },
         { "export", "--json --load --onnx --safetensors --part" },
     };
@@ -193,7 +202,6 @@ public sealed class CliOptionTests : IDisposable
     [InlineData("classify", "--save")]
     [InlineData("pca", "--load")]
     [InlineData("pca", "--save")]
-    [InlineData("anomaly", "--save")]
     [InlineData("word2vec", "--load")]
     [InlineData("text", "--load")]
     [InlineData("word2vec", "--threads")]

@@ -19,11 +19,12 @@ public sealed class TextAutoencoderTests
     private static List<int[]> RandomSentences(int count, int minLength, int maxLength, int seed) =>
         ToyText.Sentences(new Random(seed), count, minLength, maxLength);
 
-    private static LstmTextAutoencoder Tiny(int seed, float wordDropout = 0, int layers = 2) =>
+    private static LstmTextAutoencoder Tiny(int seed, float wordDropout = 0, int layers = 2,
+        LstmPooling pooling = LstmPooling.FinalStates) =>
         new(TenWords, new LstmTextAutoencoderOptions
         {
             EmbeddingSize = 4, HiddenSize = 3, LatentSize = 3, Layers = layers, Bidirectional = true,
-            WordDropout = wordDropout, MaxLength = 8,
+            WordDropout = wordDropout, MaxLength = 8, Pooling = pooling,
         }, new Random(seed));
 
     private static (float Loss, float[][] Grads) LossAndGrads(LstmTextAutoencoder model, SequenceBatch encoder,
@@ -86,7 +87,7 @@ public sealed class TextAutoencoderTests
         {
             var random = new Random(seed);
             var sentences = RandomSentences(random.Next(2, 6), 0, 6, seed);
-            var model = Tiny(7);
+            var model = Tiny(7, pooling: random.Next(2) == 0 ? LstmPooling.FinalStates : LstmPooling.MeanMax);
             var encoder = model.EncoderBatch(sentences);
             var decoder = model.DecoderBatch(sentences);
             var (loss, grads) = LossAndGrads(model, encoder, decoder);
@@ -124,10 +125,12 @@ public sealed class TextAutoencoderTests
         }
     }
 
-    [Fact]
-    public void GradCheck_WholeModelLoss_AllParameters()
+    [Theory]
+    [InlineData(LstmPooling.FinalStates)]
+    [InlineData(LstmPooling.MeanMax)]
+    public void GradCheck_WholeModelLoss_AllParameters(LstmPooling pooling)
     {
-        var model = Tiny(13);
+        var model = Tiny(13, pooling: pooling);
         int[][] sentences = [[4, 9, 6], [5], [7, 8], []];
         var encoder = model.EncoderBatch(sentences);
         var decoder = model.DecoderBatch(sentences);
@@ -137,11 +140,13 @@ public sealed class TextAutoencoderTests
         Assert.True(r.Passed, r.Report);
     }
 
-    [Fact]
-    public void SaveLoad_GivesIdenticalEncodingsAndReconstructions()
+    [Theory]
+    [InlineData(LstmPooling.FinalStates)]
+    [InlineData(LstmPooling.MeanMax)]
+    public void SaveLoad_GivesIdenticalEncodingsAndReconstructions(LstmPooling pooling)
     {
         var sentences = RandomSentences(20, 0, 7, 17);
-        var model = Tiny(19, wordDropout: 0.25f);
+        var model = Tiny(19, wordDropout: 0.25f, pooling: pooling);
         TextTraining.Fit(model, sentences, new TrainerOptions { Epochs = 1, BatchSize = 8 });
         string dir = Path.Combine(Path.GetTempPath(), $"textae-{Guid.NewGuid():N}");
         try
@@ -232,5 +237,65 @@ public sealed class TextAutoencoderTests
         // Sentence 1: 4 of 4 positions; sentence 2: w7 right, then 8 where <eos> was expected: 1 of 2.
         Assert.Equal(5.0 / 6, ReconstructionMetrics.TokenAccuracy(originals, reconstructions), 12);
         Assert.Equal(0.5, ReconstructionMetrics.ExactRate(originals, reconstructions), 12);
+    }
+
+    [Fact]
+    public void MeanMaxPooling_EncodesEachSentenceAsItWouldAlone()
+    {
+        // A short sentence batched with a long one (so it is padded) gets the code it gets on its own.
+        int[][] sentences = [[4, 5], [6, 7, 8, 9, 10, 11], []];
+        var model = Tiny(23, layers: 1, pooling: LstmPooling.MeanMax);
+        var together = model.EncodeIds(sentences);
+        for (int i = 0; i < sentences.Length; i++)
+        {
+            var alone = model.EncodeIds([sentences[i]]);
+            TensorAssert.AllClose(alone, together.AsSpan(i * model.LatentSize, model.LatentSize).ToArray(), 1e-5f, 1e-6f, $"sentence {i}");
+        }
+    }
+
+    [Fact]
+    public void InitializeEmbeddings_CopiesKnownWordsScaledToUnitSpread()
+    {
+        var model = Tiny(29);
+        int e = model.Options.EmbeddingSize;
+        // vectors for w0 and w1 (in the vocabulary) and a stranger; w2 has none
+        var vectors = new WordVectors(["w0", "w1", "stranger"], [1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9], e);
+        var before = model.Embedding.ToArray();
+        Assert.Equal(2, model.InitializeEmbeddings(vectors));
+        var after = model.Embedding.ToArray();
+        double[] copied = [1, 2, 3, 4, 5, 6, 7, 8];
+        double mean = copied.Average(), std = Math.Sqrt(copied.Select(v => (v - mean) * (v - mean)).Average());
+        int w0 = TenWords.IdOf("w0"), w2 = TenWords.IdOf("w2");
+        for (int j = 0; j < e; j++)
+        {
+            Assert.Equal((float)(copied[j] / std), after[w0 * e + j], 1e-6f);
+            Assert.Equal(before[w2 * e + j], after[w2 * e + j]);
+            Assert.Equal(before[Vocabulary.UnkId * e + j], after[Vocabulary.UnkId * e + j]);
+        }
+        Assert.Throws<ArgumentException>(() => model.InitializeEmbeddings(new WordVectors(["w0"], [1, 2], 2)));
+    }
+
+    [Fact]
+    public void WordEmbeddings_AndConcatenatedEncoder_GiveZBesideTheMeanEmbedding()
+    {
+        var model = Tiny(31, layers: 1);
+        var embeddings = model.WordEmbeddings();
+        Assert.Equal(TenWords.Count - Vocabulary.SpecialCount, embeddings.Count);
+        int e = model.Options.EmbeddingSize;
+        int w3 = TenWords.IdOf("w3");
+        Assert.Equal(model.Embedding.ReadOnlySpan.Slice(w3 * e, e).ToArray(), embeddings.GetVector("w3").ToArray());
+
+        IReadOnlyList<IReadOnlyList<string>> sentences = [["w3", "w5"], ["stranger"], ["w1"]];
+        var encoder = new ConcatenatedEncoder(model, new MeanWordVectorEncoder(embeddings));
+        Assert.Equal(model.LatentSize + e, encoder.Dimensions);
+        var both = encoder.Encode(sentences);
+        var z = model.Encode(sentences);
+        var mean = new MeanWordVectorEncoder(embeddings).Encode(sentences);
+        for (int s = 0; s < sentences.Count; s++)
+        {
+            Assert.Equal(z.AsSpan(s * model.LatentSize, model.LatentSize).ToArray(), both.AsSpan(s * encoder.Dimensions, model.LatentSize).ToArray());
+            Assert.Equal(mean.AsSpan(s * e, e).ToArray(), both.AsSpan(s * encoder.Dimensions + model.LatentSize, e).ToArray());
+        }
+        Assert.Throws<ArgumentException>(() => new ConcatenatedEncoder());
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
+using Engine.Data.Tables;
 using Engine.IO;
 
 namespace Engine.Data;
@@ -42,6 +43,24 @@ public static class Kdd99
 
     /// <summary>Indices (0-based, in <see cref="Columns"/>) of the symbolic features: protocol_type, service, flag.</summary>
     public static IReadOnlyList<int> SymbolicColumnIndices { get; } = [1, 2, 3];
+
+    /// <summary>
+    /// The numeric columns the case study log-scales (17 count-like columns): duration, src_bytes and dst_bytes span
+    /// nine orders of magnitude, and the event and connection counts are skewed the same way; the 0/1 flags and the
+    /// rates (already in [0, 1]) are left as they are.
+    /// </summary>
+    public static IReadOnlyList<string> LogScaledColumns { get; } =
+    [
+        "duration", "src_bytes", "dst_bytes", "wrong_fragment", "urgent", "hot", "num_failed_logins",
+        "num_compromised", "num_root", "num_file_creations", "num_shells", "num_access_files", "num_outbound_cmds",
+        "count", "srv_count", "dst_host_count", "dst_host_srv_count",
+    ];
+
+    /// <summary>The case study's preprocessing: <see cref="LogScaledColumns"/> log-scaled, then <paramref name="scaling"/>.</summary>
+    /// <param name="scaling">Min-max (the case study's) or standard scaling.</param>
+    /// <returns>Options for <see cref="TablePreprocessor.Fit"/> on <see cref="Kdd99Data.ToTable"/>.</returns>
+    public static TablePreprocessorOptions PreprocessorOptions(FeatureScaling scaling = FeatureScaling.MinMax) =>
+        new() { Scaling = scaling, LogColumns = LogScaledColumns };
 
     // The standard training_attack_types table of KDD'99.
     private static readonly Dictionary<string, KddCategory> AttackCategories = new(StringComparer.Ordinal)

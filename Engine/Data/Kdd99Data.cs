@@ -1,3 +1,5 @@
+using Engine.Data.Tables;
+
 namespace Engine.Data;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Engine.Data;
 /// </summary>
 /// <remarks>
 /// Codes are assigned in order of first appearance in the file, so two files give different codes for the same
-/// name; <see cref="KddPreprocessor"/> matches them by name.
+/// name; <see cref="TablePreprocessor"/> matches them by name.
 /// </remarks>
 public sealed class Kdd99Data
 {
@@ -67,5 +69,35 @@ public sealed class Kdd99Data
         foreach (var category in Category)
             counts[(int)category]++;
         return counts;
+    }
+
+    private Table? _table;
+
+    /// <summary>
+    /// The records as a <see cref="Table"/> (built once, then shared): the 41 features in file order, protocol_type,
+    /// service and flag categorical, and the label column (without the period). This is what
+    /// <see cref="TablePreprocessor"/> reads, with <see cref="Kdd99.PreprocessorOptions"/> for the case study's settings.
+    /// </summary>
+    public Table ToTable() => LazyInitializer.EnsureInitialized(ref _table, BuildTable);
+
+    private Table BuildTable()
+    {
+        var columns = new List<TableColumn>(Kdd99.FeatureColumnCount);
+        int numeric = 0;
+        for (int column = 0; column < Kdd99.FeatureColumnCount; column++)
+        {
+            string name = Kdd99.Columns[column];
+            if (Kdd99.IsSymbolic(column))
+            {
+                var (codes, names) = column switch { 1 => (Protocol, ProtocolNames), 2 => (Service, ServiceNames), _ => (Flag, FlagNames) };
+                columns.Add(new TableColumn(name, column + 1, codes, names));
+                continue;
+            }
+            var values = new float[Count];
+            for (int row = 0; row < Count; row++) values[row] = Numeric[row * Kdd99.NumericColumnCount + numeric];
+            columns.Add(new TableColumn(name, column + 1, values));
+            numeric++;
+        }
+        return new Table(Source, columns, new TableLabels("label", Kdd99.FeatureColumnCount + 1, Label, LabelNames), Count);
     }
 }

@@ -7,6 +7,9 @@ public sealed partial class LstmTextAutoencoder
 {
     private const string FormatName = "engine-lstm-text-autoencoder";
 
+    // Metadata names of LstmPooling, by value.
+    private static readonly string[] PoolingNames = ["final_states", "mean_max"];
+
     /// <summary>Where <see cref="Save"/> puts the vocabulary for a weights file: <c>name.vocab.txt</c> beside it.</summary>
     public static string VocabularyPath(string path) => TextModelFile.VocabularyPath(path);
 
@@ -27,6 +30,7 @@ public sealed partial class LstmTextAutoencoder
             ["bidirectional"] = Options.Bidirectional ? "true" : "false",
             ["word_dropout"] = Options.WordDropout.ToString("R", c),
             ["max_length"] = Options.MaxLength.ToString(c),
+            ["pooling"] = PoolingNames[(int)Options.Pooling],
         });
     }
 
@@ -59,6 +63,7 @@ public sealed partial class LstmTextAutoencoder
                     CultureInfo.InvariantCulture, out float p)
                     ? p : throw new InvalidDataException($"{path}: metadata 'word_dropout' is not a number."),
                 MaxLength = TextModelFile.Int(meta, "max_length", path),
+                Pooling = ReadPooling(meta, path),
             };
             options.Validate();
         }
@@ -69,5 +74,16 @@ public sealed partial class LstmTextAutoencoder
         var model = new LstmTextAutoencoder(TextModelFile.LoadVocabulary(path, file), options, new Random(0));
         TextModelFile.CopyWeights(path, file, model);
         return model;
+    }
+
+    // Files written before mean-max pooling existed have no "pooling" entry: they used the final states.
+    private static LstmPooling ReadPooling(IReadOnlyDictionary<string, string> meta, string path)
+    {
+        if (!meta.TryGetValue("pooling", out string? name))
+            return LstmPooling.FinalStates;
+        int index = Array.IndexOf(PoolingNames, name);
+        return index >= 0
+            ? (LstmPooling)index
+            : throw new InvalidDataException($"{path}: metadata 'pooling' is '{name}', expected {string.Join(" or ", PoolingNames)}.");
     }
 }

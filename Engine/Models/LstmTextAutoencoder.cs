@@ -39,7 +39,8 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
         int v = vocabulary.Count, e = options.EmbeddingSize, h = options.HiddenSize, layers = options.Layers;
         Embedding = RegisterModule("embedding", new EmbeddingTable(v, e, random)).Weight;
         Encoder = RegisterModule("encoder", new Lstm(e, h, random, layers, options.Bidirectional));
-        ToLatent = RegisterModule("to_latent", new Linear(Encoder.NumDirections * h, options.LatentSize, random));
+        int pooled = (options.Pooling == LstmPooling.MeanMax ? 2 : 1) * Encoder.NumDirections * h;
+        ToLatent = RegisterModule("to_latent", new Linear(pooled, options.LatentSize, random));
         ToState = RegisterModule("to_state", new Linear(options.LatentSize, 2 * layers * h, random));
         Decoder = RegisterModule("decoder", new Lstm(e, h, random, layers));
         Output = RegisterModule("output", new Linear(h, v, random));
@@ -63,7 +64,7 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     /// <summary>The encoder LSTM.</summary>
     public Lstm Encoder { get; }
 
-    /// <summary>Final encoder hidden state(s) (B, D·H) → latent z (B, Z).</summary>
+    /// <summary>Final encoder hidden state(s) (B, D·H), or mean and max pooling (B, 2·D·H), → latent z (B, Z).</summary>
     public Linear ToLatent { get; }
 
     /// <summary>z (B, Z) → [h0 | c0] per decoder layer (B, 2·L·H).</summary>
@@ -74,6 +75,60 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
 
     /// <summary>Decoder hidden state (·, H) → vocabulary logits (·, V).</summary>
     public Linear Output { get; }
+
+    /// <summary>
+    /// Starts the embedding table from pretrained word vectors (e.g. Word2Vec trained on the same sentences): the row
+    /// of every vocabulary word that <paramref name="vectors"/> knows becomes its vector, times one factor that gives
+    /// the copied values a standard deviation of 1, the spread of the N(0, 1) rows left for the other words. Training
+    /// then fine-tunes the table as usual.
+    /// </summary>
+    /// <returns>How many vocabulary words were found in <paramref name="vectors"/>.</returns>
+    /// <exception cref="ArgumentException">The vectors' length is not the embedding size E.</exception>
+    public int InitializeEmbeddings(WordVectors vectors)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        int e = Options.EmbeddingSize;
+        if (vectors.Dimensions != e)
+            throw new ArgumentException(
+                $"LstmTextAutoencoder.InitializeEmbeddings: the word vectors have {vectors.Dimensions} dimensions; the embedding size is {e}.",
+                nameof(vectors));
+        var found = new List<(int Id, int Row)>();
+        for (int id = Vocabulary.SpecialCount; id < Vocabulary.Count; id++)
+        {
+            int row = vectors.IndexOf(Vocabulary.TokenOf(id));
+            if (row >= 0) found.Add((id, row));
+        }
+        if (found.Count == 0) return 0;
+        double sum = 0, sumSquares = 0;
+        foreach (var (_, row) in found)
+            foreach (float value in vectors.Vectors.Slice(row * e, e))
+            {
+                sum += value;
+                sumSquares += (double)value * value;
+            }
+        double n = (double)found.Count * e, mean = sum / n;
+        double std = Math.Sqrt(Math.Max(sumSquares / n - mean * mean, 0));
+        float scale = std > 1e-12 ? (float)(1 / std) : 1f;
+        var table = Embedding.Span;
+        foreach (var (id, row) in found)
+        {
+            var source = vectors.Vectors.Slice(row * e, e);
+            var target = table.Slice(id * e, e);
+            for (int j = 0; j < e; j++) target[j] = source[j] * scale;
+        }
+        return found.Count;
+    }
+
+    /// <summary>
+    /// A copy of the embedding table as word vectors: one row per vocabulary word (the special tokens left out), e.g.
+    /// for <see cref="MeanWordVectorEncoder"/>: the mean of a sentence's embeddings as the model learned them.
+    /// </summary>
+    public WordVectors WordEmbeddings()
+    {
+        int e = Options.EmbeddingSize, first = Vocabulary.SpecialCount;
+        var words = Enumerable.Range(first, Vocabulary.Count - first).Select(Vocabulary.TokenOf).ToArray();
+        return new WordVectors(words, Embedding.ReadOnlySpan[(first * e)..].ToArray(), e);
+    }
 
     /// <summary>
     /// Encodes a batch of full-length id rows (B, T) given as floats (no padding) into latent vectors (B, Z).
@@ -142,15 +197,41 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
         return (Loss(EncoderBatch(sentences, indices, wordDropout), decoder), decoder.Lengths.Sum());
     }
 
-    // Embedded encoder input (B, T, E) → z (B, Z) from the last layer's final hidden state of each direction.
+    // Embedded encoder input (B, T, E) → z (B, Z), from the last layer's final hidden state of each direction or
+    // from mean and max pooling of its outputs (see LstmPooling).
     private Tensor Latent(Tensor x, int[]? lengths)
     {
-        var finals = Encoder.Run(x, lengths).FinalStates;
+        var run = Encoder.Run(x, lengths);
+        if (Options.Pooling == LstmPooling.MeanMax)
+            return ToLatent.Forward(MeanMaxPool(run.Output, lengths));
+        var finals = run.FinalStates;
         int last = (Encoder.NumLayers - 1) * Encoder.NumDirections;
         var h = Encoder.Bidirectional
             ? Ops.Concat([finals[last].Hidden, finals[last + 1].Hidden], axis: 1)
             : finals[last].Hidden;
         return ToLatent.Forward(h);
+    }
+
+    // Outputs h (B, T, C) → [mean | max] over each row's real steps (B, 2C). The mean is one weighted sum (1/length
+    // on real steps, exactly 0 on padding). For the max, padded steps (whose output is 0) get −4 added first: LSTM
+    // outputs lie in (−1, 1), so a padded step never wins and gets no gradient. An empty row pools to zeros.
+    private static Tensor MeanMaxPool(Tensor h, int[]? lengths)
+    {
+        int batch = h.Shape[0], steps = h.Shape[1];
+        var weights = new float[batch * steps];
+        var offsets = new float[batch * steps];
+        for (int b = 0; b < batch; b++)
+        {
+            int length = lengths?[b] ?? steps;
+            for (int t = 0; t < steps; t++)
+            {
+                weights[b * steps + t] = t < length ? 1f / length : 0f;
+                offsets[b * steps + t] = t < length || length == 0 ? 0f : -4f;
+            }
+        }
+        var mean = Ops.Sum(Ops.Mul(h, Tensor.Wrap(weights, batch, steps, 1)), axis: 1);
+        var max = Ops.Max(Ops.Add(h, Tensor.Wrap(offsets, batch, steps, 1)), axis: 1);
+        return Ops.Concat([mean, max], axis: 1);
     }
 
     // The decoder's initial state per layer from z: h0 = tanh(slice), c0 = next slice.

@@ -26,12 +26,20 @@ public sealed record LstmTextAutoencoderOptions
     /// </summary>
     public float WordDropout { get; init => field = Require.InHalfOpenRange(value, 0f, 1f, "LstmTextAutoencoderOptions.WordDropout"); }
 
+    /// <summary>What the Linear layer to z reads: the final states (the default) or mean and max pooling of every position.</summary>
+    public LstmPooling Pooling
+    {
+        get;
+        init => field = Require.Defined(value, "LstmTextAutoencoderOptions.Pooling");
+    } = LstmPooling.FinalStates;
+
     /// <summary>Words kept per sentence (longer ones are truncated); also the greedy decoding limit.</summary>
     public int MaxLength { get; init => field = Size(value, nameof(MaxLength)); } = 40;
 
     /// <summary>
-    /// Throws when a size is below 1 or <see cref="WordDropout"/> is outside [0, 1). Every property checks its value
-    /// when it is set, so this only repeats those checks (for records built before the rules, e.g. by reflection).
+    /// Throws when a size is below 1, <see cref="WordDropout"/> is outside [0, 1) or <see cref="Pooling"/> is not a
+    /// named value. Every property checks its value when it is set, so this only repeats those checks (for records
+    /// built before the rules, e.g. by reflection).
     /// </summary>
     /// <exception cref="ArgumentException">The message names the field.</exception>
     public void Validate()
@@ -42,6 +50,7 @@ public sealed record LstmTextAutoencoderOptions
         Size(Layers, nameof(Layers));
         Size(MaxLength, nameof(MaxLength));
         Require.InHalfOpenRange(WordDropout, 0f, 1f, "LstmTextAutoencoderOptions.WordDropout");
+        Require.Defined(Pooling, "LstmTextAutoencoderOptions.Pooling");
     }
 
     private static int Size(int value, string name) => Require.AtLeast(value, 1, "LstmTextAutoencoderOptions." + name);
