@@ -108,6 +108,10 @@ internal static class ClassifyCommand
                 var x = Gather(allTrain, cols, rows);
                 string approach = name == "raw pixels" || name.StartsWith("PCA", StringComparison.Ordinal) ? "baseline"
                     : name.StartsWith("VAE", StringComparison.Ordinal) ? "VAE" : "frozen";
+                // The classifiers that want standardised features all fit on every row of x, so one scaler serves
+                // them: standardised once per feature set and budget, not once per classifier (for raw pixels each
+                // copy is 219 MB; measured peak RSS of `classify` 1.30 GiB before, 1.20 GiB after).
+                (float[] Train, float[] Test)? scaled = null;
                 foreach (var (classifier, make, scale) in Classifiers(context))
                 {
                     if (context.Cancellation.IsCancellationRequested) return;
@@ -124,9 +128,12 @@ internal static class ClassifyCommand
                     var testFeatures = allTest;
                     if (scale)
                     {
-                        var scaler = new StandardScaler().Fit(fitX, fitRows, cols);
-                        fitX = scaler.Transform(fitX, fitRows);
-                        testFeatures = scaler.Transform(allTest, nTest);
+                        if (scaled is null)
+                        {
+                            var scaler = new StandardScaler().Fit(x, rows.Length, cols);
+                            scaled = (scaler.Transform(x, rows.Length), scaler.Transform(allTest, nTest));
+                        }
+                        (fitX, testFeatures) = scaled.Value;
                     }
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     var model = make(fitRows);
