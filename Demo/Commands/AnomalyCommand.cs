@@ -37,13 +37,12 @@ internal static class AnomalyCommand
         {
             if (result.GetResult(runs) is { Implicit: false } && result.GetValue(protocol) != "dagmm")
                 result.AddError("--runs applies to --protocol dagmm only.");
-            bool tableMode = table.All.Any(o => result.GetResult(o) is { Implicit: false });
-            if (!tableMode && (result.GetResult(options.Save!) is { Implicit: false } || result.GetResult(options.Load!) is { Implicit: false }))
+            if (!table.Given(result) && (result.GetResult(options.Save!) is { Implicit: false } || result.GetResult(options.Load!) is { Implicit: false }))
                 result.AddError("--save and --load apply to a table run (--train FILE or --test FILE) only.");
         });
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, context =>
         {
-            if (table.Given(parse))
+            if (table.Given(parse.CommandResult))
                 RunTable(context, table.Settings(parse, parse.GetValue(table.Train) ?? TableFile(context.DataPath), context.LoadPath is not null));
             else
                 Run(context, parse.GetValue(protocol) ?? "standard", parse.GetValue(runs));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Engine.Data.Tables;
 
 namespace Demo.Commands;
@@ -53,10 +54,12 @@ internal sealed class TableOptions
 
     public IEnumerable<Option> All => [Train, Test, LabelColumn, Normal, DropColumns, Categorical, Header, Separator, Scaling, Scores];
 
-    /// <summary>Whether the run is about a user's table rather than the KDD case study.</summary>
-    public bool Given(ParseResult parse) =>
-        parse.GetValue(Train) is not null || parse.GetValue(Test) is not null || parse.GetValue(LabelColumn) is not null
-        || parse.GetValue(Normal) is not null || parse.GetValue(DropColumns) is not null || parse.GetValue(Categorical) is not null;
+    /// <summary>
+    /// Whether the run is about a user's table rather than the KDD case study: any of these options given on the
+    /// command line (one definition, used by the command's validator and its action alike, so no table option is
+    /// ever silently ignored by a KDD run).
+    /// </summary>
+    public bool Given(CommandResult command) => All.Any(o => command.GetResult(o) is { Implicit: false });
 
     /// <summary>The settings of a run; <paramref name="train"/> is --train, or --data when it names a file.</summary>
     /// <exception cref="ArgumentException">A value is not one the option accepts, or a file does not exist.</exception>

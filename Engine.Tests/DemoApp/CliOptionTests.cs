@@ -163,6 +163,8 @@ public sealed class CliOptionTests : IDisposable
     {
         Assert.StartsWith("error: --save and --load apply to a table run", Run("anomaly", "--save", "m.safetensors").Error, StringComparison.Ordinal);
         Assert.StartsWith("error: --candidates and --runs apply to --search only.", Run("text", "--runs", "3").Error, StringComparison.Ordinal);
+        // a table option alone makes it a table run, which needs its table: never a KDD run that ignores the option
+        Assert.StartsWith("error: --train FILE", Run("anomaly", "--scaling", "standard").Error, StringComparison.Ordinal);
     }
 
     /// <summary>What each command offers: the options it uses, no more (issue #15: 11 global options on every command).</summary>
