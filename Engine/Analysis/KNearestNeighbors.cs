@@ -54,7 +54,6 @@ public sealed class KNearestNeighbors : IProbabilisticClassifier
         const string op = "KNearestNeighbors.Neighbors";
         if (_train is null || _trainNorms is null) throw new InvalidOperationException($"{op}: call Fit first.");
         Checks.Matrix(op, features, rows, _cols);
-        var queries = features.ToArray();
         var train = _train;
         var trainNorms = _trainNorms;
         int n = _rows, d = _cols, k = K;
@@ -66,7 +65,7 @@ public sealed class KNearestNeighbors : IProbabilisticClassifier
             int q = Math.Min(BlockRows, rows - start);
 
             // dots (q, n) = Q (q, d) · Xᵀ (d, n)
-            var block = queries.AsSpan(start * d, q * d);
+            var block = features.Slice(start * d, q * d);
             Gemm.Multiply(block, train, q, d, n, dots, transposeB: true);
             Parallel.For(0, q, options, () => (new float[k], new int[k]), (i, _, best) =>
             {

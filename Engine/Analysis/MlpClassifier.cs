@@ -49,7 +49,7 @@ public sealed class MlpClassifier : IProbabilisticClassifier
     public ClassifierModel? Network => _network;
 
     /// <inheritdoc/>
-    public void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
+    public unsafe void Fit(ReadOnlySpan<float> features, int rows, int cols, ReadOnlySpan<int> labels, int classes)
     {
         const string op = "MlpClassifier.Fit";
         Checks.Matrix(op, features, rows, cols);
@@ -72,9 +72,13 @@ public sealed class MlpClassifier : IProbabilisticClassifier
         int batch = Math.Min(BatchSize, rows);
         int batchesPerEpoch = (rows + batch - 1) / batch;
         int epochs = Math.Max(Epochs, (MinimumSteps + batchesPerEpoch - 1) / batchesPerEpoch);
-        var data = new FloatDataset(features.ToArray(), cols, labels.ToArray());
         var trainer = new SupervisedTrainer(new TrainerOptions { Epochs = epochs, BatchSize = batch, Seed = Seed });
-        trainer.Fit(network, new Adam(network.Parameters(), LearningRate, weightDecay: WeightDecay), data);
+        // The trainer reads the caller's features in place (pinned for the length of the fit), not a copy of them.
+        fixed (float* pinned = features)
+        {
+            var data = new PinnedDataset(new PinnedFloats(pinned, features.Length), labels.ToArray(), cols);
+            trainer.Fit(network, new Adam(network.Parameters(), LearningRate, weightDecay: WeightDecay), data);
+        }
         _network = network;
         _cols = cols;
     }
