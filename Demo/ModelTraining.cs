@@ -15,7 +15,7 @@ internal static class ModelTraining
     /// <summary>The training and test sets of the run as datasets (bytes until a batch is built).</summary>
     public static (ByteImageDataset Train, ByteImageDataset Test, FashionMnistData Data) Fashion(RunContext context)
     {
-        var data = context.LoadFashion();
+        var data = context.LoadImages();
         return (new ByteImageDataset(data.TrainImages, FashionMnist.ImageSize, data.TrainLabels, 28, 28),
             new ByteImageDataset(data.TestImages, FashionMnist.ImageSize, data.TestLabels, 28, 28), data);
     }
@@ -210,8 +210,8 @@ internal static class ModelTraining
         string perEpoch = full.Count == 0 ? "–" : $"{full.Average(e => e.Seconds):F1}";
         string markdown = $"| model | parameters | data | epochs | {metric} | s/epoch |\n|---|---:|---|---:|---:|---:|\n"
             + $"| {block} ({model.GetType().Name}) | {model.ParameterCount:N0} | {Describe(data)} "
-            + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on a shared 2-core machine.";
-        ResultsDoc.Publish(context, chapter, block, markdown, figures);
+            + $"| {epochs} | {value} | {perEpoch} |\n\nSeed {context.Seed}, Adam, batch 128; seconds per epoch are wall-clock on the machine that ran it ({ResultsDoc.Machine()}).";
+        ResultsDoc.PublishFor(context, data.IsFashionMnist, context.DataPath, "own-images", chapter, block, markdown, figures);
     }
 
     /// <summary>
@@ -220,6 +220,8 @@ internal static class ModelTraining
     /// </summary>
     public static string Describe(FashionMnistData data)
     {
+        if (!data.IsFashionMnist)
+            return $"{data.Name}, {data.ClassNames.Count} classes ({data.TrainCount:N0} train / {data.TestCount:N0} test images)";
         string which = data.IsSubset ? "the embedded subset"
             : data.TrainCount == 60_000 && data.TestCount == 10_000 ? "the full set"
             : "a set given with --data";
@@ -320,7 +322,7 @@ internal static class ModelTraining
 
     /// <summary>The test images' codes seen in 2-D (the code itself, or its first two principal axes), coloured by class.</summary>
     public static void LatentScatter(RunContext context, AutoencoderModel model, ByteImageDataset test, string what,
-        int maxPoints = 2000)
+        IReadOnlyList<string> classNames, int maxPoints = 2000)
     {
         var subset = test.Count > maxPoints ? test.Subset(Enumerable.Range(0, maxPoints).ToArray()) : test;
         var codes = Engine.Latent.LatentSpace.Encode(model, subset);
@@ -332,6 +334,6 @@ internal static class ModelTraining
         context.Report.Chart($"latent-{RunReport.Slug(what)}",
             $"{what}: codes of {subset.Count:N0} test images" + (k == 2 ? "." : $", {k}-D codes projected on their first two principal axes."),
             new ScatterChart($"{what}: latent space", $"{axes} 1 {unit}", $"{axes} 2 {unit}",
-                Engine.Latent.LatentSpace.View2D(codes, subset.Count, k), labels, FashionMnist.ClassNames));
+                Engine.Latent.LatentSpace.View2D(codes, subset.Count, k), labels, classNames));
     }
 }

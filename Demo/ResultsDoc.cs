@@ -28,6 +28,25 @@ internal static class ResultsDoc
     /// <summary>The line that closes the block <paramref name="name"/>.</summary>
     public static string EndMarker(string name) => EndPrefix + name + MarkerSuffix;
 
+    /// <summary>
+    /// The machine a timing was taken on, as a reader needs it to weigh the number: its logical cores and the 1-minute
+    /// load average (Linux; "not known" elsewhere) when the text is written, e.g. "2 logical cores, load average 1.95".
+    /// </summary>
+    public static string Machine() => $"{Environment.ProcessorCount} logical cores, load average {LoadAverage()}";
+
+    /// <summary>The 1-minute load average from /proc/loadavg, or "not known" where there is none.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "not known";
+        }
+        catch (IOException)
+        {
+            return "not known";
+        }
+    }
+
     /// <summary>docs/ under the first ancestor of <paramref name="start"/> holding Engine.sln, or null.</summary>
     public static string? LocateDocs(string start)
     {
@@ -104,6 +123,49 @@ internal static class ResultsDoc
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllBytes(Path.Combine(folder, targetName), File.ReadAllBytes(sourcePath));
         return FiguresFolder + "/" + targetName;
+    }
+
+    /// <summary>The chapter that shows each command on data other than the book's: the worked examples.</summary>
+    public const string OwnDataChapter = "10-bring-your-own-data.md";
+
+    /// <summary>Where the worked examples of <see cref="OwnDataChapter"/> live, relative to the repository root.</summary>
+    public const string ExamplesFolder = "Demo/data/examples";
+
+    /// <summary>
+    /// With --write-docs, for a run whose data may be the user's own: a run on the book's data for this chapter
+    /// (<paramref name="isChapterData"/>: Fashion-MNIST, TREC, KDD'99) writes block <paramref name="block"/> of
+    /// <paramref name="chapter"/>; a run on a worked example (<paramref name="dataPath"/> under
+    /// <see cref="ExamplesFolder"/>) writes block <paramref name="ownBlock"/> of <see cref="OwnDataChapter"/>; any
+    /// other data writes nothing and says so, so a user's --write-docs never puts their results in place of the book's.
+    /// </summary>
+    public static void PublishFor(RunContext context, bool isChapterData, string? dataPath, string ownBlock,
+        string chapter, string block, string markdown, params (string Path, string Caption)[] figures)
+    {
+        if (isChapterData)
+        {
+            Publish(context, chapter, block, markdown, figures);
+            return;
+        }
+        if (!context.WriteDocs) return;
+        if (IsWorkedExample(dataPath))
+        {
+            Publish(context, OwnDataChapter, ownBlock, markdown, figures);
+            return;
+        }
+        context.Out.Line($"docs/{chapter} left as it is: it shows the book's data, and this run used data of your own "
+            + $"(--write-docs writes docs/{OwnDataChapter} only for the worked examples in {ExamplesFolder}/).");
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a file or folder under the repository's <see cref="ExamplesFolder"/>.</summary>
+    public static bool IsWorkedExample(string? path)
+    {
+        if (string.IsNullOrEmpty(path)) return false;
+        string? docs = LocateDocs(Directory.GetCurrentDirectory());
+        if (docs is null) return false;
+        string examples = Path.GetFullPath(Path.Combine(docs, "..", ExamplesFolder)) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) full += Path.DirectorySeparatorChar;
+        return full.StartsWith(examples, StringComparison.Ordinal);
     }
 
     /// <summary>

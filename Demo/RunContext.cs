@@ -82,13 +82,28 @@ internal sealed class RunContext(ParseResult parse, CommandOptions options, Canc
     /// <summary>Set by the tour: use the data that ships with the repo unless --data says otherwise.</summary>
     public bool PreferEmbedded { get; set; }
 
-    /// <summary>Fashion-MNIST: --data if given; the embedded subset with --quick; else the full set if installed.</summary>
-    public FashionMnistData LoadFashion()
+    /// <summary>
+    /// The images of an image command: the folder --data names (IDX files or one folder of PNG files per class, see
+    /// <see cref="ImageSets"/>; resized to 28 × 28), else Fashion-MNIST: the embedded subset with --quick or in the
+    /// tour, the full set if installed.
+    /// </summary>
+    public FashionMnistData LoadImages()
     {
-        var data = DataPath is not null ? FashionMnist.Load(DataPath)
-            : Quick || PreferEmbedded ? FashionMnist.LoadEmbedded()
-            : FashionMnist.Load();
-        Out.Line($"data: Fashion-MNIST, {data.Source}: {data.TrainCount:N0} train / {data.TestCount:N0} test images");
+        FashionMnistData data;
+        if (DataPath is not null)
+        {
+            var set = ImageSets.Load(DataPath, new ImageSetOptions { Size = (FashionMnist.Side, FashionMnist.Side), Seed = Seed });
+            data = FashionMnistData.From(set);
+            foreach (string note in set.Notes) Out.Line($"data: {note}");
+        }
+        else
+        {
+            data = Quick || PreferEmbedded ? FashionMnist.LoadEmbedded() : FashionMnist.Load();
+        }
+        Out.Line($"data: {data.Name}{(DataPath is null ? ", " : " in ")}{data.Source}: {data.TrainCount:N0} train / {data.TestCount:N0} test images, "
+            + $"{data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames.Take(10))}{(data.ClassNames.Count > 10 ? ", …" : "")})");
+        Results["data"] = data.Name;
+        Results["classes"] = data.ClassNames;
         return data;
     }
 

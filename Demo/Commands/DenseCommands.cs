@@ -62,7 +62,7 @@ internal static class DenseCommands
         ModelTraining.Report(context, name, history, data);
         ModelTraining.SaveIfAsked(context, model, history);
         string picture = ModelTraining.SaveReconstructions(context, model, test, $"{name}-reconstructions.png", recipe.Noise);
-        ModelTraining.LatentScatter(context, model, test, $"{name} ({model.LatentSize}-D code)");
+        ModelTraining.LatentScatter(context, model, test, $"{name} ({model.LatentSize}-D code)", data.ClassNames);
         string caption = recipe.Noise is null
             ? "Test images (top row) and their reconstructions (bottom row)"
             : "Test images (top), with noise (middle), denoised (bottom)";

@@ -53,16 +53,17 @@ internal static class FashionOneClass
     /// <summary>The comparison over <paramref name="classes"/> (default all ten) as normal class; returns the markdown.</summary>
     public static string Run(RunContext context, int[]? classes = null)
     {
-        var data = context.LoadFashion();
+        var data = context.LoadImages();
         // --quick is a smoke test (a few epochs); the embedded subset's 600 images per class need more epochs than the full set's 6,000.
         int epochs = context.Epochs ?? (context.Quick ? QuickEpochs : data.IsSubset ? 30 : 10);
         var detectors = Detectors(context, epochs);
         var test = new ByteImageDataset(data.TestImages, FashionMnist.ImageSize, data.TestLabels, 28, 28);
         var train = new ByteImageDataset(data.TrainImages, FashionMnist.ImageSize, data.TrainLabels, 28, 28);
-        var auroc = new double[FashionMnist.ClassCount, detectors.Count];
+        int classCount = data.ClassNames.Count;
+        var auroc = new double[classCount, detectors.Count];
         var seconds = new double[detectors.Count];
         var evaluated = new List<int>();
-        foreach (int c in classes ?? Enumerable.Range(0, FashionMnist.ClassCount).ToArray())
+        foreach (int c in classes ?? Enumerable.Range(0, classCount).ToArray())
         {
             if (context.Cancellation.IsCancellationRequested) break;
             evaluated.Add(c);
@@ -70,7 +71,7 @@ internal static class FashionOneClass
             var normal = Enumerable.Range(0, data.TrainCount).Where(i => data.TrainLabels[i] == c).ToArray();
             var classTrain = train.Subset(normal);
             var isAnomaly = data.TestLabels.Select(l => l != c).ToArray();
-            var line = new StringBuilder($"  class {c} {FashionMnist.ClassNames[c],-12} ({normal.Length:N0} train):");
+            var line = new StringBuilder($"  class {c} {data.ClassNames[c],-12} ({normal.Length:N0} train):");
             for (int d = 0; d < detectors.Count && !context.Cancellation.IsCancellationRequested; d++)
             {
                 var clock = Stopwatch.StartNew();
@@ -86,19 +87,21 @@ internal static class FashionOneClass
                 auroc[c, d] = DetectionReport.Evaluate(scores, isAnomaly, detector.Threshold).Auroc;
                 curves.Add(new(detectors[d].Name, scores));
                 if (evaluated.Count == 1 && detector is AutoencoderDetector { History: { } history })
-                    context.Report.LossChart($"{detectors[d].Name}, normal class {FashionMnist.ClassNames[c]}", history.Epochs,
+                    context.Report.LossChart($"{detectors[d].Name}, normal class {data.ClassNames[c]}", history.Epochs,
                         ModelTraining.LossLabel(((AutoencoderDetector)detector).Model));
                 seconds[d] += clock.Elapsed.TotalSeconds;
                 line.Append($"  {detectors[d].Name} {100 * auroc[c, d]:F1}");
             }
             context.Out.Line(line.ToString());
             if (evaluated.Count == 1)
-                Demo.Report.DetectionCharts.Add(context.Report, $"normal class {FashionMnist.ClassNames[c]}", curves, isAnomaly);
+                Demo.Report.DetectionCharts.Add(context.Report, $"normal class {data.ClassNames[c]}", curves, isAnomaly);
         }
 
         var md = new StringBuilder();
-        md.Append($"Each class in turn is normal: the detector is fitted on that class's {(data.IsSubset ? "600" : "6,000")} training images "
-            + $"({(data.IsSubset ? "the embedded subset" : "the full set")}) and scores all {data.TestCount:N0} test images; the other nine classes are the anomalies. "
+        int PerClass(int c) => data.TrainLabels.Count(l => l == c);
+        string perClass = evaluated.Count == 0 ? "–" : string.Join(" to ", new[] { evaluated.Min(PerClass), evaluated.Max(PerClass) }.Distinct().Select(n => n.ToString("N0")));
+        md.Append($"Each class in turn is normal: the detector is fitted on that class's {perClass} training images "
+            + $"({ModelTraining.Describe(data)}) and scores all {data.TestCount:N0} test images; the other {classCount - 1} classes are the anomalies. "
             + $"AUROC in %, seed {context.Seed}, {epochs} epochs (Adam 1e-3, batch 128). Dense AE: 784-512-128-32 "
             + "(ReLU, sigmoid output), score = reconstruction MSE. Conv AE: Conv(32)-Conv(64)-Linear(32), stride 2, mirrored by "
             + "transposed convolutions, score = reconstruction MSE. VAE: 784-512-256-20, Bernoulli, score = negative ELBO "
@@ -111,7 +114,7 @@ internal static class FashionOneClass
         var classResults = new List<Dictionary<string, double>>();
         foreach (int c in evaluated)
         {
-            md.Append($"| {c} {FashionMnist.ClassNames[c]} |");
+            md.Append($"| {c} {data.ClassNames[c]} |");
             var json = new Dictionary<string, double>();
             for (int d = 0; d < detectors.Count; d++)
             {
@@ -129,8 +132,11 @@ internal static class FashionOneClass
             means[detectors[d].Name] = mean;
             md.Append($" **{100 * mean:F1}** |");
         }
-        md.Append("\n\nPublished means on the full set, for scale: Deep SAD without labels 89.2 (Ruff et al., 2020), "
-            + "GEOM 93.5 (Golan & El-Yaniv, 2018). Time per detector over all ten classes: "
+        md.Append(data.IsFashionMnist
+            ? "\n\nPublished means on the full Fashion-MNIST set, for scale: Deep SAD without labels 89.2 (Ruff et al., 2020), "
+              + "GEOM 93.5 (Golan & El-Yaniv, 2018). "
+            : "\n\n");
+        md.Append($"Time per detector over {(evaluated.Count == classCount ? "all" : "the")} {evaluated.Count} classes: "
             + string.Join(", ", detectors.Select((d, i) => $"{d.Name} {seconds[i]:F0} s")) + ".\n");
         context.Results["protocol"] = "fashion";
         context.Results["dataset"] = data.Source;

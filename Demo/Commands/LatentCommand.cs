@@ -29,7 +29,7 @@ internal static class LatentCommand
     public static void Run(RunContext context)
     {
         context.Out.Heading("Latent-space tools");
-        var data = context.LoadFashion();
+        var data = context.LoadImages();
         int d = FashionMnist.ImageSize, nTest = data.TestCount;
         int k = context.Latent ?? 32;
         int epochs = context.Epochs ?? (context.Quick ? 3 : 10);
@@ -39,7 +39,7 @@ internal static class LatentCommand
         var testY = LatentDemoSupport.ToLabels(data.TestLabels);
         Directory.CreateDirectory(context.OutDirectory);
         string Out(string file) => Path.Combine(context.OutDirectory, file);
-        string colours = string.Join(", ", FashionMnist.ClassNames.Select((name, c) =>
+        string colours = string.Join(", ", data.ClassNames.Select((name, c) =>
         {
             var (r, g, b) = ScatterPlot.ColorOf(c);
             return $"{name} #{r:x2}{g:x2}{b:x2}";
@@ -51,14 +51,14 @@ internal static class LatentCommand
         LatentDemoSupport.Train(context, ae2, train, epochs, "AE with a 2-D code");
         var codes2 = LatentSpace.Encode(ae2, test);
         File.WriteAllBytes(Out("latent-2d.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes2, nTest, 2), testY, 800, 800));
-        ModelTraining.LatentScatter(context, ae2, test, "AE with a 2-D code");
+        ModelTraining.LatentScatter(context, ae2, test, "AE with a 2-D code", data.ClassNames);
 
         // 2. A larger code seen through its first two principal axes.
         var ae = new DenseAutoencoder(DenseAutoencoderOptions.Reference(k), new Random(context.Seed));
         LatentDemoSupport.Train(context, ae, train, epochs, $"AE with a {k}-D code");
         var codes = LatentSpace.Encode(ae, test);
         File.WriteAllBytes(Out($"latent-{k}d-pca.png"), ScatterPlot.ToPng(LatentSpace.View2D(codes, nTest, k), testY, 800, 800));
-        ModelTraining.LatentScatter(context, ae, test, $"AE with a {k}-D code");
+        ModelTraining.LatentScatter(context, ae, test, $"AE with a {k}-D code", data.ClassNames);
 
         // 3. Interpolation: rows of [image a, 10 decoded steps from z_a to z_b, image b] for a few class pairs.
         const int steps = 10;
@@ -111,7 +111,7 @@ internal static class LatentCommand
             + $"seed {context.Seed}. Test MSE: 2-D code {context.Results["ae2_test_mse"]:F5}, {k}-D code "
             + $"{context.Results["ae_test_mse"]:F5}. Nearest neighbours (Euclidean, in the {k}-D code space) that share the "
             + $"query's class: {100 * agreement:F1}% ({agree}/{total}). Colours: {colours}.";
-        ResultsDoc.Publish(context, "02-latent-space.md", "latent", markdown,
+        ResultsDoc.PublishFor(context, data.IsFashionMnist, context.DataPath, "own-images", "02-latent-space.md", "latent", markdown,
             (Out("latent-2d.png"), "The test images' codes of the autoencoder with a 2-D code, coloured by class"),
             (Out($"latent-{k}d-pca.png"), $"The {k}-D codes of the test images seen through their first two principal axes"),
             (Out("interpolation.png"), "Decoding points on the straight line between the codes of two test images (first and last column)"),

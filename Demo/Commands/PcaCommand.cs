@@ -42,7 +42,7 @@ internal static class PcaCommand
     public static void Run(RunContext context)
     {
         context.Out.Heading("Autoencoders vs PCA");
-        var data = context.LoadFashion();
+        var data = context.LoadImages();
         int d = FashionMnist.ImageSize;
         var trainX = LatentDemoSupport.ToFloats(data.TrainImages);
         var testX = LatentDemoSupport.ToFloats(data.TestImages);
@@ -92,12 +92,12 @@ internal static class PcaCommand
         context.Results["epochs"] = epochs;
         context.Results["results"] = rows;
 
-        string markdown = $"Fashion-MNIST ({data.TrainCount:N0} train / {data.TestCount:N0} test images), test-set MSE per pixel "
+        string markdown = $"{ModelTraining.Describe(data)}, test-set MSE per pixel "
             + $"(pixels in [0, 1]). Autoencoders: Adam, batch 128, {epochs} epochs, seed {context.Seed}; linear AE = "
             + $"784-k-784 with identity activations, learning rate {LinearLearningRate}; AE = 784-512-128-k-128-512-784, ReLU, sigmoid output, learning rate 1e-3. Fit times are "
-            + "wall-clock on a shared 2-core machine (noisy).\n\n" + table;
+            + $"wall-clock on the machine that ran it ({ResultsDoc.Machine()}).\n\n" + table;
         Chart(context, rows, ModelTraining.Describe(data), epochs, epochs * ((data.TrainCount + 127) / 128));
-        ResultsDoc.Publish(context, "06-autoencoders-vs-pca.md", "pca", markdown);
+        ResultsDoc.PublishFor(context, data.IsFashionMnist, context.DataPath, "own-images", "06-autoencoders-vs-pca.md", "pca", markdown);
     }
 
     // Test MSE against latent size, one line per method, on a base-2 axis at the sizes tried; and the table.

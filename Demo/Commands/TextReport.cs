@@ -37,7 +37,7 @@ internal static class TextReport
             sb.AppendLine(c, $"| {row.Name} | {row.Dimensions} | {parameters} | {accuracy} | {recon} | {row.TrainSeconds:F1} s | {row.Settings} |");
         }
         sb.AppendLine();
-        sb.AppendLine("Training time is wall-clock to the fixed number of epochs on the shared 2-core machine (other jobs may have run). The peer row trains gensim with the same settings on the same tokens (written to --out by this command) and fits scikit-learn's LogisticRegression the same way (Engine.Bench/peers/trec_sentence_peer.py, run by `text --peer`).");
+        sb.AppendLine(c, $"Training time is wall-clock to the fixed number of epochs on the machine that ran it ({ResultsDoc.Machine()} when the table was written). The peer row trains gensim with the same settings on the same tokens (written to --out by this command) and fits scikit-learn's LogisticRegression the same way (Engine.Bench/peers/trec_sentence_peer.py, run by `text --peer`).");
         return sb.ToString().TrimEnd();
     }
 

@@ -92,6 +92,6 @@ internal static class Word2VecCommand
         ResultsDoc.Publish(context, "08-autoencoders-vs-word2vec.md", "word2vec", string.Create(CultureInfo.InvariantCulture,
             $"Corpus: {description}. Training: {Describe(options)}; {vectors.Count:N0} words in the vocabulary, "
             + $"{result.TrainWords:N0} words per epoch, {result.TrainingTime.TotalSeconds:F2} s, {result.WordsPerSecond:N0} words/s "
-            + $"(wall-clock, shared 2-core machine).\n\n{table}"));
+            + $"(wall-clock; {ResultsDoc.Machine()}).\n\n{table}"));
     }
 }

@@ -75,6 +75,30 @@ public sealed class PcaTests
     }
 
     [Fact]
+    public void Transform_ManyRows_EqualsTheProjectionOfEachRowAlone()
+    {
+        // More rows than one centring block (2^21 values), so Transform works block by block: every code must be
+        // exactly the one a single-row Transform gives, and close to the projection computed in double.
+        const int rows = 11_000, cols = 200, k = 5;
+        var (data, _) = SyntheticData.Blobs(rows, cols, 4, 3, 1, Seeds.Default + 2);
+        var pca = Pca.Fit(data, rows, cols, k);
+        var codes = pca.Transform(data, rows);
+        foreach (int r in new[] { 0, 1, 10_484, 10_485, 10_486, rows - 1 })
+        {
+            var alone = pca.Transform(data.AsSpan(r * cols, cols), 1);
+            Assert.Equal(alone, codes.AsSpan(r * k, k).ToArray());
+            for (int c = 0; c < k; c++)
+            {
+                double expected = 0;
+                for (int j = 0; j < cols; j++)
+                    expected += ((double)data[r * cols + j] - pca.Mean[j]) * pca.Components[c * cols + j];
+                Assert.True(Math.Abs(codes[r * k + c] - expected) < 1e-3 * (1 + Math.Abs(expected)),
+                    $"row {r}, component {c}: {codes[r * k + c]} vs {expected}");
+            }
+        }
+    }
+
+    [Fact]
     public void ReconstructionError_DecreasesWithComponents()
     {
         var (data, _) = SyntheticData.Blobs(150, 8, 5, 3, 1, Seeds.Default + 2);

@@ -123,6 +123,7 @@ public sealed class OptionRecordProperties
             [typeof(global::Engine.Analysis.BinaryCounts)] = "counts that DetectionReport reports; built by the engine",
             [typeof(global::Engine.Data.Kdd99Data)] = "built by Kdd99.Read from a checked file",
             [typeof(global::Engine.Data.Tables.TableLabels)] = "the label column TableReader reads from a checked file",
+            [typeof(global::Engine.Data.ImageSet)] = "built by ImageSets.Load from checked files; FashionMnistData.From refuses a size the models cannot read",
             [typeof(global::Engine.Data.IdxArray)] = "checks its dimensions against its bytes in its constructor (IdxReaderTests)",
             [typeof(global::Engine.IO.Onnx.OnnxModelBuilder)] = "the ONNX IR and opset versions written into the file; any value is a valid header",
         };

@@ -120,10 +120,19 @@ public sealed class Pca
     public float[] Transform(ReadOnlySpan<float> data, int rows)
     {
         Checks.Matrix("Pca.Transform", data, rows, Features, nameof(data));
-        var centred = new float[rows * Features];
-        Center(data, rows, Features, Mean, centred);
+        // Centred in blocks of rows, like the covariance in Fit, so that the centred copy never exists in full
+        // (for 60k × 784 floats it would be 188 MB, more than the codes by a factor of d / k).
         var codes = new float[rows * ComponentCount];
-        Gemm.Multiply(centred, Components, rows, Features, ComponentCount, codes, transposeB: true);
+        int blockRows = Math.Max(1, Math.Min(rows, CovarianceBlockElements / Features));
+        var block = new float[blockRows * Features];
+        for (int start = 0; start < rows; start += blockRows)
+        {
+            int count = Math.Min(blockRows, rows - start);
+            var centred = block.AsSpan(0, count * Features);
+            Center(data.Slice(start * Features, count * Features), count, Features, Mean, centred);
+            Gemm.Multiply(centred, Components, count, Features, ComponentCount,
+                codes.AsSpan(start * ComponentCount, count * ComponentCount), transposeB: true);
+        }
         return codes;
     }
 
