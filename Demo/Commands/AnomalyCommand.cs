@@ -68,6 +68,9 @@ internal static class AnomalyCommand
         context.Out.Line("");
         context.Out.Markdown(markdown);
         context.Report.Markdown(markdown);
+        // A user's table is never the book's data: --write-docs writes only the worked example of chapter 10.
+        ResultsDoc.PublishFor(context, isChapterData: false, context.LoadPath is null ? settings.Train : settings.Test,
+            context.LoadPath is null ? "own-anomaly" : "own-anomaly-scores", Chapter, "kdd-standard", markdown);
     }
 
     // --data FILE stands for --train FILE with a user's table; a folder is not a table.

@@ -348,7 +348,9 @@ def write_docs(section_text):
     inner = lines[starts[0] + 1:ends[0]]
     if any(l.strip().startswith(("<!-- generated:", "<!-- /generated:")) for l in inner):
         sys.exit(f"{path}: block '{DOCS_BLOCK}' holds another generated-block marker; nested blocks are not allowed")
-    new = "\n".join(lines[:starts[0] + 1] + ["", body.strip("\n"), ""] + lines[ends[0]:])
+    command = "Engine.Bench/peers/peer-env /usr/bin/python3 Engine.Bench/peers/ae_recipes.py " + " ".join(sys.argv[1:])
+    body = body.strip("\n") + f"\n\nWritten by `{command}`."
+    new = "\n".join(lines[:starts[0] + 1] + ["", body, ""] + lines[ends[0]:])
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w") as f:
         f.write(new)
