@@ -321,7 +321,7 @@ def render(run, rows):
         "ELBO in nats per image (one posterior sample per image). Seconds per epoch are the mean over all epochs of "
         "the training loop alone, timed inside each process. Peak RSS is ru_maxrss of each side's own child process "
         "(os.wait4), so it includes the runtime (CLR or CPython + libtorch) and the data set held as bytes. Bars "
-        "(issue 4): MSE ≤ torch + 3%, negative ELBO ≤ torch + 1 nat; target s/epoch ratio for the dense models 0.6x; "
+        "(the project's quality bars): MSE ≤ torch + 3%, negative ELBO ≤ torch + 1 nat; target s/epoch ratio for the dense models 0.6x; "
         "dense AE peak RSS ≤ 0.5 GiB. " + run["omp_note"] + " Both sides of a row ran back to back on a machine shared with other jobs, "
         "so the timings move with the load average above.",
         "",

@@ -500,8 +500,8 @@ def write_docs(repo, isa, header, thread_counts, order, samples, gflops):
         print_table(isa, thread_counts, order, samples, gflops)
     verdicts = "\n".join(["| target | threads | worst ratio (workload) | verdict |", "|---|---:|---|---|"]
                           + verdict_rows(isa, thread_counts, order, samples, gflops))
-    title = ("Targets of issue 13, judged on this run:" if ISAS[isa]["targets"] else
-             "Issue 13's targets, for information (it sets none for this path):")
+    title = ("The project's speed targets, judged on this run:" if ISAS[isa]["targets"] else
+             "The speed targets, for information (the project sets none for this path):")
     block = f"{header}\n{table.getvalue().rstrip()}\n\n{title}\n\n{verdicts}\n"
     path = os.path.join(repo, "docs", "performance.md")
     with open(path, encoding="utf-8") as f:
