@@ -13,8 +13,8 @@ namespace Demo.Commands;
 /// `anomaly --train FILE [--test FILE]`: the autoencoder detector on a user's table. The preprocessing (one-hot,
 /// log-scaling, min-max or standard) and the model see only normal training rows; the threshold is the 99th percentile
 /// of held-out normal rows' scores. Labelled test rows are evaluated (AUROC, confusion matrix, rate per label);
-/// unlabelled ones are scored and flagged. Without --test the one file is split as in the KDD case study: normal rows
-/// 60/20/20 into training, validation and test, and every anomaly goes to the test set.
+/// unlabelled ones are scored and flagged. Without --test the one file is split: normal rows 60/20/20 into training,
+/// validation and test, and every anomaly goes to the test set (no recipe search, so no attacks in validation).
 /// </summary>
 internal static class TableAnomaly
 {

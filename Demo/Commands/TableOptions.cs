@@ -12,7 +12,7 @@ internal sealed class TableOptions
 {
     public Option<string?> Train { get; } = new("--train")
     {
-        Description = "A table to train on: CSV or TSV (gzip allowed), one row per record. Without --test it is split like the KDD case study.",
+        Description = "A table to train on: CSV or TSV (gzip allowed), one row per record. Without --test its normal rows are split 60/20/20 (train, threshold, test) and every anomaly is scored with the test rows.",
     };
 
     public Option<string?> Test { get; } = new("--test") { Description = "A second table to score with the model trained on --train (or loaded with --load)." };

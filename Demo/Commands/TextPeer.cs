@@ -63,7 +63,7 @@ internal static class TextPeer
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     // The repository holding the script: above the current folder, else above the Demo build output.
-    private static string? RepositoryRoot()
+    internal static string? RepositoryRoot()
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -72,7 +72,7 @@ internal static class TextPeer
     }
 
     // Runs a process to its end in `directory`, echoing its output lines to the run's output when given one.
-    private static int Execute(string file, string[] arguments, string directory, RunContext? context)
+    internal static int Execute(string file, string[] arguments, string directory, RunContext? context)
     {
         var start = new ProcessStartInfo(file)
         {

@@ -115,7 +115,7 @@ internal static class TourCommand
         context.Report.Text("The autoencoder is trained on normal traffic only; attacks are found by their reconstruction error. "
             + "Run `anomaly` for the full training (50 epochs) and the other protocols.");
         var recipe = new KddRecipe([64, 32], context.Latent ?? 8, context.Epochs ?? 5, 256, 1e-3f);
-        string markdown = KddAnomaly.Standard(context, KddAnomaly.Load(context), recipe);
+        string markdown = KddAnomaly.Standard(context, KddAnomaly.Load(context), recipe, runs: 1);
         context.Out.Line("");
         context.Out.Markdown(markdown);
     }

@@ -9,13 +9,15 @@ Usage (from the repository root):
 
 KDD_FILE is kddcup.data_10_percent(.gz). Each SPLIT.json is written by the Demo (`anomaly --protocol standard --peer`,
 one per seed, in its --out folder): {"seed": s, "latent": z, "hidden": [64, 32], "epochs": e, "batch": b,
-"learning_rate": lr, "train": [...], "validation": [...], "test": [...]} with 0-based record indices; the validation and
-test rows hold normals and attacks, told apart by the label here.
+"learning_rate": lr, "scaling": "min-max" | "standard", "train": [...], "validation": [...], "test": [...]} with 0-based
+record indices; the validation rows are the validation normals and the validation half of the attacks, the test rows
+the test normals and the test half, told apart by the label here.
 
 Preprocessing (as Engine.Data.Tables.TablePreprocessor with Kdd99.PreprocessorOptions): protocol_type, service and flag
 one-hot over the categories of the training rows (ordinal order; unseen categories give zeros); sign(x)*log1p(|x|) on
-the 17 count columns; min-max scaling with min and max of the training rows (a constant column only shifted); columns
-in file order. Model: Linear layers f-hidden-latent-reversed hidden-f, ReLU, identity code, sigmoid output, PyTorch's
+the 17 count columns; min-max scaling with min and max of the training rows, or with "standard" the mean and population
+standard deviation of the training rows (a constant column only shifted); columns in file order. Model: Linear layers
+f-hidden-latent-reversed hidden-f, ReLU, identity code, sigmoid output (identity with standard scaling), PyTorch's
 default initialisation; MSE; Adam; mini-batches of the training rows reshuffled each epoch (torch.manual_seed(seed)).
 Score: per-record mean squared error. Threshold: 99th percentile of the validation normals' scores.
 Prints one line per seed and writes, with --json, the per-seed and mean figures: test AUROC, validation AUROC, recall
@@ -51,14 +53,17 @@ def read_kdd(path):
     return numeric, symbols, labels
 
 
-def preprocess(numeric, symbols, train):
+def preprocess(numeric, symbols, train, scaling="min-max"):
     numeric_columns = [j for j in range(41) if j not in SYMBOLIC]
     x = numeric.copy()
     for k, j in enumerate(numeric_columns):
         if j in LOG_COLUMNS:
             x[:, k] = np.sign(x[:, k]) * np.log1p(np.abs(x[:, k]))
-    lo, hi = x[train].min(axis=0), x[train].max(axis=0)
-    spread = hi - lo
+    if scaling == "standard":
+        lo, spread = x[train].mean(axis=0), x[train].std(axis=0)
+    else:
+        lo, hi = x[train].min(axis=0), x[train].max(axis=0)
+        spread = hi - lo
     scale = np.where(spread > 1e-12, 1.0 / np.where(spread > 1e-12, spread, 1.0), 1.0)
     x = (x - lo) * scale
     parts, k = [], 0
@@ -73,7 +78,7 @@ def preprocess(numeric, symbols, train):
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
-def model(features, hidden, latent):
+def model(features, hidden, latent, output="sigmoid"):
     sizes = [features, *hidden, latent]
     layers = []
     for a, b in zip(sizes, sizes[1:]):
@@ -81,14 +86,16 @@ def model(features, hidden, latent):
     layers.pop()                                 # identity code
     back = sizes[::-1]
     for i, (a, b) in enumerate(zip(back, back[1:])):
-        layers += [torch.nn.Linear(a, b), torch.nn.ReLU() if i < len(back) - 2 else torch.nn.Sigmoid()]
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU() if i < len(back) - 2
+                   else torch.nn.Sigmoid() if output == "sigmoid" else torch.nn.Identity()]
     return torch.nn.Sequential(*layers)
 
 
 def run(x, labels, split):
     torch.manual_seed(split["seed"])
     train, validation, test = (np.array(split[k], dtype=np.int64) for k in ("train", "validation", "test"))
-    net = model(x.shape[1], split["hidden"], split["latent"])
+    standard = split.get("scaling", "min-max") == "standard"
+    net = model(x.shape[1], split["hidden"], split["latent"], "identity" if standard else "sigmoid")
     optimizer = torch.optim.Adam(net.parameters(), lr=split["learning_rate"])
     data = torch.from_numpy(x[train])
     start = time.perf_counter()
@@ -134,7 +141,7 @@ def main():
     for path in a.splits:
         with open(path) as f:
             split = json.load(f)
-        x = preprocess(numeric, symbols, np.array(split["train"], dtype=np.int64))
+        x = preprocess(numeric, symbols, np.array(split["train"], dtype=np.int64), split.get("scaling", "min-max"))
         r = run(x, labels, split)
         results.append(r)
         print(f"seed {r['seed']}: test AUROC {r['test_auroc']:.4f}, validation AUROC {r['validation_auroc']:.4f}, "

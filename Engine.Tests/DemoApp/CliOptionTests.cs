@@ -44,6 +44,7 @@ public sealed class CliOptionTests : IDisposable
     [InlineData("text", "--word-dropout", "1", "--word-dropout must be at least 0 and at most 0.9, got 1.")]
     [InlineData("anomaly", "--protocol", "kdd", "--protocol must be one of standard, dagmm, fashion, got 'kdd'.")]
     [InlineData("anomaly --protocol dagmm", "--runs", "0", "--runs must be a whole number from 1 to 1000, got 0.")]
+    [InlineData("anomaly --search", "--runs", "1001", "--runs must be a whole number from 1 to 1000, got 1001.")]
     public void BadValue_IsRefusedBeforeAnyWork_InOneLineNamingOptionAndValue(string command, string option, string value, string message)
     {
         var (exit, error, _) = Run([.. command.Split(' '), option, value, "--out", OutDir]);
@@ -155,8 +156,24 @@ public sealed class CliOptionTests : IDisposable
     }
 
     [Fact]
-    public void RunsWithoutTheDagmmProtocol_IsRefused() =>
-        Assert.StartsWith("error: --runs applies to --protocol dagmm only.", Run("anomaly", "--runs", "3").Error, StringComparison.Ordinal);
+    public void RunsWithTheFashionProtocol_IsRefused() =>
+        Assert.StartsWith("error: --runs applies to --protocol standard or dagmm and to --search, not to --protocol fashion.",
+            Run("anomaly", "--protocol", "fashion", "--runs", "3").Error, StringComparison.Ordinal);
+
+    [Fact]
+    public void KddSearch_RefusesWhatItDoesNotUse()
+    {
+        Assert.StartsWith("error: --candidates applies to --search only.", Run("anomaly", "--candidates", "1").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --peer applies to --protocol standard only", Run("anomaly", "--search", "--peer").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --peer applies to --protocol standard only", Run("anomaly", "--protocol", "dagmm", "--peer").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --candidates: 'x' is not a recipe; use numbers from 1 to 14: 1 = 4-d code, 20 epochs, Adam 0.001, min-max;",
+            Run("anomaly", "--search", "--candidates", "2,x").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --candidates: '15' is not a recipe", Run("anomaly", "--search", "--candidates", "15").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --search chooses the recipe of --protocol standard", Run("anomaly", "--search", "--protocol", "dagmm").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --search chooses the recipe of --protocol standard", Run("anomaly", "--search", "--scaling", "standard").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --epochs, --latent and --resume do not apply with --search", Run("anomaly", "--search", "--epochs", "3").Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: --epochs, --latent and --resume do not apply with --search", Run("anomaly", "--search", "--latent", "4").Error, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void OptionsOfAnotherMode_AreRefused()
@@ -181,7 +198,7 @@ public sealed class CliOptionTests : IDisposable
         { "pca", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
         { "classify", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
         { "latent", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
-        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs --protocol --runs "
+        { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs --protocol --runs --search --candidates --peer "
             + "--train --test --label-column --normal --drop-columns --categorical --header --separator --scaling --scores" },
         { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width --peer "
             + "--search --candidates --runs" },

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Demo;
+using Demo.Commands;
 using Engine.Tests.Data;
 using Engine.Tests.Testing;
 
@@ -64,6 +65,9 @@ public sealed class DemoJsonTests : IDisposable
         foreach (string category in new[] { "normal", "dos", "probe", "r2l", "u2r" })
             Assert.InRange(rates.GetProperty(category).GetDouble(), 0.0, 1.0);
         Assert.Equal("standard", json.GetProperty("protocol").GetString());
+        // --quick: one training seed; the split's seed is fixed, not --seed
+        Assert.Equal([1], json.GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(KddSplit.DefaultSeed, json.GetProperty("split_seed").GetInt32());
     }
 
     [Fact]

@@ -222,6 +222,7 @@ public sealed class DocsBlocksTests
         { "03-variants.md", "vae-pytorch-example" },
         { "03-variants.md", "ours-vs-pytorch" },
         { "04-classification-from-the-latent-space.md", "classify" },
+        { "05-anomaly-detection-kdd99.md", "kdd-recipe-search" },
         { "05-anomaly-detection-kdd99.md", "kdd-standard" },
         { "05-anomaly-detection-kdd99.md", "kdd-dagmm" },
         { "05-anomaly-detection-kdd99.md", "fashion-one-class" },

@@ -46,12 +46,14 @@ public sealed class ShippedDataTests
         using var scratch = new TempDirectory();
         string json = scratch.PathOf("a.json");
         var error = new StringWriter();
-        int exit = DemoCli.Run(["anomaly", "--epochs", "1", "--out", scratch.PathOf("out"), "--json", json], error, new StringWriter(), TestContext.Current.CancellationToken);
+        int exit = DemoCli.Run(["anomaly", "--epochs", "1", "--runs", "2", "--out", scratch.PathOf("out"), "--json", json], error, new StringWriter(), TestContext.Current.CancellationToken);
 
         Assert.True(exit == 0, error.ToString());
         var root = JsonDocument.Parse(File.ReadAllText(json)).RootElement;
         Assert.Equal("KDD Cup 1999 10% (kddcup.data_10_percent.gz, shipped with the demo)", root.GetProperty("data").GetString());
         Assert.InRange(root.GetProperty("auroc").GetDouble(), 0.9, 1.0); // one epoch already separates most attacks
+        Assert.Equal([1, 2], root.GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.InRange(root.GetProperty("auroc_mean").GetDouble(), 0.9, 1.0);
         string report = File.ReadAllText(scratch.PathOf(Path.Combine("out", "report.html")));
         Assert.Contains("the rare attacks (r2l and u2r) among the held-out normal records", report, StringComparison.Ordinal);
         Assert.Contains("log scale", report, StringComparison.Ordinal);
