@@ -21,8 +21,14 @@ internal sealed record TextRow(string Name, ISentenceEncoder? Encoder, double Tr
     /// <summary>Vector length (for peer rows, as the peer reports it).</summary>
     public int Dimensions { get; init; } = Encoder?.Dimensions ?? 0;
 
-    /// <summary>TREC test accuracy of the logistic regression on these vectors.</summary>
+    /// <summary>Test accuracy of the logistic regression on these vectors (with --folds, the mean over the folds).</summary>
     public double? Accuracy { get; set; }
+
+    /// <summary>With --folds: the standard deviation of the accuracy over the folds; null for one split.</summary>
+    public double? AccuracySpread { get; set; }
+
+    /// <summary>With --folds: the accuracy on each fold, in fold order.</summary>
+    public IReadOnlyList<double>? FoldAccuracies { get; set; }
 
     /// <summary>Filled in for sequence autoencoders.</summary>
     public TextReconstruction? Reconstruction { get; set; }
@@ -127,16 +133,19 @@ internal static class TextRows
         double tokens = ReconstructionMetrics.TokenAccuracy(testIds, decoded);
         double exact = ReconstructionMetrics.ExactRate(testIds, decoded);
         double trainTokens = ReconstructionMetrics.TokenAccuracy(trainIds, trainDecoded);
-        context.Out.Line($"reconstruction of held-out questions: token accuracy {tokens:P1}, exact {exact:P1} " +
-            $"(first {trainIds.Count} training questions: token accuracy {trainTokens:P1})");
+        context.Out.Line($"reconstruction of held-out sentences: token accuracy {tokens:P1}, exact {exact:P1} " +
+            $"(first {trainIds.Count} training sentences: token accuracy {trainTokens:P1})");
         for (int i = 0; i < Math.Min(3, testIds.Count); i++)
             context.Out.Line($"  {model.Vocabulary.Decode(testIds[i])}\n    -> {model.Vocabulary.Decode(decoded[i])}");
         return new TextReconstruction(tokens, exact, trainTokens);
     }
 
-    /// <summary>Standardised features (tf-idf rows stay as they are), then the same logistic regression for every row.</summary>
+    /// <summary>
+    /// Standardised features (tf-idf rows stay as they are), then the same logistic regression for every row, over
+    /// <paramref name="classes"/> classes (the data's, never a fixed number).
+    /// </summary>
     public static double Classify(RunContext context, string name, ISentenceEncoder encoder, List<IReadOnlyList<string>> train, int[] trainLabels,
-        List<IReadOnlyList<string>> test, int[] testLabels, out double seconds)
+        List<IReadOnlyList<string>> test, int[] testLabels, int classes, out double seconds)
     {
         var clock = Stopwatch.StartNew();
         using var step = context.Out.Step($"logistic regression on the {name} vectors ({encoder.Dimensions:N0} features)");
@@ -149,7 +158,7 @@ internal static class TextRows
             xTest = scaler.Transform(xTest, test.Count);
         }
         var classifier = new LogisticRegression { C = 1, MaxIterations = 1000 };
-        classifier.Fit(xTrain, train.Count, d, trainLabels, QuestionClasses.Coarse.Count);
+        classifier.Fit(xTrain, train.Count, d, trainLabels, classes);
         double accuracy = classifier.Score(xTest, test.Count, testLabels);
         seconds = clock.Elapsed.TotalSeconds;
         return accuracy;
