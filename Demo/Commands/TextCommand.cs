@@ -22,7 +22,7 @@ internal static class TextCommand
                 + $"or a folder with TREC's {TrecData.TrainFile} and {TrecData.TestFile}; default: TREC from the download cache (downloaded and SHA-256-verified on first use)."),
             Epochs = Cli.DemoOptions.Epochs("Training epochs of the sequence autoencoders (default 10; 4 with --quick)."),
             Latent = Cli.DemoOptions.Latent("Sentence-vector size of the sequence autoencoders (default 128; 32 with --quick)."),
-            Quick = Cli.DemoOptions.Quick("A short run on the bundled synthetic corpus (not TREC) with smaller models."),
+            Quick = Cli.DemoOptions.Quick("A short run with smaller models and fewer epochs, on the bundled synthetic corpus (not TREC) unless --data is given."),
             Save = Cli.DemoOptions.Save("Save the LSTM autoencoder to this file, and the Transformer beside it (FILE.transformer.safetensors), each with its vocabulary."),
         };
         var wordDropout = Cli.DemoOptions.Number("--word-dropout",
@@ -114,7 +114,7 @@ internal static class TextCommand
             var split = corpus.Splits[k];
             if (corpus.Folds is int count)
                 context.Out.Line($"fold {k + 1} of {count}: {split.Train.Count:N0} training, {split.Test.Count:N0} test sentences");
-            folds.Add(RunSplit(context, corpus, split, first: k == 0, wordDropout, hidden, width, peer));
+            folds.Add(RunSplit(context, corpus, split, k, wordDropout, hidden, width, peer));
         }
         var rows = corpus.Folds is null ? folds[0].Rows : Pool(folds);
 
@@ -167,9 +167,11 @@ internal static class TextCommand
         int Word2VecVocabulary);
 
     // Trains every row on the split's training sentences and scores it on its test sentences.
-    private static SplitResult RunSplit(RunContext context, Corpus corpus, QuestionSplit split, bool first, float wordDropout,
+    private static SplitResult RunSplit(RunContext context, Corpus corpus, QuestionSplit split, int fold, float wordDropout,
         int? hidden, int? width, bool peer)
     {
+        bool first = fold == 0;
+        string part = corpus.Folds is int k ? $" (fold {fold + 1} of {k})" : "";
         var train = split.Train.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
         var test = split.Test.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
         int[] trainLabels = corpus.Labels(split.Train), testLabels = corpus.Labels(split.Test);
@@ -184,10 +186,10 @@ internal static class TextCommand
         context.Out.Line($"vocabulary: {vocabulary.Count:N0} entries (training words seen at least twice, plus 4 special tokens)");
 
         var rows = new List<TextRow>();
-        var (lstm, lstmRow) = TextRows.Lstm(context, vocabulary, train, 0f, hidden);
+        var (lstm, lstmRow) = TextRows.Lstm(context, vocabulary, train, 0f, hidden, part);
         rows.Add(lstmRow);
-        if (wordDropout > 0) rows.Add(TextRows.Lstm(context, vocabulary, train, wordDropout, hidden).Row);
-        var (transformer, transformerRow) = TextRows.Transformer(context, vocabulary, train, width);
+        if (wordDropout > 0) rows.Add(TextRows.Lstm(context, vocabulary, train, wordDropout, hidden, part).Row);
+        var (transformer, transformerRow) = TextRows.Transformer(context, vocabulary, train, width, part);
         rows.Add(transformerRow);
         if (oneSplit) Save(context, lstm, transformer);
         var (vectors, w2vRow, wordsPerSecond) = TextRows.Word2Vec(context, train);

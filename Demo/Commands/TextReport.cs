@@ -63,7 +63,7 @@ internal static class TextReport
             context.Out.Line($"docs/{TextChapter} and docs/{TransformerChapter} left as they are: they show TREC results, and this run used the synthetic corpus.");
             return;
         }
-        string fold = corpus.Folds is null ? "" : " (fold 1's models)";
+        string fold = corpus.Folds is null ? "" : ", by the models of fold 1";
         var withNeighbours = new StringBuilder(table).Append("\n\n")
             .Append(CultureInfo.InvariantCulture, $"Nearest training {corpus.Noun} to a few held-out {corpus.Noun}{fold} (cosine similarity of the vectors centred on the training mean):\n\n")
             .AppendJoin('\n', neighbours);

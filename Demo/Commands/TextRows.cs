@@ -46,7 +46,7 @@ internal static class TextRows
     public static int DefaultEpochs(RunContext context) => context.Quick ? 4 : 10;
 
     public static (LstmTextAutoencoder Model, TextRow Row) Lstm(RunContext context, Vocabulary vocabulary,
-        List<IReadOnlyList<string>> train, float wordDropout, int? hidden)
+        List<IReadOnlyList<string>> train, float wordDropout, int? hidden, string part = "")
     {
         var options = new LstmTextAutoencoderOptions
         {
@@ -63,12 +63,12 @@ internal static class TextRows
         string name = wordDropout > 0 ? "LSTM denoising autoencoder" : "LSTM sequence autoencoder";
         string settings = $"E {options.EmbeddingSize}, H {options.HiddenSize} bidirectional, Z {options.LatentSize}, " +
             $"word dropout {options.WordDropout}, Adam {rate}, batch 64, clip 5, {Epochs(context)} epochs";
-        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate);
+        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate, part);
         return (model, new TextRow(name, model, seconds, settings, model.ParameterCount));
     }
 
     public static (TransformerTextAutoencoder Model, TextRow Row) Transformer(RunContext context, Vocabulary vocabulary,
-        List<IReadOnlyList<string>> train, int? width)
+        List<IReadOnlyList<string>> train, int? width, string part = "")
     {
         int e = width ?? (context.Quick ? 32 : 128);
         var options = new TransformerTextAutoencoderOptions
@@ -87,7 +87,7 @@ internal static class TextRows
         string name = "Transformer autoencoder";
         string settings = $"E {e}, {options.Heads} heads, F {options.FeedForwardSize}, {options.EncoderLayers}+{options.DecoderLayers} pre-norm blocks, " +
             $"mean pooling, Z {options.LatentSize}, dropout {options.Dropout}, Adam {rate}, batch 64, clip 5, {Epochs(context)} epochs";
-        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate);
+        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate, part);
         return (model, new TextRow(name, model, seconds, settings, model.ParameterCount));
     }
 
@@ -167,8 +167,9 @@ internal static class TextRows
     private static int Epochs(RunContext context) => context.Epochs ?? DefaultEpochs(context);
 
     // Trains a sentence autoencoder with the settings every autoencoder row shares; returns the wall-clock seconds.
+    // `part` names the fold in the loss chart's title (" (fold 2 of 5)"), empty for one split.
     private static double Fit(RunContext context, string name, ISequenceAutoencoder model, long parameters,
-        string settings, List<IReadOnlyList<string>> train, float learningRate)
+        string settings, List<IReadOnlyList<string>> train, float learningRate, string part)
     {
         int epochs = Epochs(context);
         context.Out.Line($"{name}: {settings}, {parameters:N0} parameters");
@@ -181,7 +182,7 @@ internal static class TextRows
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
         }).Fit(model, new Adam(model.Parameters(), learningRate), ids);
-        context.Report.LossChart(name, history.Epochs, "loss: cross-entropy per token (nats)");
+        context.Report.LossChart(name + part, history.Epochs, "loss: cross-entropy per token (nats)");
         return clock.Elapsed.TotalSeconds;
     }
 }
