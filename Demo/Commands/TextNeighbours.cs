@@ -4,7 +4,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Demo.Commands;
 
 /// <summary>
-/// The `text` command's nearest-neighbour queries: for a few held-out questions, the two training questions whose
+/// The `text` command's nearest-neighbour queries: for a few held-out sentences, the two training sentences whose
 /// sentence vectors are closest in cosine similarity, per encoder.
 /// </summary>
 internal static class TextNeighbours
@@ -39,7 +39,7 @@ internal static class TextNeighbours
                 lines.Add($"  - {name}: {string.Join("; ", best)}");
             }
         }
-        context.Out.Line("nearest training questions (cosine):");
+        context.Out.Line("nearest training sentences (cosine):");
         foreach (string line in lines) context.Out.Line(line);
         return lines;
     }

@@ -58,7 +58,8 @@ internal static class TextPeer
         };
     }
 
-    private static TextRow NotRun(string why) => new(Name, null, 0, "", null) { NotRun = why };
+    /// <summary>The peer's row when it was not measured, saying why.</summary>
+    internal static TextRow NotRun(string why) => new(Name, null, 0, "", null) { NotRun = why };
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 

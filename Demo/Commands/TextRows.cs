@@ -21,8 +21,14 @@ internal sealed record TextRow(string Name, ISentenceEncoder? Encoder, double Tr
     /// <summary>Vector length (for peer rows, as the peer reports it).</summary>
     public int Dimensions { get; init; } = Encoder?.Dimensions ?? 0;
 
-    /// <summary>TREC test accuracy of the logistic regression on these vectors.</summary>
+    /// <summary>Test accuracy of the logistic regression on these vectors (with --folds, the mean over the folds).</summary>
     public double? Accuracy { get; set; }
+
+    /// <summary>With --folds: the standard deviation of the accuracy over the folds; null for one split.</summary>
+    public double? AccuracySpread { get; set; }
+
+    /// <summary>With --folds: the accuracy on each fold, in fold order.</summary>
+    public IReadOnlyList<double>? FoldAccuracies { get; set; }
 
     /// <summary>Filled in for sequence autoencoders.</summary>
     public TextReconstruction? Reconstruction { get; set; }
@@ -40,7 +46,7 @@ internal static class TextRows
     public static int DefaultEpochs(RunContext context) => context.Quick ? 4 : 10;
 
     public static (LstmTextAutoencoder Model, TextRow Row) Lstm(RunContext context, Vocabulary vocabulary,
-        List<IReadOnlyList<string>> train, float wordDropout, int? hidden)
+        List<IReadOnlyList<string>> train, float wordDropout, int? hidden, string part = "")
     {
         var options = new LstmTextAutoencoderOptions
         {
@@ -57,12 +63,12 @@ internal static class TextRows
         string name = wordDropout > 0 ? "LSTM denoising autoencoder" : "LSTM sequence autoencoder";
         string settings = $"E {options.EmbeddingSize}, H {options.HiddenSize} bidirectional, Z {options.LatentSize}, " +
             $"word dropout {options.WordDropout}, Adam {rate}, batch 64, clip 5, {Epochs(context)} epochs";
-        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate);
+        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate, part);
         return (model, new TextRow(name, model, seconds, settings, model.ParameterCount));
     }
 
     public static (TransformerTextAutoencoder Model, TextRow Row) Transformer(RunContext context, Vocabulary vocabulary,
-        List<IReadOnlyList<string>> train, int? width)
+        List<IReadOnlyList<string>> train, int? width, string part = "")
     {
         int e = width ?? (context.Quick ? 32 : 128);
         var options = new TransformerTextAutoencoderOptions
@@ -81,7 +87,7 @@ internal static class TextRows
         string name = "Transformer autoencoder";
         string settings = $"E {e}, {options.Heads} heads, F {options.FeedForwardSize}, {options.EncoderLayers}+{options.DecoderLayers} pre-norm blocks, " +
             $"mean pooling, Z {options.LatentSize}, dropout {options.Dropout}, Adam {rate}, batch 64, clip 5, {Epochs(context)} epochs";
-        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate);
+        double seconds = Fit(context, name, model, model.ParameterCount, settings, train, rate, part);
         return (model, new TextRow(name, model, seconds, settings, model.ParameterCount));
     }
 
@@ -127,16 +133,19 @@ internal static class TextRows
         double tokens = ReconstructionMetrics.TokenAccuracy(testIds, decoded);
         double exact = ReconstructionMetrics.ExactRate(testIds, decoded);
         double trainTokens = ReconstructionMetrics.TokenAccuracy(trainIds, trainDecoded);
-        context.Out.Line($"reconstruction of held-out questions: token accuracy {tokens:P1}, exact {exact:P1} " +
-            $"(first {trainIds.Count} training questions: token accuracy {trainTokens:P1})");
+        context.Out.Line($"reconstruction of held-out sentences: token accuracy {tokens:P1}, exact {exact:P1} " +
+            $"(first {trainIds.Count} training sentences: token accuracy {trainTokens:P1})");
         for (int i = 0; i < Math.Min(3, testIds.Count); i++)
             context.Out.Line($"  {model.Vocabulary.Decode(testIds[i])}\n    -> {model.Vocabulary.Decode(decoded[i])}");
         return new TextReconstruction(tokens, exact, trainTokens);
     }
 
-    /// <summary>Standardised features (tf-idf rows stay as they are), then the same logistic regression for every row.</summary>
+    /// <summary>
+    /// Standardised features (tf-idf rows stay as they are), then the same logistic regression for every row, over
+    /// <paramref name="classes"/> classes (the data's, never a fixed number).
+    /// </summary>
     public static double Classify(RunContext context, string name, ISentenceEncoder encoder, List<IReadOnlyList<string>> train, int[] trainLabels,
-        List<IReadOnlyList<string>> test, int[] testLabels, out double seconds)
+        List<IReadOnlyList<string>> test, int[] testLabels, int classes, out double seconds)
     {
         var clock = Stopwatch.StartNew();
         using var step = context.Out.Step($"logistic regression on the {name} vectors ({encoder.Dimensions:N0} features)");
@@ -149,7 +158,7 @@ internal static class TextRows
             xTest = scaler.Transform(xTest, test.Count);
         }
         var classifier = new LogisticRegression { C = 1, MaxIterations = 1000 };
-        classifier.Fit(xTrain, train.Count, d, trainLabels, QuestionClasses.Coarse.Count);
+        classifier.Fit(xTrain, train.Count, d, trainLabels, classes);
         double accuracy = classifier.Score(xTest, test.Count, testLabels);
         seconds = clock.Elapsed.TotalSeconds;
         return accuracy;
@@ -158,8 +167,9 @@ internal static class TextRows
     private static int Epochs(RunContext context) => context.Epochs ?? DefaultEpochs(context);
 
     // Trains a sentence autoencoder with the settings every autoencoder row shares; returns the wall-clock seconds.
+    // `part` names the fold in the loss chart's title (" (fold 2 of 5)"), empty for one split.
     private static double Fit(RunContext context, string name, ISequenceAutoencoder model, long parameters,
-        string settings, List<IReadOnlyList<string>> train, float learningRate)
+        string settings, List<IReadOnlyList<string>> train, float learningRate, string part)
     {
         int epochs = Epochs(context);
         context.Out.Line($"{name}: {settings}, {parameters:N0} parameters");
@@ -172,7 +182,7 @@ internal static class TextRows
             OnBatch = r => context.Out.Batch(r, epochs),
             OnEpoch = r => context.Out.Epoch(r, epochs),
         }).Fit(model, new Adam(model.Parameters(), learningRate), ids);
-        context.Report.LossChart(name, history.Epochs, "loss: cross-entropy per token (nats)");
+        context.Report.LossChart(name + part, history.Epochs, "loss: cross-entropy per token (nats)");
         return clock.Elapsed.TotalSeconds;
     }
 }

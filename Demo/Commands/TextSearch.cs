@@ -9,8 +9,8 @@ using Engine.Text;
 namespace Demo.Commands;
 
 /// <summary>
-/// `text --search`: the LSTM autoencoder recipes that the literature tries, compared on VALIDATION questions only: a
-/// stratified tenth of the training questions is held out, every recipe (and mean Word2Vec, the bar to reach) is
+/// `text --search`: the LSTM autoencoder recipes that the literature tries, compared on VALIDATION sentences only: a
+/// stratified tenth of the training questions (or of the user's --data file) is held out, every recipe (and mean Word2Vec, the bar to reach) is
 /// trained on the other nine tenths, and the same logistic regression is fitted there and scored on the held-out
 /// tenth. The test questions are not read. The recipe that wins here becomes the `text` command's LSTM row.
 /// </summary>
@@ -53,20 +53,23 @@ internal static class TextSearch
         },
     ];
 
-    public static void Run(RunContext context, int runs, string? only)
+    public static void Run(RunContext context, int runs, string? only, TextDataOptions? data = null)
     {
-        context.Out.Heading("Choosing the LSTM autoencoder's recipe on validation questions");
         var candidates = Select(only);
-        var corpus = TrecData.Load(context, download: true);
+        context.Out.Heading("Choosing the LSTM autoencoder's recipe on validation sentences");
+        // A user's file is pooled: the validation tenth comes out of all of it, and nothing else is held out.
+        var corpus = TextData.Load(context, data ?? TextDataOptions.None, download: true, pooled: true);
         var tokens = corpus.Split.Train.Select(q => (IReadOnlyList<string>)Tokenizer.Tokenize(q.Text)).ToList();
-        int[] labels = corpus.Split.Train.Select(q => QuestionClasses.IndexOf(q.Label)).ToArray();
+        int[] labels = corpus.Labels(corpus.Split.Train);
         var (fitRows, validationRows) = StratifiedSplit.Holdout(labels, 0.1, SplitSeed);
         var fit = fitRows.Select(i => tokens[i]).ToList();
         var validation = validationRows.Select(i => tokens[i]).ToList();
         int[] fitLabels = fitRows.Select(i => labels[i]).ToArray();
         int[] validationLabels = validationRows.Select(i => labels[i]).ToArray();
-        context.Out.Line($"validation: {validation.Count:N0} of the {tokens.Count:N0} training questions (stratified, split seed {SplitSeed}); "
-            + $"every learner trains on the other {fit.Count:N0}; the test questions are not used");
+        if (validation.Count == 0)
+            throw new ArgumentException($"--search: no class of {corpus.DataPath} has two sentences, so none can be held out for validation.");
+        context.Out.Line($"validation: {validation.Count:N0} of the {tokens.Count:N0} training {corpus.Noun} (stratified, split seed {SplitSeed}); "
+            + $"every learner trains on the other {fit.Count:N0}; no test {corpus.Noun} are used");
         var vocabulary = Vocabulary.Build(fit, minCount: 2);
 
         var seeds = Enumerable.Range(context.Seed, runs).ToArray();
@@ -77,7 +80,8 @@ internal static class TextSearch
             var options = Word2VecCommand.Settings(seed, context.Quick, null, null);
             var trained = Engine.Text.Word2VecTrainer.Train(fit, options).Vectors;
             vectors[seed] = trained;
-            double accuracy = TextRows.Classify(context, "mean Word2Vec", new MeanWordVectorEncoder(trained), fit, fitLabels, validation, validationLabels, out _);
+            double accuracy = TextRows.Classify(context, "mean Word2Vec", new MeanWordVectorEncoder(trained), fit, fitLabels, validation, validationLabels,
+                corpus.Classes.Count, out _);
             word2vec.Add(accuracy);
             context.Out.Line($"  mean Word2Vec, seed {seed}: validation accuracy {accuracy:P1}");
         }
@@ -99,7 +103,8 @@ internal static class TextSearch
                     OnBatch = r => context.Out.Batch(r, epochs),
                 };
                 new Engine.Training.TextTrainer(options).Fit(model, recipe.Optimizer(model), ids);
-                double accuracy = TextRows.Classify(context, recipe.Name, recipe.Encoder(model), fit, fitLabels, validation, validationLabels, out _);
+                double accuracy = TextRows.Classify(context, recipe.Name, recipe.Encoder(model), fit, fitLabels, validation, validationLabels,
+                    corpus.Classes.Count, out _);
                 accuracies.Add(accuracy);
                 context.Out.Line($"  {recipe.Name}, seed {seed}: validation accuracy {accuracy:P1} ({clock.Elapsed.TotalSeconds:F0} s so far)");
             }
@@ -107,17 +112,23 @@ internal static class TextSearch
                 results.Add((recipe with { Epochs = context.Epochs ?? recipe.Epochs }, accuracies, clock.Elapsed.TotalSeconds / seeds.Length));
         }
 
-        string markdown = Table(corpus.Description, fit.Count, validation.Count, seeds, word2vec, results);
+        string markdown = Table(corpus.Description, corpus.Noun, fit.Count, validation.Count, seeds, word2vec, results);
         context.Out.Line("");
         context.Out.Markdown(markdown);
         context.Report.Markdown(markdown);
         context.Results["command"] = "text --search";
+        context.Results["data"] = corpus.DataPath ?? corpus.Split.Source;
+        context.Results["classes"] = corpus.Classes.ToArray();
         context.Results["validation_size"] = validation.Count;
         context.Results["word2vec_validation_accuracy"] = word2vec.Average();
         foreach (var (recipe, accuracy, _) in results)
             context.Results[$"validation_accuracy {recipe.Name}"] = accuracy.Average();
-        if (only is null && !context.Cancellation.IsCancellationRequested)
+        // Chapter 7's block shows the search on TREC; the search on other data is reported, never published.
+        if (only is null && corpus.IsTrec)
             ResultsDoc.Publish(context, TextReport.TextChapter, Block, markdown);
+        else if (context.WriteDocs)
+            context.Out.Line($"docs/{TextReport.TextChapter} left as it is: its block '{Block}' shows the search of every recipe on TREC"
+                + (corpus.IsTrec ? ", and --candidates ran only some of them." : ", and this run used other data."));
     }
 
     // Word2Vec vectors of the recipe's embedding size (the comparison row's 100 dimensions are reused when they fit).
@@ -143,14 +154,14 @@ internal static class TextSearch
         return picked;
     }
 
-    private static string Table(string corpus, int fitCount, int validationCount, int[] seeds, List<double> word2vec,
+    private static string Table(string corpus, string noun, int fitCount, int validationCount, int[] seeds, List<double> word2vec,
         List<(LstmRecipe Recipe, List<double> Accuracy, double Seconds)> results)
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"Corpus: {corpus}. Validation: {validationCount:N0} training questions held out (stratified, split seed {SplitSeed}); "
+        sb.AppendLine(c, $"Corpus: {corpus}. Validation: {validationCount:N0} training {noun} held out (stratified, split seed {SplitSeed}); "
             + $"every learner trains on the other {fitCount:N0}, and the logistic regression of the comparison is fitted on their vectors "
-            + $"and scored on the held-out ones. The test questions are not read. Seeds {seeds[0]}–{seeds[^1]}; mean ± standard deviation over seeds.");
+            + $"and scored on the held-out ones. No test {noun} are read. Seeds {seeds[0]}–{seeds[^1]}; mean ± standard deviation over seeds.");
         sb.AppendLine();
         sb.AppendLine("| recipe | validation accuracy | training time per seed | settings |");
         sb.AppendLine("|---|---:|---:|---|");

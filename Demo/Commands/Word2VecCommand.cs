@@ -14,16 +14,27 @@ internal static class Word2VecCommand
         var options = Cli.CommandOptions.Common() with
         {
             Data = Cli.DemoOptions.InputPath("--data",
-                $"Folder with TREC's {Datasets.TrecData.TrainFile} and {Datasets.TrecData.TestFile}; default: the download cache (downloaded and SHA-256-verified on first use)."),
+                $"A UTF-8 file of sentences, one per line as text<TAB>label (the labels are not used), or a folder with TREC's {Datasets.TrecData.TrainFile} and {Datasets.TrecData.TestFile}; "
+                + "default: TREC from the download cache (downloaded and SHA-256-verified on first use)."),
             Epochs = Cli.DemoOptions.Epochs("Word2Vec epochs (default 20; 5 with --quick)."),
             Latent = Cli.DemoOptions.Latent("Word-vector size (default 100)."),
             Threads = null,
             Quick = Cli.DemoOptions.Quick("A short run on the bundled synthetic corpus (not TREC)."),
         };
         var command = options.AddTo(new Command("word2vec",
-            "Train skip-gram Word2Vec on the TREC training questions (or the synthetic corpus); print nearest words and words/s; save vectors in word2vec text format to --out."));
+            "Train skip-gram Word2Vec on the TREC training questions (or your sentences, or the synthetic corpus); print nearest words and words/s; save vectors in word2vec text format to --out."));
         command.SetAction((parse, token) => CommandRunner.RunAsync(parse, options, token, Run));
         return command;
+    }
+
+    // The chapter's query words where the data has them; on other data, its six most frequent words of four letters
+    // or more, so a user's run shows neighbours of words it actually has.
+    private static IEnumerable<string> QueryWords(WordVectors vectors, List<IReadOnlyList<string>> sentences)
+    {
+        var known = Queries.Where(vectors.Contains).ToList();
+        if (known.Count >= 3) return known;
+        return sentences.SelectMany(s => s).Where(w => w.Length >= 4 && w.All(char.IsLetter) && vectors.Contains(w))
+            .GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(6).Select(g => g.Key);
     }
 
     /// <summary>
@@ -48,8 +59,9 @@ internal static class Word2VecCommand
 
     public static void Run(RunContext context)
     {
-        context.Out.Heading(Datasets.TrecData.UsesSynthetic(context, download: true) ? "Word2Vec on SYNTHETIC questions (not TREC)" : "Word2Vec on TREC questions");
-        var corpus = Datasets.TrecData.Load(context, download: true);
+        context.Out.Heading(context.DataPath is string file && File.Exists(file) ? $"Word2Vec on {file}"
+            : Datasets.TrecData.UsesSynthetic(context, download: true) ? "Word2Vec on SYNTHETIC questions (not TREC)" : "Word2Vec on TREC questions");
+        var corpus = Datasets.TextData.Load(context, Datasets.TextDataOptions.None, download: true, pooled: true);
         var (split, description) = (corpus.Split, corpus.Description);
         context.Out.Line($"corpus: {description}");
         context.Report.Text($"Corpus: {description}.");
@@ -64,7 +76,7 @@ internal static class Word2VecCommand
         context.Out.Line(string.Create(CultureInfo.InvariantCulture,
             $"{vectors.Count:N0} words, {result.TrainWords:N0} words/epoch, {result.TrainingTime.TotalSeconds:F2} s, {result.WordsPerSecond:N0} words/s"));
         var table = new System.Text.StringBuilder("| word | nearest words (cosine similarity) |\n|---|---|\n");
-        foreach (string word in Queries.Where(vectors.Contains))
+        foreach (string word in QueryWords(vectors, sentences))
         {
             var near = string.Join(", ", vectors.MostSimilar(word, 6).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Word} {s.Cosine:F2}")));
             context.Out.Line($"  {word,-10} {near}");
@@ -77,6 +89,7 @@ internal static class Word2VecCommand
         context.Report.Text($"Training: {Describe(options)}; {vectors.Count:N0} words, {result.WordsPerSecond:N0} words/s. Nearest words by cosine similarity:");
         context.Report.Markdown(table.ToString());
         context.Results["command"] = "word2vec";
+        context.Results["data"] = corpus.DataPath ?? split.Source;
         context.Results["corpus"] = split.Source;
         context.Results["corpus_description"] = description;
         context.Results["synthetic_corpus"] = corpus.IsSynthetic;
@@ -84,9 +97,11 @@ internal static class Word2VecCommand
         context.Results["words_per_second"] = result.WordsPerSecond;
         context.Results["train_seconds"] = result.TrainingTime.TotalSeconds;
         context.Results["vectors_path"] = path;
-        if (corpus.IsSynthetic && context.WriteDocs)
+        if (!corpus.IsTrec)
         {
-            context.Out.Line("docs/08-autoencoders-vs-word2vec.md left as it is: it shows TREC results, and this run used the synthetic corpus.");
+            if (context.WriteDocs)
+                context.Out.Line("docs/08-autoencoders-vs-word2vec.md left as it is: it shows TREC results, and this run used "
+                    + (corpus.IsSynthetic ? "the synthetic corpus." : "other data."));
             return;
         }
         ResultsDoc.Publish(context, "08-autoencoders-vs-word2vec.md", "word2vec", string.Create(CultureInfo.InvariantCulture,

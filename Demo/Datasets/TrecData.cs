@@ -2,11 +2,43 @@ using Engine.Text;
 
 namespace Demo.Datasets;
 
-/// <summary>Where a run's questions came from, in words that are true for them.</summary>
-/// <param name="Split">The training and test questions.</param>
-/// <param name="Description">A sentence for reports and tables: which corpus, how many questions, from where.</param>
+/// <summary>Where a run's sentences came from and how they are split for testing, in words that are true for them.</summary>
+/// <param name="Split">The training and test sentences (with --folds, the first fold's).</param>
+/// <param name="Description">A sentence for reports and tables: which corpus, how many sentences, from where.</param>
 /// <param name="IsSynthetic">The synthetic TREC-like corpus stood in for TREC; every heading says so.</param>
-internal sealed record Corpus(QuestionSplit Split, string Description, bool IsSynthetic);
+internal sealed record Corpus(QuestionSplit Split, string Description, bool IsSynthetic)
+{
+    /// <summary>The class names in class-number order: TREC's six coarse classes, or the user's labels.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = QuestionClasses.Coarse;
+
+    /// <summary>
+    /// The published TREC files (SHA-256 checked): the book's data, the only data that gets the TREC wording, the
+    /// chapters' blocks and the peer's reference row.
+    /// </summary>
+    public bool IsTrec { get; init; }
+
+    /// <summary>The data as the user named it (--data), or null for the cache and the synthetic corpus.</summary>
+    public string? DataPath { get; init; }
+
+    /// <summary>Every train/test split the rows are measured on: one, or K with --folds.</summary>
+    public IReadOnlyList<QuestionSplit> Splits { get; init; } = [Split];
+
+    /// <summary>K of a cross-validation (--folds), or null for one split.</summary>
+    public int? Folds { get; init; }
+
+    /// <summary>How the sentences were split for testing, for the output and the table.</summary>
+    public string Evaluation { get; init; } = "trained on the training file, scored on the test file";
+
+    /// <summary>"questions" for TREC and its synthetic stand-in, "sentences" for the user's data.</summary>
+    public string Noun { get; init; } = "questions";
+
+    /// <summary>The class of each training or test sentence, as a number of <see cref="Classes"/>.</summary>
+    public int[] Labels(IReadOnlyList<LabeledQuestion> sentences)
+    {
+        var index = Classes.Select((c, i) => (c, i)).ToDictionary(t => t.c, t => t.i, StringComparer.Ordinal);
+        return sentences.Select(q => index[q.Label]).ToArray();
+    }
+}
 
 /// <summary>
 /// TREC question classification (Li and Roth 2002): train_5500.label and TREC_10.label. The files carry no licence,
@@ -67,7 +99,7 @@ internal static class TrecData
             bool published = VerifiedDownload.Matches(train, files[0]) && VerifiedDownload.Matches(test, files[1]);
             return Read(train, test, published
                 ? $"from --data {folder}"
-                : $"TREC-format files from --data {folder} (not the published TREC files: their SHA-256 differs)", published);
+                : $"TREC-format files from --data {folder} (not the published TREC files: their SHA-256 differs)", published, folder);
         }
         string why;
         if (context.Quick) why = "--quick uses the bundled synthetic corpus";
@@ -84,12 +116,12 @@ internal static class TrecData
         return new Corpus(split, description, IsSynthetic: true);
     }
 
-    private static Corpus Read(string train, string test, string where, bool published)
+    private static Corpus Read(string train, string test, string where, bool published, string? folder = null)
     {
         var split = new QuestionSplit(QuestionCorpus.FromTrec(Engine.Data.Trec.Read(train)), QuestionCorpus.FromTrec(Engine.Data.Trec.Read(test)), "trec");
         string what = published ? "TREC question classification (Li and Roth 2002)" : "Questions";
         return new Corpus(split, $"{what}, {split.Train.Count:N0} training questions ({TrainFile}) and {split.Test.Count:N0} test questions ({TestFile}) {where}",
-            IsSynthetic: false);
+            IsSynthetic: false) { IsTrec = published, DataPath = folder };
     }
 
     private static void Fetch(RunContext context)

@@ -5,7 +5,8 @@ Usage, from the repository root: Engine.Bench/peers/peer-env /usr/bin/python3 En
        [--threads 1] [--json FILE]
 
 OUT_DIR holds text-tokens-train.txt and text-tokens-test.txt, written by
-`dotnet run -c Release --project Demo -- text --out OUT_DIR`: one question per line, "LABEL<TAB>tokens", the
+`dotnet run -c Release --project Demo -- text --out OUT_DIR` (TREC, or `--data FILE` with any label set; not with
+--folds): one sentence per line, "LABEL<TAB>tokens", the
 exact tokens our run used (Engine.Text.Tokenizer), so both sides train on identical text.
 Same settings as Demo/Commands/Word2VecCommand.Settings: skip-gram, 100 dims, window 5, 5 negatives, min count 2,
 sample 1e-3, alpha 0.025, 20 epochs, one worker. Sentence vector = plain mean of its in-vocabulary word vectors
@@ -31,17 +32,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-CLASSES = ["ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"]
-
-
 def load(path):
+    """Labels as written (TREC's coarse classes, or a user's own labels) and the token lists."""
     labels, sentences = [], []
     with open(path, encoding="utf-8") as f:
         for line in f:
             label, text = line.rstrip("\n").split("\t", 1)
-            labels.append(CLASSES.index(label))
+            labels.append(label)
             sentences.append(text.split(" ") if text else [])
-    return np.array(labels), sentences
+    return labels, sentences
 
 
 def mean_vectors(wv, sentences):
@@ -71,8 +70,13 @@ def main():
     p.add_argument("--dims", type=int, default=100)
     p.add_argument("--json", default=None)
     a = p.parse_args()
-    y_train, train = load(f"{a.out_dir}/text-tokens-train.txt")
-    y_test, test = load(f"{a.out_dir}/text-tokens-test.txt")
+    labels_train, train = load(f"{a.out_dir}/text-tokens-train.txt")
+    labels_test, test = load(f"{a.out_dir}/text-tokens-test.txt")
+    # Any label set: classes numbered in the ordinal order of their names, as the Demo numbers them.
+    classes = sorted(set(labels_train), key=lambda s: s.encode("utf-16-be"))
+    index = {c: i for i, c in enumerate(classes)}
+    y_train = np.array([index[c] for c in labels_train])
+    y_test = np.array([index[c] for c in labels_test])
     print(f"{len(train)} training / {len(test)} test questions from {a.out_dir}")
     accuracies, seconds_all, words_per_second = [], [], []
     with threadpool_limits(a.threads):

@@ -200,8 +200,8 @@ public sealed class CliOptionTests : IDisposable
         { "latent", "--data --epochs --latent --seed --threads --out --quick --json --resume --write-docs" },
         { "anomaly", "--data --epochs --latent --seed --threads --out --quick --json --save --load --resume --write-docs --protocol --runs --search --candidates --peer "
             + "--train --test --label-column --normal --drop-columns --categorical --header --separator --scaling --scores" },
-        { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width --peer "
-            + "--search --candidates --runs" },
+        { "text", "--data --epochs --latent --seed --threads --out --quick --json --save --write-docs --word-dropout --hidden --width "
+            + "--test --folds --text-column --label-column --peer --search --candidates --runs" },
         { "word2vec", "--data --epochs --latent --seed --out --quick --json --write-docs" },
         { "export", "--json --load --onnx --safetensors --part" },
     };

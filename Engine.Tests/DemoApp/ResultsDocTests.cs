@@ -231,6 +231,7 @@ public sealed class DocsBlocksTests
         { "07-text-autoencoders.md", "text-comparison" },
         { "08-autoencoders-vs-word2vec.md", "word2vec" },
         { "09-autoencoders-vs-transformers.md", "text-comparison" },
+        { "10-bring-your-own-data.md", "own-text" },
     };
 
     private static string Docs => ResultsDoc.LocateDocs(AppContext.BaseDirectory)
