@@ -242,7 +242,7 @@ internal static class KddAnomaly
         return md.ToString();
     }
 
-    /// <summary>The AUROC this protocol is held to: a PyTorch autoencoder's, measured on the earlier split (test = all attacks, one seed).</summary>
+    /// <summary>The AUROC this protocol is held to: a PyTorch autoencoder's, measured on the earlier version of this protocol (test = all attacks; its seeds are not recorded).</summary>
     public const double ReferenceAuroc = 0.9987;
 
     /// <summary>One sentence: the measured test AUROC against <see cref="ReferenceAuroc"/>, met or missed by how much.</summary>
@@ -253,7 +253,7 @@ internal static class KddAnomaly
         string verdict = mean >= ReferenceAuroc
             ? $"target met: the mean is {F(mean - ReferenceAuroc)} above it"
             : $"target missed: the mean is {F(ReferenceAuroc - mean)} below it";
-        return $"Target: test AUROC ≥ {F(ReferenceAuroc)} (a PyTorch autoencoder, measured on the earlier version of this protocol: one seed, test = all attacks). "
+        return $"Target: test AUROC ≥ {F(ReferenceAuroc)} (a PyTorch autoencoder, measured on the earlier version of this protocol: test = all attacks, seeds not recorded). "
             + $"Measured: {measured}; {verdict}.";
     }
 
