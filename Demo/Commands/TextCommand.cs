@@ -194,6 +194,7 @@ internal static class TextCommand
         if (oneSplit) Save(context, lstm, transformer);
         var (vectors, w2vRow, wordsPerSecond) = TextRows.Word2Vec(context, train);
         rows.Add(w2vRow);
+        rows.Insert(rows.IndexOf(transformerRow), TextRows.Chosen(context, vocabulary, train, vectors, hidden, part));
         rows.Add(oneSplit
             ? TextPeer.Row(context, peer, Word2VecCommand.Settings(context.Seed, context.Quick, null, null))
             : TextPeer.NotRun("not run with --folds: the peer script scores one train/test split (TREC, --test FILE or the hold-out)"));
@@ -201,7 +202,7 @@ internal static class TextCommand
 
         foreach (var row in rows)
         {
-            if (row.Encoder is ISequenceAutoencoder ae)
+            if (row.Autoencoder is ISequenceAutoencoder ae)
             {
                 context.Out.Line($"{row.Name}:");
                 row.Reconstruction = TextRows.Reconstruction(context, ae, train, test);

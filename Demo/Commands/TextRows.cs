@@ -33,6 +33,10 @@ internal sealed record TextRow(string Name, ISentenceEncoder? Encoder, double Tr
     /// <summary>Filled in for sequence autoencoders.</summary>
     public TextReconstruction? Reconstruction { get; set; }
 
+    /// <summary>The sequence autoencoder behind <see cref="Encoder"/> when the vector is more than its code (its
+    /// reconstruction is measured too).</summary>
+    public ISequenceAutoencoder? Autoencoder { get; init; } = Encoder as ISequenceAutoencoder;
+
     /// <summary>Stands in the table instead of the numbers when the row was not measured.</summary>
     public string? NotRun { get; init; }
 }
@@ -106,6 +110,39 @@ internal static class TextRows
         long parameters = 2L * result.Vectors.Count * options.Dimensions;
         return (result.Vectors, new TextRow("mean Word2Vec", new MeanWordVectorEncoder(result.Vectors), seconds, settings,
             parameters), result.WordsPerSecond);
+    }
+
+    /// <summary>
+    /// The LSTM autoencoder of the recipe chosen on validation sentences (<see cref="TextSearch.Chosen"/>): its
+    /// embeddings start from <paramref name="word2vec"/> (the mean-Word2Vec row's vectors, same sentences and seed)
+    /// and its sentence vector is z beside the mean of its own word embeddings. With --quick the sizes shrink like
+    /// the other rows'.
+    /// </summary>
+    public static TextRow Chosen(RunContext context, Vocabulary vocabulary, List<IReadOnlyList<string>> train,
+        WordVectors word2vec, int? hidden, string part = "")
+    {
+        var recipe = TextSearch.Chosen with { Epochs = Epochs(context) };
+        if (context.Quick) recipe = recipe with { Embedding = word2vec.Dimensions, Hidden = 64, Latent = 32 };
+        if (hidden is int h) recipe = recipe with { Hidden = h };
+        if (context.Latent is int latent) recipe = recipe with { Latent = latent };
+        var vectors = TextSearch.Word2VecAt(word2vec, recipe.Embedding, train, context.Seed, context);
+        var model = recipe.Build(vocabulary, context.Seed, vectors);
+        const string name = "LSTM autoencoder, recipe chosen on validation";
+        string settings = recipe.Describe();
+        context.Out.Line($"{name}: {settings}, {model.ParameterCount:N0} parameters");
+        var ids = train.Select(model.ToIds).ToList();
+        var clock = Stopwatch.StartNew();
+        var history = new TextTrainer(recipe.Trainer(context.Seed) with
+        {
+            Cancellation = context.Cancellation,
+            OnBatch = r => context.Out.Batch(r, recipe.Epochs),
+            OnEpoch = r => context.Out.Epoch(r, recipe.Epochs),
+        }).Fit(model, recipe.Optimizer(model), ids);
+        context.Report.LossChart(name + part, history.Epochs, "loss: cross-entropy per token (nats)");
+        return new TextRow(name, recipe.Encoder(model), clock.Elapsed.TotalSeconds, settings, model.ParameterCount)
+        {
+            Autoencoder = model,
+        };
     }
 
     public static TextRow BagOfWords(RunContext context, Vocabulary vocabulary, List<IReadOnlyList<string>> train)
