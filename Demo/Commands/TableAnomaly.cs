@@ -152,7 +152,7 @@ internal static class TableAnomaly
     private static void SaveIfAsked(RunContext context, TableAnomalySettings s, TablePreprocessor pre, AutoencoderDetector ae)
     {
         if (context.SavePath is not string path) return;
-        Checkpoint.Save(ae.Model, path, s.ToMetadata(pre, ae.Threshold));
+        Cli.OutputPaths.Write("--save", path, file => Checkpoint.Save(ae.Model, file, s.ToMetadata(pre, ae.Threshold)));
         context.Out.Line($"saved {path} (the model, its preprocessing and threshold; score a new file with --load {path} --test FILE)");
     }
 
@@ -235,7 +235,7 @@ internal static class TableAnomaly
             if (table.Labels is { } l) sb.Append(',').Append(Csv(l.Names[l.Codes[rows[i]]]));
             sb.Append('\n');
         }
-        AtomicFile.WriteText(path, w => w.Write(sb.ToString()));
+        Cli.OutputPaths.Write("--scores", path, file => AtomicFile.WriteText(file, w => w.Write(sb.ToString())));
         context.Out.Line($"wrote {path} ({rows.Length:N0} rows: row number in {Path.GetFileName(s.Test ?? s.Train)}, score, anomaly 0/1{(table.Labels is null ? "" : ", label")})");
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Engine.Analysis;
 using Engine.Models;
@@ -108,7 +109,9 @@ internal static class TextRows
         context.Out.Line($"Word2Vec: {settings}: {result.Vectors.Count:N0} words, {result.WordsPerSecond:N0} words/s");
         // Skip-gram trains an input and an output vector per word; only the input vectors are kept.
         long parameters = 2L * result.Vectors.Count * options.Dimensions;
-        return (result.Vectors, new TextRow("mean Word2Vec", new MeanWordVectorEncoder(result.Vectors), seconds, settings,
+        // Its speed stands in the row, beside the gensim peer's of the same run.
+        string rowSettings = string.Create(CultureInfo.InvariantCulture, $"{settings}, {result.WordsPerSecond:N0} words/s");
+        return (result.Vectors, new TextRow("mean Word2Vec", new MeanWordVectorEncoder(result.Vectors), seconds, rowSettings,
             parameters), result.WordsPerSecond);
     }
 
