@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Engine.Tests;
 
-[Trait("Chapter", "00-Readme")]
+[Trait("Layer", "Readme")]
 public sealed partial class ReadmeTests
 {
     private static string RepoFile(string name)

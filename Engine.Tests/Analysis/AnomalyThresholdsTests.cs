@@ -2,7 +2,7 @@ using Engine.Analysis;
 
 namespace Engine.Tests.Analysis;
 
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class AnomalyThresholdsTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using Engine.Tests.Testing;
 namespace Engine.Tests.Analysis;
 
 // Changes the process-wide Parallelism.MaxThreads, so it runs in the serialised "Parallelism" collection.
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 [Collection("Parallelism")]
 public sealed class ClassifierDeterminismTests
 {

@@ -8,7 +8,7 @@ namespace Engine.Tests.Analysis;
 /// Fashion-MNIST images are 188 MB) is what pushed `classify` over its memory budget. Allocations are counted on
 /// the calling thread, where a copy of the features would be made, so tests running in parallel do not disturb them.
 /// </summary>
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class ClassifierMemoryTests
 {
     private const int Rows = 4000, Cols = 500;

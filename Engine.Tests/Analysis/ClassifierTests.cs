@@ -4,7 +4,7 @@ using Engine.Tests.Testing;
 
 namespace Engine.Tests.Analysis;
 
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class ClassifierTests
 {
     public static TheoryData<string> Names => ["logistic", "svm-hinge", "svm-squared", "forest", "knn"];

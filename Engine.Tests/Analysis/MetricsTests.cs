@@ -2,7 +2,7 @@ using Engine.Analysis;
 
 namespace Engine.Tests.Analysis;
 
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class MetricsTests
 {
     // Seven samples, P = 4 positives (indices 0, 1, 3, 5), N = 3 negatives (2, 4, 6); ties at 0.8 and 0.4,

@@ -3,7 +3,7 @@ using Engine.Tests.Testing;
 
 namespace Engine.Tests.Analysis;
 
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class PcaTests
 {
     [Fact]

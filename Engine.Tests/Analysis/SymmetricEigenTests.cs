@@ -3,7 +3,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Analysis;
 
-[Trait("Chapter", "05-Analysis")]
+[Trait("Layer", "Analysis")]
 public sealed class SymmetricEigenTests
 {
     private const double Tight = 1e-10;

@@ -6,7 +6,7 @@ using Engine.Training;
 
 namespace Engine.Tests.Anomaly;
 
-[Trait("Chapter", "08-Anomaly")]
+[Trait("Layer", "Anomaly")]
 public sealed class DetectorTests
 {
     private const int Features = 8;

@@ -8,7 +8,7 @@ using Engine.Training;
 namespace Engine.Tests.Anomaly;
 
 /// <summary>The KDD'99 path end to end on a file the test writes: reader, preprocessor, autoencoder detector.</summary>
-[Trait("Chapter", "08-Anomaly")]
+[Trait("Layer", "Anomaly")]
 public sealed class KddAnomalyTests
 {
     // Normal web traffic with varied byte counts and connection counts; attacks shaped like the real ones:

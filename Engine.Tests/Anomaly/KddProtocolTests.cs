@@ -9,7 +9,7 @@ namespace Engine.Tests.Anomaly;
 /// The "standard" KDD'99 protocol's split (normals 60/20/20, attacks halved per category) and its recipe search,
 /// which chooses on validation rows only: the test half is never asked for.
 /// </summary>
-[Trait("Chapter", "08-Anomaly")]
+[Trait("Layer", "Anomaly")]
 public sealed class KddProtocolTests
 {
     // 1,000 normals, then attacks of every category in uneven counts (an odd count and a category of one record).

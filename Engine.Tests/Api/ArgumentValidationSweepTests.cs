@@ -11,7 +11,7 @@ namespace Engine.Tests.Api;
 /// and -1 with an ArgumentException naming it. Each member is called with valid samples (see
 /// <see cref="ApiSamples"/>) everywhere else.
 /// </summary>
-[Trait("Chapter", "12-Reliability")]
+[Trait("Layer", "Api")]
 public sealed partial class ArgumentValidationSweepTests(ITestOutputHelper output)
 {
     private static readonly Assembly EngineAssembly = typeof(Tensor).Assembly;

@@ -18,7 +18,7 @@ namespace Engine.Tests.Api;
 /// modules), but if they reject it, it must be an ArgumentException whose message names the method ("Type.Method",
 /// or the public method of the same type it delegates to) and the wrong shape.
 /// </summary>
-[Trait("Chapter", "12-Reliability")]
+[Trait("Layer", "Api")]
 public sealed class InstanceMethodSweepTests(ITestOutputHelper output)
 {
     /// <summary>Public instance methods and setters declared in Engine that a concrete type exposes, each once.</summary>

@@ -11,7 +11,7 @@ namespace Engine.Tests.Api;
 /// then works or rejects them with an ArgumentException: never a NullReference, an IndexOutOfRange, an overflow or a
 /// silent NaN further on.
 /// </summary>
-[Trait("Chapter", "12-Reliability")]
+[Trait("Layer", "Api")]
 public sealed class OptionRecordProperties
 {
     private static readonly Assembly EngineAssembly = typeof(Tensor).Assembly;

@@ -13,7 +13,7 @@ namespace Engine.Tests.Api;
 /// (ops, kernels, layers, optimizers, the data loader, the analysis classifiers and PCA): each must throw an
 /// ArgumentException whose message names the operation and the shapes or values it got.
 /// </summary>
-[Trait("Chapter", "12-Reliability")]
+[Trait("Layer", "Api")]
 public sealed class ShapeArgumentTests(ITestOutputHelper output)
 {
     private static Tensor T(params int[] shape) => Tensor.Full(0.5f, shape);

@@ -11,7 +11,7 @@ namespace Engine.Tests.Autodiff;
 /// scalar, row, column, general, either side), 2-D/batched/shared MatMul, Linear with and without bias, Reshape,
 /// whole-tensor and per-axis Sum/Mean/Max.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class ArithmeticGradientProperties
 {
     /// <summary>A broadcast pair: the full shape and a reduced one (scalar/row/column/general), on either side.</summary>

@@ -19,7 +19,7 @@ public sealed record AttentionCase(int B, int H, int Tq, int Tk, int D, int Dv, 
 /// ScaledDotProductAttention against a naive per-head loop in double, and the mask guarantees: no gradient
 /// reaches a masked key or value, masked keys and values cannot change the output, fully masked rows are zeros.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class AttentionProperties
 {
     private static readonly int[] Sizes = [1, 2, 3, 5, 7, 16, 17];

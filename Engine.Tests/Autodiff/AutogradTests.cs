@@ -5,7 +5,7 @@ using Engine.Tests.Testing;
 
 namespace Engine.Tests.Autodiff;
 
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class AutogradTests
 {
     private static Tensor Param(params float[] values)

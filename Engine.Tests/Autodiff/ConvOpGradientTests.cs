@@ -18,7 +18,7 @@ public sealed record ConvOpCase(int N, int C, int OC, int H, int W, int K, int S
 /// Analytic gradients of the convolution-family ops (Conv2D, ConvTranspose2D, MaxPool2D, Upsample2D, BatchNorm)
 /// match GradCheck on small random shapes with stride, padding and output-padding variants.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class ConvOpGradientTests
 {
     private const int Runs = 20;

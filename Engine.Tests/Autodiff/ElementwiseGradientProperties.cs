@@ -7,7 +7,7 @@ using FsCheck.Xunit;
 namespace Engine.Tests.Autodiff;
 
 /// <summary>Analytic gradients of the elementwise ops match GradCheck on random shapes (rank 1–3) and values.</summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class ElementwiseGradientProperties
 {
     private static void Check(string name, OpCase c, Sampler sampler, Func<Tensor, Tensor> op)

@@ -4,7 +4,7 @@ using Engine.Tensors;
 
 namespace Engine.Tests.Autodiff;
 
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class GradCheckTests
 {
     private static Tensor Leaf(Random r, params int[] shape)

@@ -3,7 +3,7 @@ using Engine.Autodiff;
 namespace Engine.Tests.Autodiff;
 
 /// <summary>The no-grad scope restores recording exactly once, whatever a caller does with it.</summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class GradModeTests
 {
     [Fact]

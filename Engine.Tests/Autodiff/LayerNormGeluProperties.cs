@@ -11,7 +11,7 @@ namespace Engine.Tests.Autodiff;
 /// LayerNorm against a double-precision reference and GradCheck; GELU against the double erf reference, PyTorch's
 /// F.gelu (fixture) and GradCheck.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class LayerNormGeluProperties
 {
     /// <summary>(x − mean)/√(var + eps)·γ + β per row of the last dimension, all in double.</summary>

@@ -12,7 +12,7 @@ namespace Engine.Tests.Autodiff;
 /// The fused Linear + activation op: equal to the unfused composition (forward and every gradient), gradient-checked,
 /// and bitwise identical on 1, 2 and 3 threads at sizes where its parallel passes engage.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 [Collection(ParallelismCollection.Name)]
 public sealed class LinearActivationTests
 {

@@ -10,7 +10,7 @@ namespace Engine.Tests.Autodiff;
 /// Analytic gradients of the losses and the VAE ops match GradCheck with both reductions; targets, epsilon,
 /// class indices and weights are data and must receive no gradient.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class LossGradientProperties
 {
     // A summed loss over many elements is a large float32 number whose rounding swamps the finite differences, so

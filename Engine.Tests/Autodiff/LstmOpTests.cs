@@ -58,7 +58,7 @@ internal sealed record LstmLeaves(Tensor X, Tensor H0, Tensor C0, Tensor Wi, Ten
     }
 }
 
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class LstmOpTests
 {
     // L = Σ w₁·output + Σ w₂·h_n + Σ w₃·c_n, with fixed weights, so all three outputs carry gradient.
@@ -198,7 +198,7 @@ public sealed class LstmOpTests
     }
 }
 
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 [Collection(ParallelismCollection.Name)]
 public sealed class LstmOpDeterminismTests
 {

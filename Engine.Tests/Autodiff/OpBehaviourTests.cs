@@ -8,7 +8,7 @@ namespace Engine.Tests.Autodiff;
 /// Hand-computed gradients (broadcast reductions, cross-entropy, KL), backward idempotence for every op, and the
 /// wording of shape errors.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class OpBehaviourTests
 {
     private static Tensor Param(float[] values, params int[] shape)

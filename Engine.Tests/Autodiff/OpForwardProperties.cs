@@ -10,7 +10,7 @@ namespace Engine.Tests.Autodiff;
 /// <summary>
 /// Forward passes of the ops against naive reference loops computed in double, on random shapes and axes.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class OpForwardProperties
 {
     private static Arbitrary<(OpCase Case, int Axis, bool KeepDim)> AxisCases() =>

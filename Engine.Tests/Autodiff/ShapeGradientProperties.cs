@@ -10,7 +10,7 @@ namespace Engine.Tests.Autodiff;
 /// Analytic gradients of the ops that move or normalise elements (Transpose, Concat, Slice, Split, Softmax,
 /// LogSoftmax, Embedding, GatherRows) match GradCheck on random shapes and axes.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 public sealed class ShapeGradientProperties
 {
     private static Arbitrary<(OpCase Case, int Axis)> AxisCases(int minRank = 1) =>

@@ -9,7 +9,7 @@ namespace Engine.Tests.Autodiff;
 /// Attention (with dropout), LayerNorm and GELU give bitwise identical outputs and gradients on 1 and 2 threads,
 /// at sizes large enough for the parallel paths.
 /// </summary>
-[Trait("Chapter", "03-Autodiff")]
+[Trait("Layer", "Autodiff")]
 [Collection(ParallelismCollection.Name)]
 public sealed class TransformerOpsDeterminismTests
 {

@@ -9,7 +9,7 @@ namespace Engine.Tests.Bench;
 /// configuration: the repository's peer-env sets the allocator and OpenMP settings, and each script re-runs itself
 /// through it before it imports any library, so a ratio never compares our best with their worst.
 /// </summary>
-[Trait("Chapter", "13-Bench")]
+[Trait("Layer", "Bench")]
 public sealed partial class PeerEnvironmentTests
 {
     private static readonly string Peers = Repository.File("Engine.Bench", "peers");

@@ -2,7 +2,7 @@ using Engine.Data;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class FashionMnistTests
 {
     private static readonly string[] FileNames =

@@ -6,7 +6,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class IdxReaderTests
 {
     private static readonly int[] SmallDims = [3, 2, 2];

@@ -8,7 +8,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class ImageSetsTests : IDisposable
 {
     private static readonly string[] OfficialNames =

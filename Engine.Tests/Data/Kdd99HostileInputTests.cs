@@ -11,7 +11,7 @@ namespace Engine.Tests.Data;
 /// InvalidDataException naming the file and a line or byte offset. A gzip file cut anywhere, even at a line
 /// boundary or inside the 8-byte trailer, is rejected.
 /// </summary>
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class Kdd99HostileInputTests
 {
     private const string Source = "hostile-kdd.csv";

@@ -7,7 +7,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class Kdd99Tests
 {
     private static readonly string[] Lines =

@@ -3,7 +3,7 @@ using Engine.Data;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class LabeledSentencesTests
 {
     private static LabeledSentences Read(string text, string? textColumn = null, string? labelColumn = null, bool bom = false)

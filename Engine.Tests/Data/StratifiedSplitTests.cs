@@ -5,7 +5,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class StratifiedSplitTests
 {
     private static int[] RandomLabels(Random random, int count, int classes) =>

@@ -7,7 +7,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class TablePreprocessorTests
 {
     // Normals: src_bytes 100 and 1000, same_srv_rate 0.2 and 0.6. The attack has far larger values.

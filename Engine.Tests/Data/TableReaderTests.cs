@@ -9,7 +9,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class TableReaderTests
 {
     private const string Sensors = "device,temperature,load,status\nfan,21.5,0.25,ok\npump,80,0.75,fault\nfan,22,0.5,ok\n";

@@ -10,7 +10,7 @@ namespace Engine.Tests.Data;
 /// The TREC label-file reader (Trec.Read on a stream and on a file) on truncated, bit-flipped and hostile files:
 /// it loads, or throws FormatException naming the file and the line.
 /// </summary>
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class TrecHostileInputTests : IDisposable
 {
     private const string Source = "hostile.label";

@@ -3,7 +3,7 @@ using Engine.Data;
 
 namespace Engine.Tests.Data;
 
-[Trait("Chapter", "04-Data")]
+[Trait("Layer", "Data")]
 public sealed class TrecTests
 {
     private static IReadOnlyList<TrecQuestion> ReadText(byte[] bytes, string name = "trec.label") =>

@@ -10,7 +10,7 @@ namespace Engine.Tests.DemoApp;
 /// are refused before any work with one line in the user's terms, output paths that could not be written are refused
 /// up front naming the user's path, each command offers only the options it uses, and --version is the package's.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class CliOptionTests : IDisposable
 {
     private readonly TempDirectory _scratch = new();

@@ -10,7 +10,7 @@ namespace Engine.Tests.DemoApp;
 /// The --json keys issue #5 promises, read back from real runs of the commands' --quick paths on tiny data sets
 /// written here (a few hundred images or records, so each run takes seconds).
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class DemoJsonTests : IDisposable
 {
     private readonly ScratchDirectory _scratch = new("demojson-");

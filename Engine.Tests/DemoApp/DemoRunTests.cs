@@ -8,7 +8,7 @@ namespace Engine.Tests.DemoApp;
 /// The demo as a user runs it (a child process on the embedded data): a command writes OUT/report.html with its
 /// section, and Ctrl+C (SIGINT) stops training after the current batch, keeps a checkpoint and exits with 130.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class DemoRunTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("demo-run-").FullName;

@@ -5,7 +5,7 @@ using Engine.Tests.Testing;
 namespace Engine.Tests.DemoApp;
 
 /// <summary>global.json accepts any .NET 10 SDK a user may have (10.0.1xx to 10.0.4xx and later bands), not a preview.</summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class GlobalJsonTests
 {
     [Fact]

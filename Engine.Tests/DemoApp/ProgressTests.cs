@@ -6,7 +6,7 @@ namespace Engine.Tests.DemoApp;
 /// Time left is estimated from the pace after the warm-up (JIT, caches) and shown with hours when a run is long; a
 /// long step without batches says it is still running.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class ProgressTests
 {
     [Theory]

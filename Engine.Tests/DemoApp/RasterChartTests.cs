@@ -8,7 +8,7 @@ namespace Engine.Tests.DemoApp;
 /// The PNG twins of the report's charts: a chart's PNG decodes to the expected size with the series drawn inside the
 /// plot, strokes cover the pixels a brute-force distance says they should, and text lands in the box it measures.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class RasterChartTests
 {
     private const int Scale = ChartRendering.PngScale;

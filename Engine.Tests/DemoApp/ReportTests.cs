@@ -10,7 +10,7 @@ namespace Engine.Tests.DemoApp;
 /// The demo's OUT/report.html: well-formed XHTML (parsed with System.Xml after the doctype), one section per part,
 /// every chart an inline SVG with drawn content, every picture a PNG data URI that decodes to a PNG.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class ReportTests
 {
     private static readonly XNamespace Xhtml = "http://www.w3.org/1999/xhtml", SvgNs = "http://www.w3.org/2000/svg";

@@ -3,7 +3,7 @@ using Demo;
 namespace Engine.Tests.DemoApp;
 
 /// <summary>The docs' generated blocks: replaced in place, refused when the markers are wrong, written atomically.</summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class ResultsDocTests : IDisposable
 {
     private readonly ScratchDirectory _scratch = new("resultsdoc-");
@@ -205,7 +205,7 @@ public sealed class ResultsDocTests : IDisposable
 }
 
 /// <summary>The repository's chapters hold every block a command writes, each well-formed.</summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class DocsBlocksTests
 {
     // (chapter, block) for every ResultsDoc.Publish call of the demo and for Engine.Bench/peers/ae_recipes.py.

@@ -12,7 +12,7 @@ namespace Engine.Tests.DemoApp;
 /// one that was never stopped, the interrupted run says so (console, report, --json, the partial epoch marked), and
 /// a checkpoint that does not fit the command is refused with a message that says why.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class ResumeTests : IDisposable
 {
     private readonly TempDirectory _scratch = new();

@@ -10,7 +10,7 @@ namespace Engine.Tests.DemoApp;
 /// The KDD Cup 1999 10% file ships with the demo (CC BY 4.0, with its attribution), is the published file, is
 /// copied beside the program, and is what `anomaly` and the tour read when no --data is given.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class ShippedDataTests
 {
     private static readonly string Shipped = Repository.File("Demo", "data", "kddcup99", KddData.FileName);

@@ -9,7 +9,7 @@ namespace Engine.Tests.DemoApp;
 /// repository (Demo/data/examples/network): train and save, then load and score an unlabelled file. A few epochs:
 /// these tests check the wiring and the files, not the detector's quality (chapter 10's block shows that).
 /// </summary>
-[Trait("Chapter", "10-OwnData")]
+[Trait("Layer", "DemoApp")]
 public sealed class TableAnomalyRunTests : IDisposable
 {
     private static readonly string Examples = Path.Combine(Repository.Root, "Demo", "data", "examples", "network");

@@ -10,7 +10,7 @@ namespace Engine.Tests.DemoApp;
 /// here (three classes of a dozen sentences, models of width 8, one epoch, so a run takes a second or two): --folds,
 /// --test, CSV with named columns, UTF-8 with a byte-order mark, and the refusals, each naming option, value, file or line.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class TextOwnDataTests : IDisposable
 {
     // Tiny models and one epoch: these tests check the wiring, not the accuracy.

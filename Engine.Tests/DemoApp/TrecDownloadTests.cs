@@ -12,7 +12,7 @@ namespace Engine.Tests.DemoApp;
 /// message when it cannot be; tested against a local HTTP server on 127.0.0.1 (the tests never use the network),
 /// serving the shared copy of the files (../shared/data/trec) or bytes that are wrong on purpose.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class TrecDownloadTests : IDisposable
 {
     private readonly TempDirectory _scratch = new();

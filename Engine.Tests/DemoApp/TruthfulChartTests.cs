@@ -9,7 +9,7 @@ namespace Engine.Tests.DemoApp;
 /// false-positive axis where it matters, operating points marked, a partial epoch drawn as partial, every axis with
 /// its unit, and the PCA comparison trained as long as the autoencoder it is compared with elsewhere.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class TruthfulChartTests
 {
     private static List<LineChart> Charts(RunReport report) =>

@@ -8,7 +8,7 @@ namespace Engine.Tests.DemoApp;
 /// directory, not the folder this checkout is in. The product finds its files relative to itself; tests and
 /// benchmarks reach the shared folder as ../shared from the repository root.
 /// </summary>
-[Trait("Chapter", "12-Demo")]
+[Trait("Layer", "DemoApp")]
 public sealed class WorkplacePathTests
 {
     // Spelled in pieces, so that this file does not contain what it looks for.

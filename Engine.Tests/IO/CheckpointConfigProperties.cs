@@ -120,7 +120,7 @@ public static class ConfigArbitraries
 /// within a small allocation budget; and the state size a registration computes from a config (before allocating)
 /// agrees with the model it then builds, for every config it accepts.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class CheckpointConfigProperties : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ckpt-config-prop-").FullName;

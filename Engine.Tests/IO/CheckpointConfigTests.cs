@@ -9,7 +9,7 @@ namespace Engine.Tests.IO;
 /// least 1, rates and weights finite and in range, enums by name only) with checked arithmetic before anything is
 /// allocated, and the message names the file, the metadata entry and the field.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class CheckpointConfigTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ckpt-config-").FullName;

@@ -9,7 +9,7 @@ namespace Engine.Tests.IO;
 /// loop and is killed (SIGKILL) at random moments; after every kill the file must load, and hold one save's
 /// weights, never a half-written file or a mix of two saves.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class CheckpointCrashTests(ITestOutputHelper output)
 {
     private const int Kills = 12;

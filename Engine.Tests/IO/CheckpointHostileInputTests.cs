@@ -18,7 +18,7 @@ namespace Engine.Tests.IO;
 /// weights is a valid file with another weight), or the reader throws InvalidDataException naming the file;
 /// resume may also report a run mismatch (ArgumentException) when a flip rewrote the saved seed or batch size.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class CheckpointHostileInputTests : IDisposable
 {
     private static readonly DenseAutoencoderOptions Architecture = new(6, [4], 2);

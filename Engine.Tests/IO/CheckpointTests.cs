@@ -10,7 +10,7 @@ namespace Engine.Tests.IO;
 /// Checkpoint round trips (architecture + weights → bitwise identical outputs) and the validation of damaged or
 /// foreign files: each must fail with an InvalidDataException that names the file and the problem.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-ckpt-").FullName;

@@ -11,7 +11,7 @@ namespace Engine.Tests.IO;
 /// reproduces Encode, Reconstruct and the posterior bitwise, batch-norm running statistics included; a config that
 /// disagrees with the stored tensors is rejected before anything is built.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class ConvCheckpointTests
 {
     // Records compare arrays by reference: both sides get this one array to compare the other fields.

@@ -12,7 +12,7 @@ namespace Engine.Tests.IO;
 /// (the in-process numbers are checked in OnnxModelExportTests): the file it writes opens in ONNX Runtime with the
 /// documented inputs and outputs, and an export that cannot be done fails with exit code 1 and a clear message.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class ExportCommandTests
 {
     private static (int ExitCode, string Output) Demo(params string[] arguments)

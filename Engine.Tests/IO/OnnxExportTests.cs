@@ -12,7 +12,7 @@ namespace Engine.Tests.IO;
 /// Exported autoencoders run in ONNX Runtime to the numbers our Reconstruct/Encode/Decode give (within 1e-4), for
 /// batch sizes 1 and 7 through the one symbolic batch dimension.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class OnnxExportTests
 {
     private const float Atol = 1e-4f;

@@ -8,7 +8,7 @@ namespace Engine.Tests.IO;
 /// ONNX models built by OnnxModelBuilder: their bytes parse back to the structure of onnx.proto, and ONNX Runtime
 /// runs them to the same numbers as a hand-written reference (within 1e-4).
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class OnnxModelBuilderTests
 {
     private const float Atol = 1e-4f;

@@ -15,7 +15,7 @@ namespace Engine.Tests.IO;
 /// 1 and 5 through the symbolic batch dimension; the LSTM encoder matches EncodeIds on padded sentences of mixed
 /// lengths, which exercises the gate reordering (i, f, g, o → i, o, f, c) and the per-sentence reverse direction.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class OnnxModelExportTests
 {
     private const float Atol = 1e-4f;

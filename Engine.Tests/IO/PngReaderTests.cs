@@ -12,7 +12,7 @@ namespace Engine.Tests.IO;
 /// PNG reader against files written by Fixtures/make_png_fixtures.py (every colour type, bit depth, interlace method,
 /// filter and transparency kind, cross-checked there with Pillow), round trips through our own encoder, and hostile bytes.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class PngReaderTests
 {
     public static TheoryData<string> FixtureNames()

@@ -11,7 +11,7 @@ namespace Engine.Tests.IO;
 /// PNG encoder checked by a small independent decoder: chunk layout, CRCs (bitwise, no table), zlib inflate,
 /// all five unfilter types, pixels equal to the input.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class PngTests
 {
     internal sealed record Decoded(int Width, int Height, int BitDepth, int ColorType, byte[] Pixels, string[] Chunks);

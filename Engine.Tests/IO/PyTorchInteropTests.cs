@@ -13,7 +13,7 @@ namespace Engine.Tests.IO;
 /// nn.Sequential encoder/decoder) loads here and reproduces PyTorch's outputs within 1e-5; and our checkpoint of a
 /// model trained further here loads in Python with the same names and shapes and gives our outputs there.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class PyTorchInteropTests
 {
     private const float Atol = 1e-5f;

@@ -10,7 +10,7 @@ namespace Engine.Tests.IO;
 /// SafeTensors.Read on broken or malicious bytes: the only exception is InvalidDataException naming the source
 /// and a byte offset, and no allocation is sized by an unchecked header field.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class SafeTensorsHostileInputTests
 {
     private const string Source = "hostile.safetensors";

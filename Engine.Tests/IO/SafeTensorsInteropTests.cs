@@ -9,7 +9,7 @@ namespace Engine.Tests.IO;
 /// (struct + json, values from PyTorch) are read bit-exactly, our writer reproduces its bytes, and its strict
 /// reader accepts our files.
 /// </summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class SafeTensorsInteropTests
 {
     public static TheoryData<string> FixtureNames() => new(Fixtures.SafeTensorFiles);

@@ -6,7 +6,7 @@ using FsCheck.Xunit;
 namespace Engine.Tests.IO;
 
 /// <summary>Write then read gives back the same names, dtypes, shapes, bits and metadata.</summary>
-[Trait("Chapter", "09-IO")]
+[Trait("Layer", "IO")]
 public sealed class SafeTensorsRoundTripTests
 {
     [Property(MaxTest = 100)]

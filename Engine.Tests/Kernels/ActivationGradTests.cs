@@ -29,7 +29,7 @@ public static class ActivationGradArbitraries
         .ToArbitrary();
 }
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 public sealed class ActivationGradTests
 {
     // The SIMD loop does the scalar formula's operations in the same order (no FMA), so it agrees to the bit; columns

@@ -27,7 +27,7 @@ public static class AdamArbitraries
          select new AdamCase(length, step, decay, seed)).ToArbitrary();
 }
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class AdamUpdateTests
 {

@@ -9,7 +9,7 @@ namespace Engine.Tests.Kernels;
 /// Conv2D.Backward (input and weight gradients in one pass over the batch) must give the same bits as the two
 /// separate kernels, accumulate, skip an empty gradient, and match its reference.
 /// </summary>
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class Conv2DFusedBackwardTests
 {

@@ -14,7 +14,7 @@ namespace Engine.Tests.Kernels;
 /// prime channel counts, around the 8-, 16- and 32-wide panels, pixel counts that leave partial 6- and 8-row tiles)
 /// go through it.
 /// </summary>
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection("Parallelism")]
 public sealed class ConvImplicitTests
 {

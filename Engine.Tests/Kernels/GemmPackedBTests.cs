@@ -4,7 +4,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Kernels;
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmPackedBTests
 {

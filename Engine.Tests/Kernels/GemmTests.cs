@@ -67,7 +67,7 @@ public static class GemmArbitraries
     }
 }
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class GemmTests
 {

@@ -25,7 +25,7 @@ public static class Im2ColArbitraries
          select new ConvCase(new Conv2DShape(1, c, h, w, 1, kh, kw, sh, sw, ph, pw), seed)).ToArbitrary();
 }
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection("Parallelism")]
 public sealed class Im2ColTests
 {

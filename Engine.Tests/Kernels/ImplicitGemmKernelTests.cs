@@ -13,7 +13,7 @@ namespace Engine.Tests.Kernels;
 /// One property per kernel (8 × 32 AVX-512, 6 × 16 AVX2, 6 × 8 Vector128); a kernel this machine cannot run reports
 /// skipped.
 /// </summary>
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class ImplicitGemmKernelTests
 {

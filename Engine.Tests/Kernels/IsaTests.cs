@@ -12,7 +12,7 @@ namespace Engine.Tests.Kernels;
 /// which ISA each stage means in <c>ENGINE_EXPECT_ISA</c>; if a knob silently stopped working, the stage would test
 /// the wrong path and pass, so this test fails instead. Without the variable it only reports what it sees.
 /// </summary>
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 public sealed class IsaTests
 {
     /// <summary>Names a stage may expect, and the path each means.</summary>

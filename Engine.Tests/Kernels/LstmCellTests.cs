@@ -27,7 +27,7 @@ public static class LstmCellArbitraries
     }
 }
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 public sealed class LstmCellTests
 {
     private static float[] Random(Random r, int n, float scale)

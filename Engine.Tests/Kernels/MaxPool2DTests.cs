@@ -5,7 +5,7 @@ using static Engine.Tests.Kernels.ConvData;
 
 namespace Engine.Tests.Kernels;
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection("Parallelism")]
 public sealed class MaxPool2DTests
 {

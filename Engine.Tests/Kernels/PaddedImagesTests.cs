@@ -10,7 +10,7 @@ namespace Engine.Tests.Kernels;
 /// PaddedImages (the zero-bordered copy behind the implicit-GEMM convolution) against a naive copy, on every SIMD path
 /// this machine runs (AVX-512 and AVX2 fill narrow planes from registers, the others clear and copy).
 /// </summary>
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 [Collection(ParallelismCollection.Name)]
 public sealed class PaddedImagesTests
 {

@@ -2,7 +2,7 @@ using Engine.Kernels;
 
 namespace Engine.Tests.Kernels;
 
-[Trait("Chapter", "02-Kernels")]
+[Trait("Layer", "Kernels")]
 public sealed class WorkerPoolTests
 {
     [Fact]

@@ -7,7 +7,7 @@ using Engine.Training;
 
 namespace Engine.Tests.Latent;
 
-[Trait("Chapter", "10-Latent")]
+[Trait("Layer", "Latent")]
 public sealed class LatentClassifierTests
 {
     // Two concentric rings: no line separates them, one hidden layer does.

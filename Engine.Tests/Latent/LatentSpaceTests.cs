@@ -13,7 +13,7 @@ using Engine.Data;
 
 namespace Engine.Tests.Latent;
 
-[Trait("Chapter", "10-Latent")]
+[Trait("Layer", "Latent")]
 public sealed class LatentSpaceTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using Engine.Tensors;
 
 namespace Engine.Tests.Layers;
 
-[Trait("Chapter", "05-Layers")]
+[Trait("Layer", "Layers")]
 public sealed class ConvLayerTests
 {
     // PyTorch's state_dict of the reference model, written from its naming rules: nn.Sequential children are

@@ -7,7 +7,7 @@ using Engine.Tests.Testing;
 
 namespace Engine.Tests.Layers;
 
-[Trait("Chapter", "05-Layers")]
+[Trait("Layer", "Layers")]
 public sealed class LstmTests
 {
     private const float FixtureTolerance = 1e-5f;

@@ -3,7 +3,7 @@ using Engine.Tensors;
 
 namespace Engine.Tests.Layers;
 
-[Trait("Chapter", "05-Layers")]
+[Trait("Layer", "Layers")]
 public sealed class ModuleTests
 {
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ModuleTests
     }
 }
 
-[Trait("Chapter", "05-Layers")]
+[Trait("Layer", "Layers")]
 public sealed class DropoutLayerTests
 {
     [Fact]

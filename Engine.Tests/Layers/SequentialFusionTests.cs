@@ -9,7 +9,7 @@ namespace Engine.Tests.Layers;
 /// Sequential runs a Linear followed by an Activation as one fused op; the result and every gradient must equal the
 /// layers applied one by one.
 /// </summary>
-[Trait("Chapter", "05-Layers")]
+[Trait("Layer", "Layers")]
 public sealed class SequentialFusionTests
 {
     [Theory]

@@ -11,7 +11,7 @@ namespace Engine.Tests.Layers;
 /// The Transformer layers against PyTorch 1.13 (weights loaded by name from Fixtures/attention_fixture.json),
 /// GradCheck of both blocks, mask and causality guarantees at the block level, dropout only in training mode.
 /// </summary>
-[Trait("Chapter", "11-Transformer")]
+[Trait("Layer", "Layers")]
 public sealed class TransformerLayerTests
 {
     // Float32 vs PyTorch float32: both round differently along the way, so allow a few ulps of the outputs' scale.

@@ -9,7 +9,7 @@ using Engine.Training;
 
 namespace Engine.Tests.Models;
 
-[Trait("Chapter", "07-Models")]
+[Trait("Layer", "Models")]
 public sealed class AutoencoderVariantTests
 {
     private static readonly DenseAutoencoderOptions Tiny = new(12, [6], 3);

@@ -15,7 +15,7 @@ namespace Engine.Tests.Models;
 /// and the LSTM text autoencoder (encoding and greedy decoding); kernels share the worker pool, the scratch pool
 /// and per-thread GEMM buffers underneath.
 /// </summary>
-[Trait("Chapter", "07-Models")]
+[Trait("Layer", "Models")]
 public sealed class ConcurrentInferenceTests
 {
     private const int Threads = 8;

@@ -9,7 +9,7 @@ using Engine.Training;
 
 namespace Engine.Tests.Models;
 
-[Trait("Chapter", "07-Models")]
+[Trait("Layer", "Models")]
 public sealed class ConvAutoencoderTests
 {
     private static Tensor Images(int n, int side, int seed) => Tensor.Uniform(new Random(seed), 0.05f, 0.95f, n, side * side);

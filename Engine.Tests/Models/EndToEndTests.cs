@@ -8,7 +8,7 @@ using Engine.Training;
 
 namespace Engine.Tests.Models;
 
-[Trait("Chapter", "07-Models")]
+[Trait("Layer", "Models")]
 public sealed class EndToEndTests
 {
     [Fact]

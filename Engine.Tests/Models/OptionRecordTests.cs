@@ -11,7 +11,7 @@ namespace Engine.Tests.Models;
 /// depends on two fields at once (masking noise above 1, a contractive penalty without a sigmoid code) is checked
 /// by the model the record is given to.
 /// </summary>
-[Trait("Chapter", "07-Models")]
+[Trait("Layer", "Models")]
 public sealed class OptionRecordTests
 {
     [Fact]

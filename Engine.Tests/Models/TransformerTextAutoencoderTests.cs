@@ -20,7 +20,7 @@ namespace Engine.Tests.Models;
 /// at a real position changes and no gradient reaches a padded one), it saves and loads exactly, and its whole
 /// loss passes a gradient check.
 /// </summary>
-[Trait("Chapter", "11-Transformer")]
+[Trait("Layer", "Models")]
 public sealed class TransformerTextAutoencoderTests
 {
     private static TransformerTextAutoencoder Tiny(int seed, float dropout = 0f, int modelSize = 8,

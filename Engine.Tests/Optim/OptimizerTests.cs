@@ -4,7 +4,7 @@ using Engine.Tensors;
 
 namespace Engine.Tests.Optim;
 
-[Trait("Chapter", "06-Optim")]
+[Trait("Layer", "Optim")]
 public sealed class OptimizerTests
 {
     private static Tensor Param(float value)

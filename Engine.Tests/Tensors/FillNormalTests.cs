@@ -4,7 +4,7 @@ using Engine.Tests.Testing;
 namespace Engine.Tests.Tensors;
 
 /// <summary>FillNormalFast's block-wise SIMD Box–Muller against the scalar formula, and its moments.</summary>
-[Trait("Chapter", "01-Tensors")]
+[Trait("Layer", "Tensors")]
 public sealed class FillNormalTests
 {
     [Theory]

@@ -5,7 +5,7 @@ using Engine.Tests.Testing;
 namespace Engine.Tests.Tensors;
 
 /// <summary>The serialisable generator: reference values, exact state round trips, ranges and uniformity.</summary>
-[Trait("Chapter", "01-Tensors")]
+[Trait("Layer", "Tensors")]
 public sealed class RngTests
 {
     [Fact]

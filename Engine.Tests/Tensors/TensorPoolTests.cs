@@ -15,7 +15,7 @@ namespace Engine.Tests.Tensors;
 /// steps have, the bytes it holds stay under a bound set by the largest step; it trims back when steps shrink, empties
 /// on request and when its thread goes idle, and a loop of identical steps allocates nothing after the first.
 /// </summary>
-[Trait("Chapter", "01-Tensors")]
+[Trait("Layer", "Tensors")]
 public sealed class TensorPoolTests(ITestOutputHelper output)
 {
     [Property(MaxTest = 300)]

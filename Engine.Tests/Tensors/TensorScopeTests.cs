@@ -5,7 +5,7 @@ using Engine.Tensors;
 
 namespace Engine.Tests.Tensors;
 
-[Trait("Chapter", "01-Tensors")]
+[Trait("Layer", "Tensors")]
 public sealed class TensorScopeTests
 {
     [Fact]

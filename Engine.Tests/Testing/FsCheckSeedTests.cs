@@ -4,7 +4,7 @@ using FsCheck.Xunit;
 namespace Engine.Tests.Testing;
 
 /// <summary>The suite's FsCheck seed: pinned unless ENGINE_FSCHECK_SEED says otherwise (docs/reliability.md).</summary>
-[Trait("Chapter", "12-Reliability")]
+[Trait("Layer", "Testing")]
 public sealed class FsCheckSeedTests
 {
     [Fact]

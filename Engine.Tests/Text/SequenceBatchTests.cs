@@ -6,7 +6,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class SequenceBatchTests
 {
     private static readonly int[][] Example = [[5, 6, 7], [8], [9, 10]];

@@ -3,7 +3,7 @@ using Engine.Text;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class SyntheticCorpusTests
 {
     [Fact]

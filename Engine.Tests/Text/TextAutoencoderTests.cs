@@ -11,7 +11,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class TextAutoencoderTests
 {
     private static Vocabulary TenWords => ToyText.TenWords;

@@ -5,7 +5,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class TokenizerTests
 {
     [Theory]

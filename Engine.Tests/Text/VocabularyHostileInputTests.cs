@@ -10,7 +10,7 @@ namespace Engine.Tests.Text;
 /// Vocabulary.Load on truncated, bit-flipped and hostile files: it loads, or throws InvalidDataException naming
 /// the file and the line (and the byte offset of invalid UTF-8); the header's entry count sizes nothing.
 /// </summary>
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class VocabularyHostileInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vocab-hostile-").FullName;

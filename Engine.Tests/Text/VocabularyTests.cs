@@ -2,7 +2,7 @@ using Engine.Text;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class VocabularyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vocab-tests-").FullName;

@@ -7,7 +7,7 @@ using FsCheck.Xunit;
 namespace Engine.Tests.Text;
 
 /// <summary>The skip-gram kernels against their references, each case on one of the SIMD paths this machine runs.</summary>
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 [Collection(ParallelismCollection.Name)]
 public sealed class Word2VecKernelsTests
 {

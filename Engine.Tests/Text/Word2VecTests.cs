@@ -3,7 +3,7 @@ using Engine.Text;
 
 namespace Engine.Tests.Text;
 
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class Word2VecTests
 {
     private static readonly string[] GroupA = Enumerable.Range(0, 10).Select(i => $"a{i}").ToArray();

@@ -11,7 +11,7 @@ namespace Engine.Tests.Text;
 /// load, or throw InvalidDataException naming the file and the line (text) or byte offset (binary); a header
 /// claiming huge counts or dimensions is checked against the file size before anything is allocated.
 /// </summary>
-[Trait("Chapter", "06-Text")]
+[Trait("Layer", "Text")]
 public sealed class WordVectorsHostileInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("w2v-hostile-").FullName;

@@ -12,7 +12,7 @@ namespace Engine.Tests.Training;
 /// Ctrl+C in the demo: a token cancelled during batch N stops every trainer right after batch N (no further
 /// optimizer step), and the autoencoder trainer's checkpoint at that point loads.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class CancellationTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-cancel-").FullName;

@@ -17,7 +17,7 @@ namespace Engine.Tests.Training;
 /// the epoch, the step and the parameter, without an optimizer step and without overwriting the last good
 /// checkpoint; with SkipNonFiniteBatches the batch is dropped and counted instead.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class NonFiniteTrainingTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-nan-").FullName;

@@ -13,7 +13,7 @@ namespace Engine.Tests.Training;
 /// with pooling (and with every returned array poisoned with NaN, so a tensor that outlives its step cannot go
 /// unnoticed) gives bitwise the same losses and weights as a run where every tensor is a fresh array.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class PooledStepTests
 {
     // Per batch losses, the epoch reports' losses and parts (validation and grad norms included) and the final weights of one run.

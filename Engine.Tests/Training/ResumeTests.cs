@@ -15,7 +15,7 @@ namespace Engine.Tests.Training;
 /// checkpoint) and resumed in a fresh model, optimizer and trainer ends with weights bitwise identical to an
 /// uninterrupted run.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class ResumeTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-resume-").FullName;

@@ -14,7 +14,7 @@ namespace Engine.Tests.Training;
 /// wrap around mid-epoch), a sentence autoencoder with word dropout, and a VAE whose KL weight warms up with the
 /// step count the loop owns.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class SharedLoopResumeTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-shared-resume-").FullName;

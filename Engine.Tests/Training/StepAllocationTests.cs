@@ -13,7 +13,7 @@ namespace Engine.Tests.Training;
 /// of the same step with pooling switched off, which is what the step's tensors weigh. An upper bound with slack,
 /// not a benchmark (Engine.Bench's StepAllocationBenchmarks gives the exact numbers).
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class StepAllocationTests(ITestOutputHelper output)
 {
     // Median managed bytes per step on this thread over the second epoch (the first one fills the pool).

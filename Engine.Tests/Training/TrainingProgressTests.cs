@@ -13,7 +13,7 @@ namespace Engine.Tests.Training;
 /// an epoch that trained nothing, NaN weights, a silent early stop), and leaves the weights at the last good step,
 /// as the message says. Each case reproduces a failure a hostile test of the library found.
 /// </summary>
-[Trait("Chapter", "08-Training")]
+[Trait("Layer", "Training")]
 public sealed class TrainingProgressTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("engine-progress-").FullName;
