@@ -100,7 +100,8 @@ internal sealed class RunContext(ParseResult parse, CommandOptions options, Canc
         {
             data = Quick || PreferEmbedded ? FashionMnist.LoadEmbedded() : FashionMnist.Load();
         }
-        Out.Line($"data: {data.Name}{(DataPath is null ? ", " : " in ")}{data.Source}: {data.TrainCount:N0} train / {data.TestCount:N0} test images, "
+        // Without --data the source already names the set ("Fashion-MNIST embedded subset (…) from …").
+        Out.Line($"data: {(DataPath is null ? data.Source : $"{data.Name} in {data.Source}")}: {data.TrainCount:N0} train / {data.TestCount:N0} test images, "
             + $"{data.ClassNames.Count} classes ({string.Join(", ", data.ClassNames.Take(10))}{(data.ClassNames.Count > 10 ? ", …" : "")})");
         Results["data"] = data.Name;
         Results["classes"] = data.ClassNames;
