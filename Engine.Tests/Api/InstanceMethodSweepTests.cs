@@ -2,7 +2,7 @@ using System.Reflection;
 using Engine.Anomaly;
 using Engine.Data;
 using Engine.Data.Tables;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Models;
 using Engine.Tensors;
 using Engine.Text;

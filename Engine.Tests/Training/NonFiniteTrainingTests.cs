@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 using Engine.Autodiff.Ops;
 using Engine.Data;
-using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;

@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 using Engine.Autodiff.Ops;
 using Engine.Data;
-using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Training;

@@ -216,4 +216,33 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
         foreach (var block in _decoderBlocks) y = block.Forward(y, memory, null, keyMask, causal: true);
         return DecoderNorm.Forward(y);
     }
+
+    /// <summary>
+    /// The number of trained weights of a model with these options over <paramref name="vocabularySize"/> words
+    /// (what <see cref="Layers.Module.ParameterCount"/> reports once it is built), computed without building it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid or the vocabulary size is below 1.</exception>
+    /// <exception cref="OverflowException">The count does not fit in a long.</exception>
+    public static long CountParameters(TransformerTextAutoencoderOptions options, int vocabularySize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (vocabularySize < 1)
+            throw new ArgumentException($"TransformerTextAutoencoder.CountParameters: vocabulary size {vocabularySize} is below 1.", nameof(vocabularySize));
+        checked
+        {
+            long e = options.ModelSize, f = options.FeedForwardSize, z = options.LatentSize, v = vocabularySize;
+            long attention = 4 * (e * e + e);          // in_proj (3E, E) + (3E), out_proj (E, E) + (E)
+            long feedForward = (f * e + f) + (e * f + e);
+            long norm = 2 * e;
+            long encoderBlock = attention + feedForward + 2 * norm;
+            long decoderBlock = 2 * attention + feedForward + 3 * norm;
+            long summary = options.Pooling == SentencePooling.SummaryToken ? e : 0;
+            return v * e + summary                      // embedding, summary token
+                + options.EncoderLayers * encoderBlock + norm
+                + (e * z + z) + (z * e + e)             // to_latent, from_latent
+                + options.DecoderLayers * decoderBlock + norm
+                + (e * v + v);                          // output
+        }
+    }
 }

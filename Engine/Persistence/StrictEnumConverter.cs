@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
 /// <summary>
 /// Reads and writes an enum in a model config by its name only. The framework's string-enum converter also accepts

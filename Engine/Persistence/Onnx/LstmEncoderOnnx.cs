@@ -1,7 +1,7 @@
 using Engine.Models;
 using Engine.Tensors;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// The encoder of an <see cref="LstmTextAutoencoder"/> (sentence → latent vector) as ONNX. Inputs: <c>ids</c>

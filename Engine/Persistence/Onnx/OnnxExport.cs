@@ -1,6 +1,7 @@
+using Engine.IO;
 using Engine.Models;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>Which part of an autoencoder an ONNX file computes.</summary>
 public enum OnnxPart

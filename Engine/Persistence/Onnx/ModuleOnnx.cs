@@ -1,7 +1,7 @@
 using Engine.Layers;
 using Engine.Tensors;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// The engine's layers as ONNX nodes, one module at a time: the mapping the model graphs share. Initializers take

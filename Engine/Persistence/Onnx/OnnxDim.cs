@@ -1,4 +1,4 @@
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>One dimension of a graph input or output: a fixed size, or a symbolic name such as the batch "N".</summary>
 public readonly record struct OnnxDim

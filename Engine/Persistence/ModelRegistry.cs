@@ -1,9 +1,10 @@
+using Engine.Models;
 using Engine.Tensors;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
 /// <summary>
-/// The table of model types that checkpoints can hold: <see cref="Engine.IO.Checkpoint"/> looks a model up here
+/// The table of model types that checkpoints can hold: <see cref="Engine.Persistence.Checkpoint"/> looks a model up here
 /// by its type to save it, and by the name in the file to rebuild it.
 /// </summary>
 /// <remarks>
@@ -17,7 +18,7 @@ namespace Engine.Models;
 /// any allocation), and a factory.</item>
 /// <item>Test a save/load round trip (outputs bitwise equal) in Engine.Tests/IO/CheckpointTests.cs.</item>
 /// </list>
-/// ONNX export has its own per-model table in <see cref="Engine.IO.Onnx.OnnxExport"/>.
+/// ONNX export has its own per-model table in <see cref="Engine.Persistence.Onnx.OnnxExport"/>.
 /// </remarks>
 public static class ModelRegistry
 {
@@ -68,7 +69,7 @@ public static class ModelRegistry
         ArgumentNullException.ThrowIfNull(model);
         return Array.Find(Registrations, r => r.ModelType == model.GetType())
                ?? throw new ArgumentException(
-                   $"{model.GetType().Name} cannot be checkpointed yet: it is not in Engine.Models.ModelRegistry " +
+                   $"{model.GetType().Name} cannot be checkpointed yet: it is not in Engine.Persistence.ModelRegistry " +
                    $"(registered: {string.Join(", ", TypeNames)}). HINT: add an entry as the ModelRegistry docs describe.",
                    nameof(model));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Engine.Models;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
 /// <summary>
 /// Source-generated JSON for model options records (the build is AOT-compatible, so no reflection): snake_case

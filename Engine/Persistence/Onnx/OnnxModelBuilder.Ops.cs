@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>Node helpers (opset 17 semantics); each returns the name of the node's output.</summary>
 public sealed partial class OnnxModelBuilder

@@ -1,4 +1,4 @@
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>A node attribute (onnx.proto AttributeProto): a name and one int, float, string, ints or floats value.</summary>
 public sealed class OnnxAttribute

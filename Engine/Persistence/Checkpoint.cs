@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text.Json;
+using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
 
-namespace Engine.IO;
+namespace Engine.Persistence;
 
 /// <summary>
-/// Saves a model to one safetensors file and rebuilds it from that file alone, with bitwise identical outputs.
+/// Saves a model to one safetensors file and rebuilds it from that file alone, with bitwise identical outputs: the
+/// one save/load entry point for every model kind (<see cref="Save(AutoencoderModel, string, IReadOnlyDictionary{string, string}?)"/>
+/// and <see cref="Load(string)"/> for the image autoencoders, the <c>Save</c> overloads and <see cref="Load{TModel}"/>
+/// for the sentence autoencoders, which keep their vocabulary beside the weights).
 /// </summary>
 /// <remarks>
 /// <para>Layout: the tensors are the model's <see cref="Module.StateDict"/> under exactly those names (PyTorch's
@@ -48,6 +52,50 @@ public static class Checkpoint
     /// unknown model type, a bad config, or tensors missing, extra or mis-shaped; the message names the file.
     /// </exception>
     public static AutoencoderModel Load(string path) => LoadWithFile(path, out _);
+
+    /// <summary>
+    /// Saves an LSTM sentence autoencoder to <paramref name="path"/>: its weights as safetensors (F32, PyTorch
+    /// parameter names, the options in the metadata) and its vocabulary beside it at <see cref="VocabularyPath"/>.
+    /// Each file is written atomically; the folder is created if needed.
+    /// </summary>
+    public static void Save(LstmTextAutoencoder model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        LstmTextModelFile.Save(model, path);
+    }
+
+    /// <summary>
+    /// Saves a Transformer sentence autoencoder to <paramref name="path"/>: its weights as safetensors (F32, the
+    /// parameter names of the class remarks, the options as JSON in the metadata entry <c>config</c>) and its
+    /// vocabulary beside it at <see cref="VocabularyPath"/>. Each file is written atomically; the folder is created
+    /// if needed.
+    /// </summary>
+    public static void Save(TransformerTextAutoencoder model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TransformerTextModelFile.Save(model, path);
+    }
+
+    /// <summary>
+    /// Loads any saved model as <typeparamref name="TModel"/>: a sentence autoencoder
+    /// (<see cref="LstmTextAutoencoder"/>, <see cref="TransformerTextAutoencoder"/>: weights file and the vocabulary
+    /// beside it), or any checkpointed autoencoder as <see cref="Load(string)"/> reads it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is not a valid file of that kind (as for <see cref="Load(string)"/>), or it holds another model type.
+    /// </exception>
+    /// <exception cref="FileNotFoundException">The weights or vocabulary file does not exist.</exception>
+    public static TModel Load<TModel>(string path) where TModel : Module
+    {
+        Module model = typeof(TModel) == typeof(LstmTextAutoencoder) ? LstmTextModelFile.Load(path)
+            : typeof(TModel) == typeof(TransformerTextAutoencoder) ? TransformerTextModelFile.Load(path)
+            : Load(path);
+        return model as TModel ?? throw new InvalidDataException(
+            $"{path}: holds a {model.GetType().Name}, not a {typeof(TModel).Name}.");
+    }
+
+    /// <summary>Where a sentence autoencoder saved at <paramref name="path"/> keeps its vocabulary: <c>name.vocab.txt</c> beside it.</summary>
+    public static string VocabularyPath(string path) => TextModelFile.VocabularyPath(path);
 
     /// <summary>Reads the header facts of a checkpoint (format, version, model type, config, metadata) after validating them.</summary>
     /// <exception cref="InvalidDataException">As for <see cref="Load"/>, except that weights are not checked.</exception>

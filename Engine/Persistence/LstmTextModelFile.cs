@@ -1,36 +1,35 @@
 using System.Globalization;
-using Engine.Text;
+using Engine.Models;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
-public sealed partial class LstmTextAutoencoder
+/// <summary>
+/// The file layout of an <see cref="LstmTextAutoencoder"/>: the <see cref="TextModelFile"/> layout with the options
+/// as one metadata entry each. Reached through <see cref="Checkpoint.Save(LstmTextAutoencoder, string)"/> and
+/// <see cref="Checkpoint.Load{TModel}"/>.
+/// </summary>
+internal static class LstmTextModelFile
 {
     private const string FormatName = "engine-lstm-text-autoencoder";
 
     // Metadata names of LstmPooling, by value.
     private static readonly string[] PoolingNames = ["final_states", "mean_max"];
 
-    /// <summary>Where <see cref="Save"/> puts the vocabulary for a weights file: <c>name.vocab.txt</c> beside it.</summary>
-    public static string VocabularyPath(string path) => TextModelFile.VocabularyPath(path);
-
-    /// <summary>
-    /// Saves the weights as safetensors (F32, PyTorch parameter names; the options in the metadata) to
-    /// <paramref name="path"/>, and the vocabulary with <see cref="Vocabulary.Save"/> to
-    /// <see cref="VocabularyPath"/>. Each file is written atomically; the folder is created if needed.
-    /// </summary>
-    public void Save(string path)
+    // Writes the weights with one metadata entry per option, and the vocabulary beside them.
+    public static void Save(LstmTextAutoencoder model, string path)
     {
         var c = CultureInfo.InvariantCulture;
-        TextModelFile.Save(path, this, Vocabulary, FormatName, new Dictionary<string, string>
+        var options = model.Options;
+        TextModelFile.Save(path, model, model.Vocabulary, FormatName, new Dictionary<string, string>
         {
-            ["embedding_size"] = Options.EmbeddingSize.ToString(c),
-            ["hidden_size"] = Options.HiddenSize.ToString(c),
-            ["latent_size"] = Options.LatentSize.ToString(c),
-            ["layers"] = Options.Layers.ToString(c),
-            ["bidirectional"] = Options.Bidirectional ? "true" : "false",
-            ["word_dropout"] = Options.WordDropout.ToString("R", c),
-            ["max_length"] = Options.MaxLength.ToString(c),
-            ["pooling"] = PoolingNames[(int)Options.Pooling],
+            ["embedding_size"] = options.EmbeddingSize.ToString(c),
+            ["hidden_size"] = options.HiddenSize.ToString(c),
+            ["latent_size"] = options.LatentSize.ToString(c),
+            ["layers"] = options.Layers.ToString(c),
+            ["bidirectional"] = options.Bidirectional ? "true" : "false",
+            ["word_dropout"] = options.WordDropout.ToString("R", c),
+            ["max_length"] = options.MaxLength.ToString(c),
+            ["pooling"] = PoolingNames[(int)options.Pooling],
         });
     }
 

@@ -1,7 +1,7 @@
 using Engine.Layers;
 using Engine.Models;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// A <see cref="DenseAutoencoder"/> as ONNX: each Linear layer is a Gemm with transB = 1 (the weight is

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
+using Engine.IO;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// Builds an ONNX model (onnx.proto ModelProto) from graph inputs and outputs, float initializers and nodes, and

@@ -1,6 +1,6 @@
 using Engine.Models;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// A <see cref="ConvAutoencoder"/> as ONNX. Like the model, the graph reads and writes flat rows (N, C·S·S), so

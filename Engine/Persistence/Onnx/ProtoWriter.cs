@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// Writes the protocol buffers wire format by hand (https://protobuf.dev/programming-guides/encoding/):

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Engine.Models;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
 /// <summary>
 /// How one model type is saved and rebuilt: its name in checkpoints, how its options record becomes JSON and back,

@@ -1,7 +1,7 @@
 using Engine.Layers;
 using Engine.Models;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// A variational autoencoder, dense (<see cref="VariationalAutoencoder"/>) or convolutional

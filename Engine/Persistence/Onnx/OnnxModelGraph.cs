@@ -1,6 +1,6 @@
 using Engine.Layers;
 
-namespace Engine.IO.Onnx;
+namespace Engine.Persistence.Onnx;
 
 /// <summary>
 /// How one model type is written as ONNX nodes: its encoder from the graph input to the code value(s), and its

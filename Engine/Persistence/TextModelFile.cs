@@ -3,7 +3,7 @@ using Engine.IO;
 using Engine.Layers;
 using Engine.Text;
 
-namespace Engine.Models;
+namespace Engine.Persistence;
 
 /// <summary>
 /// The file layout the sentence autoencoders share: the weights as safetensors (F32, PyTorch parameter names,
