@@ -7,7 +7,7 @@ namespace Engine.Models;
 
 /// <summary>
 /// A network that maps an input to class scores (logits) and is trained on labels, the supervised counterpart of
-/// <see cref="AutoencoderModel"/>. <see cref="Training.SupervisedTrainer"/> trains any subclass.
+/// <see cref="AutoencoderModel"/>. <c>Training.SupervisedTrainer</c> trains any subclass.
 /// </summary>
 public abstract class ClassifierModel : Module
 {

@@ -6,7 +6,7 @@ namespace Engine.Models;
 /// <summary>
 /// An encoder followed by a new dense softmax head, logits = W·encoder(x) + b, trained end to end on labels:
 /// fine-tuning a pretrained autoencoder's encoder for classification. With a freshly built encoder it is simply a
-/// multilayer perceptron (this is how <see cref="Analysis.MlpClassifier"/> uses it).
+/// multilayer perceptron (this is how <c>Analysis.MlpClassifier</c> uses it).
 /// </summary>
 /// <remarks>
 /// The encoder module is used, not copied: training changes its weights in place. Parameters are named

@@ -4,7 +4,7 @@ using Engine.Text;
 namespace Engine.Models;
 
 /// <summary>
-/// A sentence autoencoder over word ids: what <see cref="Training.TextTrainer"/> trains and the demo's text
+/// A sentence autoencoder over word ids: what <c>Training.TextTrainer</c> trains and the demo's text
 /// comparison evaluates: <see cref="LstmTextAutoencoder"/> and <see cref="TransformerTextAutoencoder"/>.
 /// </summary>
 public interface ISequenceAutoencoder : ISentenceEncoder

@@ -15,7 +15,7 @@ public sealed partial class TransformerTextAutoencoder
     /// <summary>
     /// The sentence vectors of id sequences, row-major (sentences.Count, Z), with no graph recorded. Batches are
     /// formed by length, and padding never changes a vector. In training mode dropout would act, so call
-    /// <see cref="Layers.Module.Eval"/> first (<see cref="Training.TextTrainer.Fit"/> ends in eval mode).
+    /// <see cref="Layers.Module.Eval"/> first (<c>Training.TextTrainer.Fit</c> ends in eval mode).
     /// </summary>
     public float[] EncodeIds(IReadOnlyList<int[]> sentences) => SequenceInference.EncodeIds(sentences, LatentSize,
         rows => EncodeBatch(SequenceBatch.Create(sentences, rows, Options.MaxLength)));

@@ -18,7 +18,7 @@ namespace Engine.Persistence;
 /// any allocation), and a factory.</item>
 /// <item>Test a save/load round trip (outputs bitwise equal) in Engine.Tests/IO/CheckpointTests.cs.</item>
 /// </list>
-/// ONNX export has its own per-model table in <see cref="Engine.Persistence.Onnx.OnnxExport"/>.
+/// ONNX export has its own per-model table in <c>Onnx.OnnxExport</c>.
 /// </remarks>
 public static class ModelRegistry
 {

@@ -26,7 +26,7 @@ public static partial class Ops
     /// <param name="value">v, shape (B, H, Tk, Dv).</param>
     /// <param name="keyPaddingMask">
     /// Optional (B, Tk): nonzero where the key is a real token, 0 where it is padding (the convention of
-    /// <see cref="Engine.Text.SequenceBatch.Mask"/>; note PyTorch's boolean key_padding_mask is the opposite,
+    /// <c>Engine.Text.SequenceBatch.Mask</c>; note PyTorch's boolean key_padding_mask is the opposite,
     /// True = ignore). Not differentiated.
     /// </param>
     /// <param name="causal">Query i attends only to keys j ≤ i (PyTorch's is_causal, aligned top-left).</param>
