@@ -13,7 +13,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Models;
 
-// The Transformer sentence autoencoder (Engine/Models/TransformerTextAutoencoder.cs) on the toy language of
+// The Transformer sentence autoencoder (Engine/Models/Text/TransformerTextAutoencoder.cs) on the toy language of
 // Testing/ToyText.cs.
 
 /// <summary>

@@ -12,7 +12,7 @@ namespace Engine.Persistence;
 /// <list type="number">
 /// <item>Give it an options record holding its whole architecture (like <see cref="DenseAutoencoderOptions"/>)
 /// and a public property returning it.</item>
-/// <item>Add <c>[JsonSerializable(typeof(ItsOptions))]</c> to <c>ModelConfigJson</c> (Engine/Models/ModelConfigJson.cs).</item>
+/// <item>Add <c>[JsonSerializable(typeof(ItsOptions))]</c> to <c>ModelConfigJson</c> (Engine/Persistence/ModelConfigJson.cs).</item>
 /// <item>Add one entry to the table below with <see cref="ModelRegistration.For{TModel, TOptions}"/>: the JSON
 /// metadata, the options getter, the state size (floats in its state dict, so a crafted config is rejected before
 /// any allocation), and a factory.</item>

@@ -6,7 +6,7 @@ namespace Engine.Autodiff.Ops;
 // Legend: N = batch, C = input channels, H/W = input size, OC = output channels, KH/KW = kernel size,
 // OH/OW = output size, s = stride, p = padding.
 // Forward  y[n, oc, y, x] = b[oc] + Σ_{c, kh, kw} W[oc, c, kh, kw] · x[n, c, y·s − p + kh, x·s − p + kw].
-// Backward dx += convᵀ(dy, W),  dW += Σ_{n, y, x} dy · x-patch,  db += Σ_{n, y, x} dy (kernels in Kernels/Conv2D.cs).
+// Backward dx += convᵀ(dy, W),  dW += Σ_{n, y, x} dy · x-patch,  db += Σ_{n, y, x} dy (kernels in Kernels/Convolution/Conv2D.cs).
 
 public static partial class Ops
 {

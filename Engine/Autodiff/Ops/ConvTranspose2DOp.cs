@@ -8,7 +8,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y = convᵀ(x, W) + b: every input pixel scatters W[c, :, :, :]·x[n, c, y, x] into the window at
 //          (y·s − p, x·s − p) of the output; OH = (H − 1)·s − 2p + KH + op.
 // Backward dx += conv(dy, W) (an ordinary convolution), dW += Σ x · dy-patch, db += Σ dy
-// (kernels in Kernels/ConvTranspose2D.cs).
+// (kernels in Kernels/Convolution/ConvTranspose2D.cs).
 
 public static partial class Ops
 {
