@@ -62,7 +62,7 @@ public sealed partial class LayeringTests
         ("Engine.Tensors", "Engine.Autodiff",
             "a tensor holds the node that made it (Tensor.GradFn): tensors and autodiff are one layer in two folders"),
         ("Engine.Tensors", "Engine.Autodiff.Ops",
-            "Tensor's operators (a + b, a * 2) are shorthands for Ops.Add, Ops.Mul (Tensor.Math.cs)"),
+            "Tensor's operators (a + b, a * 2) are shorthands for Op.Add, Op.Mul (Tensor.Math.cs)"),
     ];
 
     [Fact]

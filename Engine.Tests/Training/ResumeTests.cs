@@ -164,7 +164,7 @@ internal sealed class NoisyAutoencoder : AutoencoderModel
     public override ModelLoss Loss(Tensor input, Random random)
     {
         var noisy = input + Tensor.Normal(random, 0f, Options.NoiseStd, input.Shape.ToArray());
-        return ModelLoss.Of(Ops.MseLoss(Reconstruct(noisy), input));
+        return ModelLoss.Of(Op.MseLoss(Reconstruct(noisy), input));
     }
 
     public static void Register() => ModelRegistry.Register(ModelRegistration.For<NoisyAutoencoder, NoisyOptions>(

@@ -15,7 +15,7 @@ namespace Engine.Autodiff.Ops;
 //   a masked key or value. Heads are independent and run in parallel, each on one thread: results do not depend
 //   on the thread count.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Scaled dot-product attention, fused: softmax(q·kᵀ/√D + mask)·v per batch entry and head, with an optional
@@ -217,7 +217,7 @@ public static partial class Ops
     }
 }
 
-/// <summary>The sizes of one attention call, checked once (see <see cref="Ops.ScaledDotProductAttention"/>).</summary>
+/// <summary>The sizes of one attention call, checked once (see <see cref="Op.ScaledDotProductAttention"/>).</summary>
 internal readonly record struct AttentionShape(int B, int H, int Tq, int Tk, int D, int Dv)
 {
     /// <summary>1/√D, the score scale.</summary>

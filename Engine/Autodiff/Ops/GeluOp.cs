@@ -20,7 +20,7 @@ namespace Engine.Autodiff.Ops;
 // Work is split into fixed blocks of GeluBlockSize elements, and those into chunks of GeluChunk that stay in L1
 // through every pass; so which elements take a scalar tail never depends on the thread count.
 
-public static partial class Ops
+public static partial class Op
 {
     private const int GeluBlockSize = 4096;
     private const int GeluChunk = 1024;

@@ -11,7 +11,7 @@ namespace Engine.Autodiff.Ops;
 // Derivation: llm.c doc/layernorm/layernorm.md. Rows are independent, so they run in parallel; the parameter
 // gradients sum over rows in row order on one thread (a fixed order for any thread count).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Layer normalisation over the last dimension, fused into one op:

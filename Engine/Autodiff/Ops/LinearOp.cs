@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y (N, O) = act(x (N, I) · Wᵀ (I, O) + b).   Weight is stored (O, I), as in PyTorch's nn.Linear.
 // Backward gz = gy ⊙ act'(z) (from the saved y),  dx += gz · W,  dW += gzᵀ · x,  db += column sums of gz.
 
-public static partial class Ops
+public static partial class Op
 {
     // Columns per parallel task of the activation/bias-gradient pass (a multiple of every vector width).
     private const int LinearGradColumns = 64;

@@ -3,7 +3,7 @@ using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     // Elements per parallel task of the MSE backward (whole vectors; any split gives the same bits).
     private const int MseBlock = 1 << 14;

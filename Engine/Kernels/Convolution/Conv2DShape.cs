@@ -49,7 +49,7 @@ public readonly record struct Conv2DShape(
         $"padding ({PadH}, {PadW})";
 
     /// <summary>Throws unless every size is usable and the output is at least 1×1.</summary>
-    /// <param name="op">The operation name used in the message, e.g. <c>"Conv2D.Forward"</c>.</param>
+    /// <param name="op">The operation name used in the message, e.g. <c>"Conv2DKernel.Forward"</c>.</param>
     /// <exception cref="ArgumentException">A size is out of range, or the kernel is larger than the padded input.</exception>
     public void Validate(string op)
     {

@@ -20,7 +20,7 @@ internal interface IConvShape
 }
 
 /// <summary>
-/// Argument checks of the convolution kernels (<see cref="Conv2D"/> and <see cref="ConvTranspose2D"/>): the shape is
+/// Argument checks of the convolution kernels (<see cref="Conv2DKernel"/> and <see cref="ConvTranspose2DKernel"/>): the shape is
 /// valid and every span has exactly the length the shape needs, or an ArgumentException names the op, the span and
 /// the shape. Generic over the shape struct, so the call is not boxed.
 /// </summary>

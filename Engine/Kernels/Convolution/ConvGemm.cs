@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Engine.Kernels;
 
 // Legend: N = batch, C = input channels, OC = output channels, P = OH·OW output pixels, K = C·KH·KW taps.
-// The dispatcher of Conv2D and ConvTranspose2D. On every SIMD path, shapes with enough channels (and, forward, enough
+// The dispatcher of Conv2DKernel and ConvTranspose2DKernel. On every SIMD path, shapes with enough channels (and, forward, enough
 // taps) go to the implicit-GEMM kernels (ConvImplicit, ConvImplicitInput), which never write the im2col matrix; the
 // rest (the 1-channel image layers, the scalar path) run the im2col + GEMM path below. It works on chunks of G whole images (G depends only on the shape,
 // never on the thread count): im2col unfolds the chunk into columns (K, G·P), one GEMM does the arithmetic, and a
@@ -11,7 +11,7 @@ namespace Engine.Kernels;
 // fixed summation order (BackwardWeight adds the chunks' products in batch order), so results are bitwise
 // identical for any Parallelism.MaxThreads. Inputs are validated by the public callers.
 
-/// <summary>im2col + GEMM convolution kernels (unvalidated; see <see cref="Conv2D"/>).</summary>
+/// <summary>im2col + GEMM convolution kernels (unvalidated; see <see cref="Conv2DKernel"/>).</summary>
 internal static class ConvGemm
 {
     // Columns per GEMM call: at least ColumnTarget, so the GEMM runs at full speed, and more when the columns

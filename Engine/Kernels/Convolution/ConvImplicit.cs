@@ -16,9 +16,9 @@ namespace Engine.Kernels;
 // (IImplicitGemmKernel: 8 × 32 on AVX-512, 6 × 16 on AVX2, 6 × 8 on Vector128); the drivers below are generic over it. The input gradient is a
 // transposed convolution and lives in ConvImplicitInput. Work is split over groups of images with one owner each,
 // and the weight gradient sums fixed slices of the batch in order, so the results are bitwise identical for any
-// thread count. Inputs are validated by the public callers (Conv2D, ConvTranspose2D).
+// thread count. Inputs are validated by the public callers (Conv2DKernel, ConvTranspose2DKernel).
 
-/// <summary>Implicit-GEMM convolution kernels on every SIMD path (unvalidated; see <see cref="Conv2D"/>).</summary>
+/// <summary>Implicit-GEMM convolution kernels on every SIMD path (unvalidated; see <see cref="Conv2DKernel"/>).</summary>
 internal static unsafe class ConvImplicit
 {
     // Slices of the weight gradient's batch, each summed separately (see BackwardWeight): enough for the 2-core

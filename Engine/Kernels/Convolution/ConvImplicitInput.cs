@@ -19,7 +19,7 @@ namespace Engine.Kernels;
 // columns = NR input channels.
 // Every gradInput element belongs to exactly one phase and one tile, so results do not depend on the threads.
 
-/// <summary>The input gradient of <see cref="Conv2D"/> as implicit GEMMs, one per stride phase (unvalidated).</summary>
+/// <summary>The input gradient of <see cref="Conv2DKernel"/> as implicit GEMMs, one per stride phase (unvalidated).</summary>
 internal static unsafe class ConvImplicitInput
 {
     /// <summary>

@@ -51,7 +51,7 @@ public readonly record struct ConvTranspose2DShape(
         $"output padding {OutputPadding}";
 
     /// <summary>Throws unless every size is usable and the output is at least 1×1.</summary>
-    /// <param name="op">The operation name used in the message, e.g. <c>"ConvTranspose2D.Forward"</c>.</param>
+    /// <param name="op">The operation name used in the message, e.g. <c>"ConvTranspose2DKernel.Forward"</c>.</param>
     /// <exception cref="ArgumentException">A size is out of range or the output would be empty.</exception>
     public void Validate(string op)
     {

@@ -9,7 +9,9 @@ namespace Engine.Kernels;
 /// broadcasts 8 values of a and issues 16 FMAs (the broadcasts fold into the FMAs as memory operands).
 /// </summary>
 /// <remarks>
-/// 8 × 32 was the fastest tile measured on Zen 4 (notes/gemm.md); larger tiles lost even without spills.
+/// 8 × 32 was the fastest tile measured on Zen 4 when this kernel was written; larger tiles lost even without
+/// spills. Those measurements are not in the repository: docs/performance.md ("What makes the kernels fast" and the blocks
+/// under "Results") has the current numbers for each path's tile.
 /// The accumulators are separate locals, not an array, so the JIT keeps all 16 in registers.
 /// </remarks>
 internal readonly unsafe struct GemmMicroKernel512 : IGemmMicroKernel

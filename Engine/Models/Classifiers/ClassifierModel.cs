@@ -34,7 +34,7 @@ public abstract class ClassifierModel : Module
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(random);
-        var loss = Ops.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
+        var loss = Op.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
         return new ModelLoss(loss, new Dictionary<string, float> { ["cross_entropy"] = loss.Item() });
     }
 

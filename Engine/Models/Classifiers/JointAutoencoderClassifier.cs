@@ -59,8 +59,8 @@ public sealed class JointAutoencoderClassifier : ClassifierModel
         var images = unlabelled ?? input;
         var reconstruction = TensorChecks.Through(images, Autoencoder.Reconstruct, "JointAutoencoderClassifier.Loss",
             unlabelled is null ? nameof(input) : nameof(unlabelled));
-        var mse = Ops.MseLoss(reconstruction, images);
-        var crossEntropy = Ops.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
+        var mse = Op.MseLoss(reconstruction, images);
+        var crossEntropy = Op.CrossEntropyLoss(BatchLogits(input, "Loss"), labels);
         var total = mse + crossEntropy * ClassificationWeight;
         return new ModelLoss(total, new Dictionary<string, float>
         {

@@ -104,7 +104,7 @@ public sealed class ConvAutoencoder : AutoencoderModel
     public override Tensor Decode(Tensor latent)
     {
         var images = Decoder.Forward(TensorChecks.Rows(latent, Options.LatentSize, "ConvAutoencoder.Decode"));
-        return Ops.Reshape(images, images.Shape[0], InputSize);
+        return Op.Reshape(images, images.Shape[0], InputSize);
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class ConvAutoencoder : AutoencoderModel
         var clean = AsRows(input, InputSize, "ConvAutoencoder.Loss");
         ArgumentNullException.ThrowIfNull(random);
         var seen = Options.Noise is { } noise ? noise.Apply(clean, random) : clean;
-        var mse = Ops.MseLoss(Decode(Encode(seen)), clean);
+        var mse = Op.MseLoss(Decode(Encode(seen)), clean);
         return new ModelLoss(mse, new Dictionary<string, float> { ["mse"] = mse.Item() });
     }
 
@@ -131,7 +131,7 @@ public sealed class ConvAutoencoder : AutoencoderModel
             throw new ArgumentException(
                 $"{method}: input is {input.Shape}; expected rows (N, {channels * side * side}) or images (N, {channels}, {side}, {side}).",
                 nameof(input));
-        return images ? input : Ops.Reshape(input, n, channels, side, side);
+        return images ? input : Op.Reshape(input, n, channels, side, side);
     }
 
     /// <summary>Views images (N, C, S, S) or rows as rows (N, C·S·S) (no copy).</summary>
@@ -141,6 +141,6 @@ public sealed class ConvAutoencoder : AutoencoderModel
         if (input.Rank < 2 || input.Size != input.Shape[0] * features)
             throw new ArgumentException($"{method}: input is {input.Shape}; expected (N, {features}) rows or the same as images.",
                 nameof(input));
-        return input.Rank == 2 ? input : Ops.Reshape(input, input.Shape[0], features);
+        return input.Rank == 2 ? input : Op.Reshape(input, input.Shape[0], features);
     }
 }

@@ -133,12 +133,12 @@ public sealed class ConvVariationalAutoencoder : AutoencoderModel, IVariationalM
     public Tensor DecodeRaw(Tensor latent)
     {
         var images = Decoder.Forward(TensorChecks.Rows(latent, Options.LatentSize, "ConvVariationalAutoencoder.DecodeRaw"));
-        return Ops.Reshape(images, images.Shape[0], InputSize);
+        return Op.Reshape(images, images.Shape[0], InputSize);
     }
 
     /// <summary>The expected image E[x | z] as rows: σ(logits) for Bernoulli, the mean for Gaussian.</summary>
     public override Tensor Decode(Tensor latent) =>
-        Options.Likelihood == Likelihood.Bernoulli ? Ops.Sigmoid(DecodeRaw(latent)) : DecodeRaw(latent);
+        Options.Likelihood == Likelihood.Bernoulli ? Op.Sigmoid(DecodeRaw(latent)) : DecodeRaw(latent);
 
     /// <summary>Decodes <paramref name="count"/> draws from the prior N(0, I): new data the model imagines.</summary>
     public Tensor Sample(int count, Random random)

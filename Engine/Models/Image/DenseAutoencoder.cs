@@ -165,7 +165,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
         for (int i = 0; i < _tiedBiases.Length; i++)
         {
             var w = _encoderLayers[_encoderLayers.Length - 1 - i].Weight; // (out, in) of the encoder layer
-            x = Ops.MatMul(x, w) + _tiedBiases[i];                          // x (N, out) · W (out, in) = (N, in)
+            x = Op.MatMul(x, w) + _tiedBiases[i];                          // x (N, out) · W (out, in) = (N, in)
             x = Activation.Apply(i == _tiedBiases.Length - 1 ? Options.Output : Options.Hidden, x);
         }
         return x;
@@ -182,7 +182,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
         ArgumentNullException.ThrowIfNull(random);
         var seen = Options.Noise is { } noise ? noise.Apply(input, random) : input;
         var (code, hidden) = EncodeWithInput(seen);
-        var mse = Ops.MseLoss(Decode(code), input);
+        var mse = Op.MseLoss(Decode(code), input);
         var parts = new Dictionary<string, float> { ["mse"] = mse.Item() };
         var total = mse;
         if (Options.Sparsity is { } sparsity)
@@ -218,7 +218,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(weight);
         var slope = code * (1f - code);                      // (N, D): σ'(a) = z(1 − z)
-        var rowNorms = Ops.Sum(weight * weight, 1);          // (D): Σᵢ Wⱼᵢ²
-        return Ops.Sum(slope * slope * rowNorms) * (1f / code.Shape[0]);
+        var rowNorms = Op.Sum(weight * weight, 1);          // (D): Σᵢ Wⱼᵢ²
+        return Op.Sum(slope * slope * rowNorms) * (1f / code.Shape[0]);
     }
 }

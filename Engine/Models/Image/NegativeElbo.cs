@@ -22,9 +22,9 @@ internal static class NegativeElbo
         Likelihood likelihood, float klWeight, float freeBits, Random random)
     {
         var epsilon = Tensor.Normal(random, 0f, 1f, mu.Shape.ToArray());
-        var z = Ops.Reparameterize(mu, logVar, epsilon);
+        var z = Op.Reparameterize(mu, logVar, epsilon);
         var recon = ReconstructionTerm(decodeRaw(z), input, likelihood);
-        var kl = Ops.GaussianKl(mu, logVar); // per example, summed over latent dimensions
+        var kl = Op.GaussianKl(mu, logVar); // per example, summed over latent dimensions
         var klForLoss = freeBits > 0 ? FreeBitsKl(mu, logVar, freeBits) : kl;
         var total = recon + klForLoss * klWeight;
         return new ModelLoss(total, new Dictionary<string, float>
@@ -41,14 +41,14 @@ internal static class NegativeElbo
     {
         float perExample = 1f / input.Shape[0];
         return likelihood == Likelihood.Bernoulli
-            ? Ops.BceWithLogitsLoss(raw, input, Reduction.Sum) * perExample
-            : Ops.MseLoss(raw, input, Reduction.Sum) * (0.5f * perExample);
+            ? Op.BceWithLogitsLoss(raw, input, Reduction.Sum) * perExample
+            : Op.MseLoss(raw, input, Reduction.Sum) * (0.5f * perExample);
     }
 
     // Σⱼ max(λ, KLⱼ) with KLⱼ the batch-mean KL of dimension j: dimensions below λ get no gradient.
     private static Tensor FreeBitsKl(Tensor mu, Tensor logVar, float lambda)
     {
-        var perElement = (mu * mu + Ops.Exp(logVar) - logVar - 1f) * 0.5f; // (N, D)
-        return Ops.Sum(Ops.Clamp(Ops.Mean(perElement, 0), lambda, float.MaxValue));
+        var perElement = (mu * mu + Op.Exp(logVar) - logVar - 1f) * 0.5f; // (N, D)
+        return Op.Sum(Op.Clamp(Op.Mean(perElement, 0), lambda, float.MaxValue));
     }
 }

@@ -39,11 +39,11 @@ public sealed record Sparsity(SparsityKind Kind, float Weight, float Target = 0.
     {
         ArgumentNullException.ThrowIfNull(code);
         int n = code.Shape[0];
-        if (Kind == SparsityKind.L1) return Ops.Sum(Ops.Abs(code)) * (Weight / n);
+        if (Kind == SparsityKind.L1) return Op.Sum(Op.Abs(code)) * (Weight / n);
         // KL(ρ ‖ ρ̂) = ρ log(ρ/ρ̂) + (1−ρ) log((1−ρ)/(1−ρ̂)); ρ̂ is clamped away from 0 and 1 to keep the logs finite.
-        var rhoHat = Ops.Clamp(Ops.Mean(code, 0), 1e-6f, 1f - 1e-6f);
+        var rhoHat = Op.Clamp(Op.Mean(code, 0), 1e-6f, 1f - 1e-6f);
         float rho = Target;
-        var kl = rho * Ops.Log(Tensor.Scalar(rho) / rhoHat) + (1 - rho) * Ops.Log(Tensor.Scalar(1 - rho) / (1f - rhoHat));
-        return Ops.Sum(kl) * Weight;
+        var kl = rho * Op.Log(Tensor.Scalar(rho) / rhoHat) + (1 - rho) * Op.Log(Tensor.Scalar(1 - rho) / (1f - rhoHat));
+        return Op.Sum(kl) * Weight;
     }
 }

@@ -143,7 +143,7 @@ public sealed class VariationalAutoencoder : AutoencoderModel, IVariationalModel
 
     /// <summary>The expected image E[x | z]: σ(logits) for Bernoulli, the mean for Gaussian.</summary>
     public override Tensor Decode(Tensor latent) =>
-        Options.Likelihood == Likelihood.Bernoulli ? Ops.Sigmoid(DecodeRaw(latent)) : DecodeRaw(latent);
+        Options.Likelihood == Likelihood.Bernoulli ? Op.Sigmoid(DecodeRaw(latent)) : DecodeRaw(latent);
 
     /// <summary>Decodes <paramref name="count"/> draws from the prior N(0, I): new data the model imagines.</summary>
     public Tensor Sample(int count, Random random)

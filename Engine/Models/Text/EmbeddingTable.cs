@@ -15,5 +15,5 @@ internal sealed class EmbeddingTable : Module
 
     public Tensor Weight { get; }
 
-    public override Tensor Forward(Tensor input) => Ops.Embedding(input, Weight);
+    public override Tensor Forward(Tensor input) => Op.Embedding(input, Weight);
 }

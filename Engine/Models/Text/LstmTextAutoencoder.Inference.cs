@@ -60,9 +60,9 @@ public sealed partial class LstmTextAutoencoder
         for (int step = 0; step <= maxLength && running; step++)
         {
             using var scope = TensorScope.Begin();
-            var x = Ops.Reshape(Ops.Embedding(previous, Embedding), batch, 1, Options.EmbeddingSize);
+            var x = Op.Reshape(Op.Embedding(previous, Embedding), batch, 1, Options.EmbeddingSize);
             var run = Decoder.Run(x, null, state);
-            var logits = Output.Forward(Ops.Reshape(run.Output, batch, Options.HiddenSize)).ReadOnlySpan;
+            var logits = Output.Forward(Op.Reshape(run.Output, batch, Options.HiddenSize)).ReadOnlySpan;
             running = SequenceInference.Step(logits, v, step, maxLength, previous, words, finished);
             for (int l = 0; l < state.Count; l++)
             {

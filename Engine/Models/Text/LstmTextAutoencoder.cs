@@ -139,7 +139,7 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 2)
             throw new ArgumentException($"LstmTextAutoencoder.Forward: ids are {input.Shape}; expected (B, T).", nameof(input));
-        var x = Ops.Embedding(input, Embedding);
+        var x = Op.Embedding(input, Embedding);
         return Latent(x, null);
     }
 
@@ -169,8 +169,8 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
     {
         ArgumentNullException.ThrowIfNull(encoder);
         SentenceBatches.CheckIds("LstmTextAutoencoder.EncodeBatch", encoder.Ids, Vocabulary.Count);
-        var x = Ops.Embedding(encoder.Ids, Embedding);
-        return Latent(Ops.Reshape(x, encoder.BatchSize, encoder.MaxLength, Options.EmbeddingSize), encoder.Lengths);
+        var x = Op.Embedding(encoder.Ids, Embedding);
+        return Latent(Op.Reshape(x, encoder.BatchSize, encoder.MaxLength, Options.EmbeddingSize), encoder.Lengths);
     }
 
     /// <summary>
@@ -207,7 +207,7 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
         var finals = run.FinalStates;
         int last = (Encoder.NumLayers - 1) * Encoder.NumDirections;
         var h = Encoder.Bidirectional
-            ? Ops.Concat([finals[last].Hidden, finals[last + 1].Hidden], axis: 1)
+            ? Op.Concat([finals[last].Hidden, finals[last + 1].Hidden], axis: 1)
             : finals[last].Hidden;
         return ToLatent.Forward(h);
     }
@@ -229,9 +229,9 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
                 offsets[b * steps + t] = t < length || length == 0 ? 0f : -4f;
             }
         }
-        var mean = Ops.Sum(Ops.Mul(h, Tensor.Wrap(weights, batch, steps, 1)), axis: 1);
-        var max = Ops.Max(Ops.Add(h, Tensor.Wrap(offsets, batch, steps, 1)), axis: 1);
-        return Ops.Concat([mean, max], axis: 1);
+        var mean = Op.Sum(Op.Mul(h, Tensor.Wrap(weights, batch, steps, 1)), axis: 1);
+        var max = Op.Max(Op.Add(h, Tensor.Wrap(offsets, batch, steps, 1)), axis: 1);
+        return Op.Concat([mean, max], axis: 1);
     }
 
     // The decoder's initial state per layer from z: h0 = tanh(slice), c0 = next slice.
@@ -241,14 +241,14 @@ public sealed partial class LstmTextAutoencoder : Module, ISequenceAutoencoder
         int h = Options.HiddenSize;
         var states = new List<LstmState>(Options.Layers);
         for (int l = 0; l < Options.Layers; l++)
-            states.Add(new LstmState(Ops.Tanh(Ops.Slice(s, 1, 2 * l * h, h)), Ops.Slice(s, 1, (2 * l + 1) * h, h)));
+            states.Add(new LstmState(Op.Tanh(Op.Slice(s, 1, 2 * l * h, h)), Op.Slice(s, 1, (2 * l + 1) * h, h)));
         return states;
     }
 
     // Teacher-forced decoder outputs (B, T', H) for input ids (B, T') starting from z.
     private Tensor DecoderHidden(Tensor z, int[] ids, int batch, int steps, int[] lengths)
     {
-        var x = Ops.Reshape(Ops.Embedding(ids, Embedding), batch, steps, Options.EmbeddingSize);
+        var x = Op.Reshape(Op.Embedding(ids, Embedding), batch, steps, Options.EmbeddingSize);
         return Decoder.Run(x, lengths, InitialState(z)).Output;
     }
 }

@@ -54,7 +54,7 @@ internal static class SentenceBatches
     public static Tensor MaskedCrossEntropy(Tensor hidden, SequenceBatch decoder, Linear output)
     {
         var (rows, targets) = decoder.RealTargets();
-        var flat = Ops.Reshape(hidden, decoder.BatchSize * decoder.MaxLength, hidden.Shape[-1]);
-        return Ops.CrossEntropyLoss(output.Forward(Ops.GatherRows(flat, rows)), targets);
+        var flat = Op.Reshape(hidden, decoder.BatchSize * decoder.MaxLength, hidden.Shape[-1]);
+        return Op.CrossEntropyLoss(output.Forward(Op.GatherRows(flat, rows)), targets);
     }
 }

@@ -65,8 +65,8 @@ public sealed partial class TransformerTextAutoencoder
                 inputs.AsSpan(b * stride, steps).CopyTo(ids.AsSpan(b * steps, steps));
                 last[b] = b * steps + step;
             }
-            var hidden = Ops.Reshape(DecoderHidden(memory, ids, batch, steps, null), batch * steps, e);
-            var logits = Output.Forward(Ops.GatherRows(hidden, last)).ReadOnlySpan;
+            var hidden = Op.Reshape(DecoderHidden(memory, ids, batch, steps, null), batch * steps, e);
+            var logits = Output.Forward(Op.GatherRows(hidden, last)).ReadOnlySpan;
             running = SequenceInference.Step(logits, Vocabulary.Count, step, maxLength, picked, words, finished);
             if (step < maxLength)
                 for (int b = 0; b < batch; b++) inputs[b * stride + steps] = picked[b];

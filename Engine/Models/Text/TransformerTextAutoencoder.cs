@@ -113,7 +113,7 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
     {
         ArgumentNullException.ThrowIfNull(input);
         return input.Rank == 2
-            ? Latent(Ops.Embedding(input, Embedding), null, null)
+            ? Latent(Op.Embedding(input, Embedding), null, null)
             : throw new ArgumentException($"TransformerTextAutoencoder.Forward: ids are {input.Shape}; expected (B, T).", nameof(input));
     }
 
@@ -126,8 +126,8 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
     {
         ArgumentNullException.ThrowIfNull(encoder);
         SentenceBatches.CheckIds("TransformerTextAutoencoder.EncodeBatch", encoder.Ids, Vocabulary.Count);
-        var embedded = Ops.Embedding(encoder.Ids, Embedding);
-        return Latent(Ops.Reshape(embedded, encoder.BatchSize, encoder.MaxLength, Options.ModelSize), encoder.Mask,
+        var embedded = Op.Embedding(encoder.Ids, Embedding);
+        return Latent(Op.Reshape(embedded, encoder.BatchSize, encoder.MaxLength, Options.ModelSize), encoder.Mask,
             encoder.Lengths);
     }
 
@@ -162,7 +162,7 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
         if (SummaryToken is not null)
         {
             // The summary token goes in front (position 0) and is never masked; the words move to 1..T.
-            x = Ops.Concat([Ops.Add(Tensor.Zeros(batch, 1, e), SummaryToken), x], axis: 1);
+            x = Op.Concat([Op.Add(Tensor.Zeros(batch, 1, e), SummaryToken), x], axis: 1);
             mask = mask is null ? null : WithLeadingOne(mask, batch, steps);
             steps++;
         }
@@ -172,7 +172,7 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
         var h = EncoderNorm.Forward(x);
         var pooled = SummaryToken is null
             ? MeanPool(h, mask, lengths)
-            : Ops.Reshape(Ops.Slice(h, 1, 0, 1), batch, e);
+            : Op.Reshape(Op.Slice(h, 1, 0, 1), batch, e);
         return ToLatent.Forward(pooled);
     }
 
@@ -201,16 +201,16 @@ public sealed partial class TransformerTextAutoencoder : Module, ISequenceAutoen
             for (int t = 0; t < steps; t++)
                 weights[b * steps + t] = mask is null ? w : mask[b * steps + t] * w;
         }
-        return Ops.Sum(Ops.Mul(h, Tensor.Wrap(weights, batch, steps, 1)), axis: 1);
+        return Op.Sum(Op.Mul(h, Tensor.Wrap(weights, batch, steps, 1)), axis: 1);
     }
 
     // z (B, Z) → the decoder's memory (B, 1, E).
-    private Tensor Memory(Tensor z) => Ops.Reshape(FromLatent.Forward(z), z.Shape[0], 1, Options.ModelSize);
+    private Tensor Memory(Tensor z) => Op.Reshape(FromLatent.Forward(z), z.Shape[0], 1, Options.ModelSize);
 
     // Teacher-forced decoder outputs (B, T', E) for input ids (B, T'), after the final LayerNorm.
     private Tensor DecoderHidden(Tensor memory, int[] ids, int batch, int steps, float[]? mask)
     {
-        var y = Ops.Reshape(Ops.Embedding(ids, Embedding), batch, steps, Options.ModelSize);
+        var y = Op.Reshape(Op.Embedding(ids, Embedding), batch, steps, Options.ModelSize);
         var keyMask = mask is null ? null : Tensor.Wrap(mask, batch, steps);
         y = Positions.Forward(y);
         foreach (var block in _decoderBlocks) y = block.Forward(y, memory, null, keyMask, causal: true);

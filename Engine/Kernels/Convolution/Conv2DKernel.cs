@@ -12,7 +12,7 @@ namespace Engine.Kernels;
 /// 2-D convolution (cross-correlation, as in PyTorch) on NCHW float tensors, forward and backward.
 /// Shapes are described by <see cref="Conv2DShape"/>.
 /// </summary>
-public static class Conv2D
+public static class Conv2DKernel
 {
     /// <summary>Computes <c>output = conv(input, weight) + bias</c> (overwrites output).</summary>
     /// <param name="input">(N, C, H, W).</param>
@@ -24,7 +24,7 @@ public static class Conv2D
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         in Conv2DShape shape, Span<float> output)
     {
-        ConvChecks.Forward("Conv2D.Forward", input, weight, bias, shape, output);
+        ConvChecks.Forward("Conv2DKernel.Forward", input, weight, bias, shape, output);
         ConvGemm.Forward(input, weight, bias, shape, output, accumulate: false);
     }
 
@@ -33,7 +33,7 @@ public static class Conv2D
     public static void ForwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in Conv2DShape shape, Span<float> output)
     {
-        ConvChecks.Forward("Conv2D.ForwardReference", input, weight, bias, shape, output);
+        ConvChecks.Forward("Conv2DKernel.ForwardReference", input, weight, bias, shape, output);
         Conv2DShape s = shape;
         for (int n = 0; n < s.N; n++)
         for (int oc = 0; oc < s.OC; oc++)
@@ -68,7 +68,7 @@ public static class Conv2D
     public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in Conv2DShape shape, Span<float> gradInput)
     {
-        ConvChecks.BackwardInput("Conv2D.BackwardInput", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("Conv2DKernel.BackwardInput", gradOutput, weight, shape, gradInput);
         ConvGemm.BackwardInput(gradOutput, weight, shape, gradInput);
     }
 
@@ -77,7 +77,7 @@ public static class Conv2D
     public static void BackwardInputReference(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in Conv2DShape shape, Span<float> gradInput)
     {
-        ConvChecks.BackwardInput("Conv2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("Conv2DKernel.BackwardInputReference", gradOutput, weight, shape, gradInput);
         Conv2DShape s = shape;
         for (int n = 0; n < s.N; n++)
         for (int c = 0; c < s.C; c++)
@@ -116,7 +116,7 @@ public static class Conv2D
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
-        ConvChecks.BackwardWeight("Conv2D.BackwardWeight", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("Conv2DKernel.BackwardWeight", input, gradOutput, shape, gradWeight);
         ConvGemm.BackwardWeight(input, gradOutput, shape, gradWeight);
     }
 
@@ -125,7 +125,7 @@ public static class Conv2D
     public static void BackwardWeightReference(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in Conv2DShape shape, Span<float> gradWeight)
     {
-        ConvChecks.BackwardWeight("Conv2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("Conv2DKernel.BackwardWeightReference", input, gradOutput, shape, gradWeight);
         Conv2DShape s = shape;
         for (int oc = 0; oc < s.OC; oc++)
         for (int c = 0; c < s.C; c++)
@@ -163,9 +163,9 @@ public static class Conv2D
         in Conv2DShape shape, Span<float> gradInput, Span<float> gradWeight)
     {
         if (!gradInput.IsEmpty)
-            ConvChecks.BackwardInput("Conv2D.Backward", gradOutput, weight, shape, gradInput);
+            ConvChecks.BackwardInput("Conv2DKernel.Backward", gradOutput, weight, shape, gradInput);
         if (!gradWeight.IsEmpty)
-            ConvChecks.BackwardWeight("Conv2D.Backward", input, gradOutput, shape, gradWeight);
+            ConvChecks.BackwardWeight("Conv2DKernel.Backward", input, gradOutput, shape, gradWeight);
         ConvGemm.Backward(input, gradOutput, weight, shape, gradInput, gradWeight);
     }
 
@@ -190,7 +190,7 @@ public static class Conv2D
     /// <exception cref="ArgumentException">The shape is invalid or a span length does not match it.</exception>
     public static void BackwardBias(ReadOnlySpan<float> gradOutput, in Conv2DShape shape, Span<float> gradBias)
     {
-        ConvChecks.BackwardBias("Conv2D.BackwardBias", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("Conv2DKernel.BackwardBias", gradOutput, shape, gradBias);
         ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
@@ -199,7 +199,7 @@ public static class Conv2D
     public static void BackwardBiasReference(ReadOnlySpan<float> gradOutput, in Conv2DShape shape,
         Span<float> gradBias)
     {
-        ConvChecks.BackwardBias("Conv2D.BackwardBiasReference", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("Conv2DKernel.BackwardBiasReference", gradOutput, shape, gradBias);
         ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 }

@@ -13,7 +13,7 @@ namespace Engine.Kernels;
 /// Ties go to the first maximum in row-major window order; a NaN in the window wins (PyTorch's rule), so NaNs
 /// propagate instead of vanishing.
 /// </remarks>
-public static class MaxPool2D
+public static class MaxPool2DKernel
 {
     /// <summary>Output size along one axis: <c>(size + 2·padding − kernel) / stride + 1</c>.</summary>
     public static int OutputSize(int size, int kernel, int stride, int padding) =>
@@ -35,7 +35,7 @@ public static class MaxPool2D
     public static unsafe void Forward(ReadOnlySpan<float> input, int n, int c, int h, int w, int kernel, int stride,
         int padding, Span<float> output, Span<int> indices)
     {
-        Validate("MaxPool2D.Forward", input.Length, n, c, h, w, kernel, stride, padding, output.Length,
+        Validate("MaxPool2DKernel.Forward", input.Length, n, c, h, w, kernel, stride, padding, output.Length,
             indices.Length, "output");
         int oh = OutputSize(h, kernel, stride, padding), ow = OutputSize(w, kernel, stride, padding);
         fixed (float* inPtr = input, outPtr = output)
@@ -81,7 +81,7 @@ public static class MaxPool2D
     public static void ForwardReference(ReadOnlySpan<float> input, int n, int c, int h, int w, int kernel,
         int stride, int padding, Span<float> output, Span<int> indices)
     {
-        Validate("MaxPool2D.ForwardReference", input.Length, n, c, h, w, kernel, stride, padding, output.Length,
+        Validate("MaxPool2DKernel.ForwardReference", input.Length, n, c, h, w, kernel, stride, padding, output.Length,
             indices.Length, "output");
         int oh = OutputSize(h, kernel, stride, padding), ow = OutputSize(w, kernel, stride, padding);
         for (int plane = 0; plane < n * c; plane++)
@@ -127,9 +127,9 @@ public static class MaxPool2D
     public static unsafe void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, int n, int c,
         int h, int w, int kernel, int stride, int padding, Span<float> gradInput)
     {
-        Validate("MaxPool2D.Backward", gradInput.Length, n, c, h, w, kernel, stride, padding, gradOutput.Length,
+        Validate("MaxPool2DKernel.Backward", gradInput.Length, n, c, h, w, kernel, stride, padding, gradOutput.Length,
             indices.Length, "gradOutput");
-        CheckIndices("MaxPool2D.Backward", indices, h * w);
+        CheckIndices("MaxPool2DKernel.Backward", indices, h * w);
         int plane = OutputSize(h, kernel, stride, padding) * OutputSize(w, kernel, stride, padding);
         fixed (float* gradOutPtr = gradOutput, gradInPtr = gradInput)
         fixed (int* idxPtr = indices)
@@ -152,9 +152,9 @@ public static class MaxPool2D
     public static void BackwardReference(ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, int n, int c,
         int h, int w, int kernel, int stride, int padding, Span<float> gradInput)
     {
-        Validate("MaxPool2D.BackwardReference", gradInput.Length, n, c, h, w, kernel, stride, padding,
+        Validate("MaxPool2DKernel.BackwardReference", gradInput.Length, n, c, h, w, kernel, stride, padding,
             gradOutput.Length, indices.Length, "gradOutput");
-        CheckIndices("MaxPool2D.BackwardReference", indices, h * w);
+        CheckIndices("MaxPool2DKernel.BackwardReference", indices, h * w);
         int plane = OutputSize(h, kernel, stride, padding) * OutputSize(w, kernel, stride, padding);
         for (int i = 0; i < gradOutput.Length; i++)
             gradInput[i / plane * h * w + indices[i]] += gradOutput[i];

@@ -5,7 +5,7 @@ namespace Engine.Kernels;
 // and its gradient is the sum of the gradients of that block.
 
 /// <summary>Nearest-neighbour 2-D upsampling by an integer factor on NCHW float tensors, forward and backward.</summary>
-public static class Upsample2D
+public static class Upsample2DKernel
 {
     /// <summary>Copies each input pixel into an s×s block of the output (overwrites output).</summary>
     /// <param name="input">(N, C, H, W).</param>
@@ -19,7 +19,7 @@ public static class Upsample2D
     public static unsafe void Forward(ReadOnlySpan<float> input, int n, int c, int h, int w, int scale,
         Span<float> output)
     {
-        Validate("Upsample2D.Forward", input.Length, n, c, h, w, scale, output.Length, "input", "output");
+        Validate("Upsample2DKernel.Forward", input.Length, n, c, h, w, scale, output.Length, "input", "output");
         int ow = w * scale;
         fixed (float* inPtr = input, outPtr = output)
         {
@@ -46,7 +46,7 @@ public static class Upsample2D
     public static void ForwardReference(ReadOnlySpan<float> input, int n, int c, int h, int w, int scale,
         Span<float> output)
     {
-        Validate("Upsample2D.ForwardReference", input.Length, n, c, h, w, scale, output.Length, "input", "output");
+        Validate("Upsample2DKernel.ForwardReference", input.Length, n, c, h, w, scale, output.Length, "input", "output");
         int oh = h * scale, ow = w * scale;
         for (int plane = 0; plane < n * c; plane++)
         for (int y = 0; y < oh; y++)
@@ -69,7 +69,7 @@ public static class Upsample2D
     public static unsafe void Backward(ReadOnlySpan<float> gradOutput, int n, int c, int h, int w, int scale,
         Span<float> gradInput)
     {
-        Validate("Upsample2D.Backward", gradInput.Length, n, c, h, w, scale, gradOutput.Length, "gradInput",
+        Validate("Upsample2DKernel.Backward", gradInput.Length, n, c, h, w, scale, gradOutput.Length, "gradInput",
             "gradOutput");
         int ow = w * scale;
         fixed (float* gradOutPtr = gradOutput, gradInPtr = gradInput)
@@ -101,7 +101,7 @@ public static class Upsample2D
     public static void BackwardReference(ReadOnlySpan<float> gradOutput, int n, int c, int h, int w, int scale,
         Span<float> gradInput)
     {
-        Validate("Upsample2D.BackwardReference", gradInput.Length, n, c, h, w, scale, gradOutput.Length,
+        Validate("Upsample2DKernel.BackwardReference", gradInput.Length, n, c, h, w, scale, gradOutput.Length,
             "gradInput", "gradOutput");
         int oh = h * scale, ow = w * scale;
         for (int plane = 0; plane < n * c; plane++)

@@ -9,17 +9,17 @@ namespace Engine.Kernels;
 //
 // Every kernel here is a Conv2D kernel with the roles swapped. Let conv be ToConv(): the convolution from
 // (N, OC, OH, OW) to (N, C, H, W) with the same weight tensor. Then
-//   ConvTranspose2D.Forward        = conv.BackwardInput(gradOutput: input)     (+ bias)
-//   ConvTranspose2D.BackwardInput  = conv.Forward(input: gradOutput)           (without bias)
-//   ConvTranspose2D.BackwardWeight = conv.BackwardWeight(input: gradOutput, gradOutput: input)
-//   ConvTranspose2D.BackwardBias   = per-channel sum of gradOutput
+//   ConvTranspose2DKernel.Forward        = conv.BackwardInput(gradOutput: input)     (+ bias)
+//   ConvTranspose2DKernel.BackwardInput  = conv.Forward(input: gradOutput)           (without bias)
+//   ConvTranspose2DKernel.BackwardWeight = conv.BackwardWeight(input: gradOutput, gradOutput: input)
+//   ConvTranspose2DKernel.BackwardBias   = per-channel sum of gradOutput
 // so the fast path inherits Conv2D's im2col + GEMM and its thread-count independence.
 
 /// <summary>
 /// 2-D transposed convolution ("deconvolution", the decoder's learned upsampling) on NCHW float tensors,
 /// forward and backward, with PyTorch's <c>conv_transpose2d</c> semantics and weight layout (C, OC, KH, KW).
 /// </summary>
-public static class ConvTranspose2D
+public static class ConvTranspose2DKernel
 {
     /// <summary>Computes <c>output = convᵀ(input, weight) + bias</c> (overwrites output).</summary>
     /// <param name="input">(N, C, H, W).</param>
@@ -31,7 +31,7 @@ public static class ConvTranspose2D
     public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         in ConvTranspose2DShape shape, Span<float> output)
     {
-        ConvChecks.Forward("ConvTranspose2D.Forward", input, weight, bias, shape, output);
+        ConvChecks.Forward("ConvTranspose2DKernel.Forward", input, weight, bias, shape, output);
         // Start from the bias (or zero) and let the convolution's input gradient accumulate on top.
         int plane = shape.OH * shape.OW;
         for (int n = 0; n < shape.N; n++)
@@ -45,7 +45,7 @@ public static class ConvTranspose2D
     public static void ForwardReference(ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, in ConvTranspose2DShape shape, Span<float> output)
     {
-        ConvChecks.Forward("ConvTranspose2D.ForwardReference", input, weight, bias, shape, output);
+        ConvChecks.Forward("ConvTranspose2DKernel.ForwardReference", input, weight, bias, shape, output);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         var sums = new double[s.OutputLength];
@@ -85,7 +85,7 @@ public static class ConvTranspose2D
     public static void BackwardInput(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in ConvTranspose2DShape shape, Span<float> gradInput)
     {
-        ConvChecks.BackwardInput("ConvTranspose2D.BackwardInput", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("ConvTranspose2DKernel.BackwardInput", gradOutput, weight, shape, gradInput);
         ConvGemm.Forward(gradOutput, weight, [], shape.ToConv(), gradInput, accumulate: true);
     }
 
@@ -94,7 +94,7 @@ public static class ConvTranspose2D
     public static void BackwardInputReference(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight,
         in ConvTranspose2DShape shape, Span<float> gradInput)
     {
-        ConvChecks.BackwardInput("ConvTranspose2D.BackwardInputReference", gradOutput, weight, shape, gradInput);
+        ConvChecks.BackwardInput("ConvTranspose2DKernel.BackwardInputReference", gradOutput, weight, shape, gradInput);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         for (int n = 0; n < s.N; n++)
@@ -130,7 +130,7 @@ public static class ConvTranspose2D
     public static void BackwardWeight(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in ConvTranspose2DShape shape, Span<float> gradWeight)
     {
-        ConvChecks.BackwardWeight("ConvTranspose2D.BackwardWeight", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("ConvTranspose2DKernel.BackwardWeight", input, gradOutput, shape, gradWeight);
         ConvGemm.BackwardWeight(gradOutput, input, shape.ToConv(), gradWeight);
     }
 
@@ -139,7 +139,7 @@ public static class ConvTranspose2D
     public static void BackwardWeightReference(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput,
         in ConvTranspose2DShape shape, Span<float> gradWeight)
     {
-        ConvChecks.BackwardWeight("ConvTranspose2D.BackwardWeightReference", input, gradOutput, shape, gradWeight);
+        ConvChecks.BackwardWeight("ConvTranspose2DKernel.BackwardWeightReference", input, gradOutput, shape, gradWeight);
         ConvTranspose2DShape s = shape;
         int oh = s.OH, ow = s.OW;
         for (int c = 0; c < s.C; c++)
@@ -173,7 +173,7 @@ public static class ConvTranspose2D
     public static void BackwardBias(ReadOnlySpan<float> gradOutput, in ConvTranspose2DShape shape,
         Span<float> gradBias)
     {
-        ConvChecks.BackwardBias("ConvTranspose2D.BackwardBias", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("ConvTranspose2DKernel.BackwardBias", gradOutput, shape, gradBias);
         ConvGemm.SumPlanes(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 
@@ -182,7 +182,7 @@ public static class ConvTranspose2D
     public static void BackwardBiasReference(ReadOnlySpan<float> gradOutput, in ConvTranspose2DShape shape,
         Span<float> gradBias)
     {
-        ConvChecks.BackwardBias("ConvTranspose2D.BackwardBiasReference", gradOutput, shape, gradBias);
+        ConvChecks.BackwardBias("ConvTranspose2DKernel.BackwardBiasReference", gradOutput, shape, gradBias);
         ConvGemm.SumPlanesReference(gradOutput, shape.N, shape.OC, shape.OH * shape.OW, gradBias);
     }
 }
