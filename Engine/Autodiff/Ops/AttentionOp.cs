@@ -62,7 +62,7 @@ public static partial class Op
             for (int i = 0; i < probabilities.Size; i++) dropMask[i] = random!.NextSingle() >= dropout ? keep : 0f;
         }
         float[]? mask = keyPaddingMask?.ToArray();
-        ParallelChunks.Run(shape.B * shape.H, shape.FlopsPerHead, (start, end) =>
+        ParallelRange.Chunks(shape.B * shape.H, shape.FlopsPerHead, (start, end) =>
         {
             int scratchSize = dropMask is null ? 0 : shape.Tq * shape.Tk;
             float[] scratch = scratchSize == 0 ? [] : Scratch.Rent(scratchSize);
@@ -194,7 +194,7 @@ public static partial class Op
             bool needQ = !GradOf(query).IsEmpty, needK = !GradOf(key).IsEmpty, needV = !GradOf(value).IsEmpty;
             var p = _probabilities!;
             var dropMask = _dropMask;
-            ParallelChunks.Run(shape.B * shape.H, 2 * shape.FlopsPerHead, (start, end) =>
+            ParallelRange.Chunks(shape.B * shape.H, 2 * shape.FlopsPerHead, (start, end) =>
             {
                 int scratchSize = 2 * shape.Tq * shape.Tk;
                 var scratch = Scratch.Rent(scratchSize);

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Engine.Kernels;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -47,7 +48,7 @@ public static partial class Op
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Zeros(x.Shape);
         int blocks = GeluBlocks(x.Size), size = x.Size;
-        ParallelChunks.Run(blocks, 40L * GeluBlockSize, (start, end) =>
+        ParallelRange.Chunks(blocks, 40L * GeluBlockSize, (start, end) =>
         {
             int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
             GeluForward(x.ReadOnlySpan[from..to], y.Span[from..to]);
@@ -201,7 +202,7 @@ public static partial class Op
             if (GradOf(x) is not { IsEmpty: false }) return;
             var gradInput = x.Grad!; // a lambda cannot capture the span GradOf returned
             int blocks = GeluBlocks(x.Size), size = x.Size;
-            ParallelChunks.Run(blocks, 60L * GeluBlockSize, (start, end) =>
+            ParallelRange.Chunks(blocks, 60L * GeluBlockSize, (start, end) =>
             {
                 int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
                 GeluBackward(x.ReadOnlySpan[from..to], gradOutput.ReadOnlySpan[from..to], gradInput.Span[from..to]);

@@ -67,7 +67,7 @@ public static partial class Op
             {
                 var saved = _y ?? gradOutput;
                 int blocks = (outF + LinearGradColumns - 1) / LinearGradColumns;
-                ParallelChunks.Run(blocks, 2L * n * LinearGradColumns, (start, end) => ActivationGrad.Backward(
+                ParallelRange.Chunks(blocks, 2L * n * LinearGradColumns, (start, end) => ActivationGrad.Backward(
                     saved.ReadOnlySpan, gradOutput.ReadOnlySpan, n, outF, start * LinearGradColumns,
                     Math.Min(end * LinearGradColumns, outF), activation,
                     activation == GemmActivation.None ? default : gz.Span, biasGrad ? bias!.Grad!.Span : default));

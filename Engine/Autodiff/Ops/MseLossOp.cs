@@ -1,4 +1,5 @@
 using System.Numerics;
+using Engine.Kernels;
 using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
@@ -59,7 +60,7 @@ public static partial class Op
             if (GradOf(prediction).IsEmpty) return;
             float k = 2f * scale * gradOutput.Item();
             int length = prediction.Size, blocks = (length + MseBlock - 1) / MseBlock;
-            ParallelChunks.Run(blocks, 3L * MseBlock, (start, end) =>
+            ParallelRange.Chunks(blocks, 3L * MseBlock, (start, end) =>
             {
                 int from = start * MseBlock, to = Math.Min(end * MseBlock, length);
                 MseBackward(prediction.ReadOnlySpan[from..to], target.ReadOnlySpan[from..to], k,

@@ -1,5 +1,6 @@
 using Engine.Autodiff;
 using Engine.Autodiff.Ops;
+using Engine.Kernels;
 using Engine.Layers;
 using Engine.Tensors;
 
@@ -45,17 +46,7 @@ public abstract class ClassifierModel : Module
         using var _ = GradMode.Disable();
         var logits = BatchLogits(input, "Predict");
         int rows = logits.Shape[0], classes = logits.Shape[1];
-        var scores = logits.ReadOnlySpan;
-        var result = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = scores.Slice(r * classes, classes);
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-                if (row[c] > row[best]) best = c;
-            result[r] = best;
-        }
-        return result;
+        return ArgMax.Rows(logits.ReadOnlySpan, rows, classes);
     }
 
     /// <summary>Logits (N, classes) of a batch, or an ArgumentException naming <paramref name="method"/> and the input.</summary>

@@ -153,14 +153,15 @@ public sealed class DenseAutoencoder : AutoencoderModel
     public override int LatentSize => Options.LatentSize;
 
     /// <inheritdoc/>
+    /// <remarks>Runs <see cref="Encoder"/>: each Linear with its activation as one fused op (<see cref="Sequential.Forward"/>).</remarks>
     public override Tensor Encode(Tensor input) =>
-        EncodeWithInput(TensorChecks.LastAxis(input, Options.InputSize, "DenseAutoencoder.Encode")).Code;
+        Encoder.Forward(TensorChecks.LastAxis(input, Options.InputSize, "DenseAutoencoder.Encode"));
 
     /// <inheritdoc/>
     public override Tensor Decode(Tensor latent)
     {
         TensorChecks.LastAxis(latent, Options.LatentSize, "DenseAutoencoder.Decode");
-        if (!Options.TiedWeights) return Decoder.Forward(latent); // Linear + activation pairs run fused
+        if (!Options.TiedWeights) return Decoder.Forward(latent);
         var x = latent;
         for (int i = 0; i < _tiedBiases.Length; i++)
         {
@@ -181,7 +182,7 @@ public sealed class DenseAutoencoder : AutoencoderModel
         TensorChecks.LastAxis(input, Options.InputSize, "DenseAutoencoder.Loss");
         ArgumentNullException.ThrowIfNull(random);
         var seen = Options.Noise is { } noise ? noise.Apply(input, random) : input;
-        var (code, hidden) = EncodeWithInput(seen);
+        var code = Encoder.Forward(seen);
         var mse = Op.MseLoss(Decode(code), input);
         var parts = new Dictionary<string, float> { ["mse"] = mse.Item() };
         var total = mse;
@@ -198,14 +199,6 @@ public sealed class DenseAutoencoder : AutoencoderModel
             total += penalty;
         }
         return new ModelLoss(total, parts);
-    }
-
-    // Encodes and also returns the input of the last encoder layer, which the contractive penalty differentiates by.
-    private (Tensor Code, Tensor LastInput) EncodeWithInput(Tensor input)
-    {
-        var x = input;
-        for (int i = 0; i < _encoderLayers.Length - 1; i++) x = _encoderLayers[i].Forward(x, Options.Hidden);
-        return (_encoderLayers[^1].Forward(x, Options.Latent), x);
     }
 
     /// <summary>
