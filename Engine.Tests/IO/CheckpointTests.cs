@@ -58,6 +58,23 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void LoadTyped_ReturnsTheModel_OrNamesBothTypes()
+    {
+        var model = TrainedDense(tied: false);
+        string path = PathOf("typed.safetensors");
+        Checkpoint.Save(model, path);
+
+        var loaded = Checkpoint.Load<DenseAutoencoder>(path);
+        var x = Tensor.Uniform(new Random(7), 0f, 1f, 3, 20);
+        TensorAssert.BitwiseEqual(model.Reconstruct(x).ToArray(), loaded.Reconstruct(x).ToArray(), "reconstruction");
+        Assert.Same(typeof(DenseAutoencoder), Checkpoint.Load<AutoencoderModel>(path).GetType());
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load<VariationalAutoencoder>(path));
+        Assert.Contains("DenseAutoencoder", e.Message);
+        Assert.Contains("VariationalAutoencoder", e.Message);
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load<LstmTextAutoencoder>(path));
+    }
+
+    [Fact]
     public void SaveLoad_Vae_OutputsBitwiseIdentical()
     {
         var model = new VariationalAutoencoder(new VaeOptions(20, [12], 3, Likelihood.Gaussian, Beta: 2f,
