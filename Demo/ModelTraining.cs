@@ -4,6 +4,7 @@ using Engine.Data;
 using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Training;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 
 namespace Demo;
 

@@ -76,9 +76,9 @@ public sealed class ConvLayerRun
     public void Forward()
     {
         if (_transposed)
-            ConvTranspose2D.Forward(_input, _weight, _bias, _convT, _output);
+            ConvTranspose2DKernel.Forward(_input, _weight, _bias, _convT, _output);
         else
-            Conv2D.Forward(_input, _weight, _bias, _conv, _output);
+            Conv2DKernel.Forward(_input, _weight, _bias, _conv, _output);
     }
 
     /// <summary>Forward, then zeroed gradients and all three backward kernels, as one training step does.</summary>
@@ -90,14 +90,14 @@ public sealed class ConvLayerRun
         Array.Clear(_gradBias);
         if (_transposed)
         {
-            ConvTranspose2D.BackwardInput(_gradOutput, _weight, _convT, _gradInput);
-            ConvTranspose2D.BackwardWeight(_input, _gradOutput, _convT, _gradWeight);
-            ConvTranspose2D.BackwardBias(_gradOutput, _convT, _gradBias);
+            ConvTranspose2DKernel.BackwardInput(_gradOutput, _weight, _convT, _gradInput);
+            ConvTranspose2DKernel.BackwardWeight(_input, _gradOutput, _convT, _gradWeight);
+            ConvTranspose2DKernel.BackwardBias(_gradOutput, _convT, _gradBias);
         }
         else
         {
-            Conv2D.Backward(_input, _gradOutput, _weight, _conv, _gradInput, _gradWeight);
-            Conv2D.BackwardBias(_gradOutput, _conv, _gradBias);
+            Conv2DKernel.Backward(_input, _gradOutput, _weight, _conv, _gradInput, _gradWeight);
+            Conv2DKernel.BackwardBias(_gradOutput, _conv, _gradBias);
         }
     }
 

@@ -64,14 +64,14 @@ public sealed class LstmRun
     public void Forward()
     {
         using var _ = GradMode.Disable();
-        Ops.Lstm(_input, null, null, _weightIh, _weightHh, _biasIh, _biasHh);
+        Op.Lstm(_input, null, null, _weightIh, _weightHh, _biasIh, _biasHh);
     }
 
     /// <summary>Forward and backward; gradients are zeroed in place first (their buffers are reused).</summary>
     public void ForwardBackward()
     {
         foreach (var t in new[] { _input, _weightIh, _weightHh, _biasIh, _biasHh }) t.ZeroGrad();
-        Ops.Lstm(_input, null, null, _weightIh, _weightHh, _biasIh, _biasHh).Output.Backward(_gradOutput);
+        Op.Lstm(_input, null, null, _weightIh, _weightHh, _biasIh, _biasHh).Output.Backward(_gradOutput);
     }
 
     private static Tensor Leaf(Tensor t)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 
 namespace Demo.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Engine.IO;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
+using Engine.Persistence;
 
 namespace Demo.Commands;
 
@@ -76,7 +77,7 @@ internal static class ExportCommand
 
     private static void RunText(RunContext context, string? onnx, string? safetensors, OnnxPart part)
     {
-        var model = Engine.Models.LstmTextAutoencoder.Load(context.LoadPath!);
+        var model = Checkpoint.Load<Engine.Models.LstmTextAutoencoder>(context.LoadPath!);
         context.Out.Line($"loaded LstmTextAutoencoder from {context.LoadPath}: {model.Parameters().Sum(p => (long)p.Size):N0} parameters, " +
                          $"{model.Vocabulary.Count:N0} words");
         if (onnx is not null)
@@ -91,8 +92,8 @@ internal static class ExportCommand
         }
         if (safetensors is not null)
         {
-            Cli.OutputPaths.Write("--safetensors", safetensors, model.Save);
-            context.Out.Line($"wrote {safetensors} and {Engine.Models.LstmTextAutoencoder.VocabularyPath(safetensors)}");
+            Cli.OutputPaths.Write("--safetensors", safetensors, path => Checkpoint.Save(model, path));
+            context.Out.Line($"wrote {safetensors} and {Checkpoint.VocabularyPath(safetensors)}");
             context.Results["safetensors"] = safetensors;
         }
         context.Results["model"] = nameof(Engine.Models.LstmTextAutoencoder);

@@ -5,6 +5,7 @@ using Engine.Data;
 using Engine.Data.Tables;
 using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 using static Demo.Commands.AnomalyMarkdown;
 
 namespace Demo.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Engine.Models;
 using Demo.Datasets;
+using Engine.Persistence;
 using Engine.Text;
 
 namespace Demo.Commands;
@@ -263,8 +264,8 @@ internal static class TextCommand
     {
         if (context.SavePath is null) return;
         string transformerPath = Path.ChangeExtension(context.SavePath, ".transformer.safetensors");
-        Cli.OutputPaths.Write("--save", context.SavePath, lstm.Save);
-        Cli.OutputPaths.Write("--save", transformerPath, transformer.Save);
+        Cli.OutputPaths.Write("--save", context.SavePath, path => Checkpoint.Save(lstm, path));
+        Cli.OutputPaths.Write("--save", transformerPath, path => Checkpoint.Save(transformer, path));
         context.Out.Line($"saved {context.SavePath} and {transformerPath} (+ their .vocab.txt)");
     }
 

@@ -57,7 +57,7 @@ public static class QuickRunner
     }
 
     // Warm up (JIT tiers, pack buffers, worker pool), then time batches of calls long enough for the timer.
-    // The warm-up must outlast tiered compilation: a method entered once per call (Ops.Lstm, a conv backward)
+    // The warm-up must outlast tiered compilation: a method entered once per call (Op.Lstm, a conv backward)
     // is promoted to optimised code only after 30 calls, an instrumented tier and a background compile; with a 0.1 s warm-up the
     // 40 ms lstm-fwd was timed in tier-0 code at 5× its steady-state cost.
     private static double MedianMilliseconds(Action run, bool cpuClock)

@@ -2,7 +2,7 @@ using System.Reflection;
 using Engine.Anomaly;
 using Engine.Data;
 using Engine.Data.Tables;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Models;
 using Engine.Tensors;
 using Engine.Text;
@@ -142,11 +142,11 @@ public sealed class InstanceMethodSweepTests(ITestOutputHelper output)
 
     /// <summary>
     /// Tensor's fluent methods (<c>a.MatMul(b)</c>, <c>loss.Backward()</c>) are documented aliases of the static of
-    /// the same name in Ops or Autograd.
+    /// the same name in Op or Autograd.
     /// </summary>
     private static bool IsOpAlias(MethodInfo method) =>
         method.DeclaringType == typeof(Tensor)
-        && typeof(Engine.Autodiff.Ops.Ops).GetMethods().Concat(typeof(Engine.Autodiff.Autograd).GetMethods()).Any(m => m.Name == method.Name);
+        && typeof(Engine.Autodiff.Ops.Op).GetMethods().Concat(typeof(Engine.Autodiff.Autograd).GetMethods()).Any(m => m.Name == method.Name);
 
     [Fact]
     public void WrongShape_ForEveryTensorParameterOfAnInstanceMethod_IsAcceptedOrNamesMethodAndShape()

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Engine.Data;
 using Engine.Data.Tables;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;

@@ -125,7 +125,7 @@ public sealed class OptionRecordProperties
             [typeof(global::Engine.Data.Tables.TableLabels)] = "the label column TableReader reads from a checked file",
             [typeof(global::Engine.Data.ImageSet)] = "built by ImageSets.Load from checked files; FashionMnistData.From refuses a size the models cannot read",
             [typeof(global::Engine.Data.IdxArray)] = "checks its dimensions against its bytes in its constructor (IdxReaderTests)",
-            [typeof(global::Engine.IO.Onnx.OnnxModelBuilder)] = "the ONNX IR and opset versions written into the file; any value is a valid header",
+            [typeof(global::Engine.Persistence.Onnx.OnnxModelBuilder)] = "the ONNX IR and opset versions written into the file; any value is a valid header",
         };
         var missing = new List<string>();
         foreach (var type in EngineAssembly.GetExportedTypes().Where(t => !t.ContainsGenericParameters && !t.IsAbstract))

@@ -41,16 +41,16 @@ public sealed class ArithmeticGradientProperties
     }
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Add_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Add", c, Ops.Add));
+    public Property Add_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Add", c, Op.Add));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Sub_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Sub", c, Ops.Sub));
+    public Property Sub_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Sub", c, Op.Sub));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Mul_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Mul", c, Ops.Mul));
+    public Property Mul_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Mul", c, Op.Mul));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Div_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Div", c, Ops.Div));
+    public Property Div_Broadcasting_MatchesGradCheck() => Prop.ForAll(BroadcastPairs(), c => CheckBinary("Div", c, Op.Div));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property MatMul_2D_Batched_Shared_MatchesGradCheck() => Prop.ForAll(
@@ -62,7 +62,7 @@ public sealed class ArithmeticGradientProperties
             var r = new Random(c.seed);
             var a = c.mode == "2d" ? OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.m, c.k) : OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.batch, c.m, c.k);
             var b = c.mode == "batched" ? OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.batch, c.k, c.n) : OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.k, c.n);
-            OpGen.AssertGradients($"MatMul {c.mode}", () => Ops.MatMul(a, b), a, b);
+            OpGen.AssertGradients($"MatMul {c.mode}", () => Op.MatMul(a, b), a, b);
         });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -75,7 +75,7 @@ public sealed class ArithmeticGradientProperties
             var x = OpGen.Leaf(r, OpGen.Uniform(-1, 1), [.. c.lead, c.inF]);
             var w = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.outF, c.inF);
             var b = c.bias ? OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.outF) : null;
-            OpGen.AssertGradients("Linear", () => Ops.Linear(x, w, b), b is null ? [x, w] : [x, w, b]);
+            OpGen.AssertGradients("Linear", () => Op.Linear(x, w, b), b is null ? [x, w] : [x, w, b]);
         });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -83,7 +83,7 @@ public sealed class ArithmeticGradientProperties
     {
         var x = OpGen.Leaf(new Random(c.Seed), OpGen.Uniform(-2, 2), c.Shape);
         // View as (-1, last) then square, so the gradient that comes back through the view is not constant.
-        OpGen.AssertGradients("Reshape", () => { var v = Ops.Reshape(x, -1, c.Shape[^1]); return v * v; }, x);
+        OpGen.AssertGradients("Reshape", () => { var v = Op.Reshape(x, -1, c.Shape[^1]); return v * v; }, x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -92,8 +92,8 @@ public sealed class ArithmeticGradientProperties
         // Zero-mean values keep |Σx| of order √n, under the scalar noise floor (see OpGen.MaxElementsForScalarSum);
         // the mean of squares stays below 1.
         var x = OpGen.Leaf(new Random(c.Seed), OpGen.Uniform(-1, 1), c.Shape);
-        OpGen.AssertGradients("Sum", () => Ops.Sum(x), x);
-        OpGen.AssertGradients("Mean", () => Ops.Mean(x * x), x);
+        OpGen.AssertGradients("Sum", () => Op.Sum(x), x);
+        OpGen.AssertGradients("Mean", () => Op.Mean(x * x), x);
     });
 
     private static Arbitrary<(OpCase Case, int Axis, bool KeepDim)> AxisCases() =>
@@ -106,20 +106,20 @@ public sealed class ArithmeticGradientProperties
     public Property SumAxis_MatchesGradCheck() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Case.Seed), OpGen.Uniform(-2, 2), c.Case.Shape);
-        OpGen.AssertGradients("SumAxis", () => Ops.Sum(x, c.Axis, c.KeepDim), x);
+        OpGen.AssertGradients("SumAxis", () => Op.Sum(x, c.Axis, c.KeepDim), x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
     public Property MeanAxis_MatchesGradCheck() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Case.Seed), OpGen.Uniform(-2, 2), c.Case.Shape);
-        OpGen.AssertGradients("MeanAxis", () => Ops.Mean(x, c.Axis, c.KeepDim), x);
+        OpGen.AssertGradients("MeanAxis", () => Op.Mean(x, c.Axis, c.KeepDim), x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
     public Property MaxAxis_MatchesGradCheck() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.DistinctLeaf(new Random(c.Case.Seed), c.Case.Shape);
-        OpGen.AssertGradients("MaxAxis", () => Ops.Max(x, c.Axis, c.KeepDim), x);
+        OpGen.AssertGradients("MaxAxis", () => Op.Max(x, c.Axis, c.KeepDim), x);
     });
 }

@@ -93,7 +93,7 @@ public sealed class AttentionProperties
     public Property Forward_MatchesNaivePerHeadLoop() => Prop.ForAll(Cases(Sizes), c =>
     {
         var (q, k, v, mask) = Inputs(c);
-        var output = Ops.ScaledDotProductAttention(q, k, v, mask, c.Causal);
+        var output = Op.ScaledDotProductAttention(q, k, v, mask, c.Causal);
         Assert.Equal(new Shape(c.B, c.H, c.Tq, c.Dv), output.Shape);
         TensorAssert.AllClose(NaiveAttention(q, k, v, mask, c.Causal), output.ReadOnlySpan, Tolerance.Kernel,
             Tolerance.KernelAbsolute, $"attention {c}");
@@ -103,7 +103,7 @@ public sealed class AttentionProperties
     public Property MaskedKeysAndValues_GetNoGradient_AndCannotChangeTheOutput() => Prop.ForAll(Cases(Sizes), c =>
     {
         var (q, k, v, mask) = Inputs(c, requiresGrad: true);
-        var output = Ops.ScaledDotProductAttention(q, k, v, mask, c.Causal);
+        var output = Op.ScaledDotProductAttention(q, k, v, mask, c.Causal);
         var seed = OpGen.Tensor(new Random(c.Seed + 1), OpGen.Uniform(-1, 1), c.B, c.H, c.Tq, c.Dv);
         output.Backward(seed);
 
@@ -128,7 +128,7 @@ public sealed class AttentionProperties
                     }
                 }
             }
-        var again = Ops.ScaledDotProductAttention(q.Detach(), k2, v2, mask, c.Causal);
+        var again = Op.ScaledDotProductAttention(q.Detach(), k2, v2, mask, c.Causal);
         TensorAssert.BitwiseEqual(output.ReadOnlySpan, again.ReadOnlySpan, $"output after changing masked keys/values, {c}");
     });
 
@@ -138,7 +138,7 @@ public sealed class AttentionProperties
         var c = new AttentionCase(2, 2, 3, 4, 5, 3, true, false, Seeds.Default);
         var (q, k, v, _) = Inputs(c, requiresGrad: true);
         var mask = Tensor.FromArray([0f, 0f, 0f, 0f, 1f, 0f, 1f, 1f], 2, 4); // batch 0: every key is padding
-        var output = Ops.ScaledDotProductAttention(q, k, v, mask);
+        var output = Op.ScaledDotProductAttention(q, k, v, mask);
         var seed = OpGen.Tensor(new Random(1), OpGen.Uniform(-1, 1), 2, 2, 3, 3);
         output.Backward(seed);
         int half = output.Size / 2;
@@ -156,7 +156,7 @@ public sealed class AttentionProperties
     {
         var c = new AttentionCase(1, 1, 4, 4, 3, 2, false, true, Seeds.Default);
         var (q, k, v, _) = Inputs(c);
-        var output = Ops.ScaledDotProductAttention(q, k, v, causal: true);
+        var output = Op.ScaledDotProductAttention(q, k, v, causal: true);
         // Softmax over one key is 1, so row 0 is exactly v[0].
         TensorAssert.BitwiseEqual(v.ReadOnlySpan[..2], output.ReadOnlySpan[..2], "causal row 0");
     }
@@ -165,7 +165,7 @@ public sealed class AttentionProperties
     public Property Gradients_MatchGradCheck() => Prop.ForAll(Cases([1, 2, 3, 5]), c =>
     {
         var (q, k, v, mask) = Inputs(c, requiresGrad: true);
-        OpGen.AssertGradients($"attention {c}", () => Ops.ScaledDotProductAttention(q, k, v, mask, c.Causal), q, k, v);
+        OpGen.AssertGradients($"attention {c}", () => Op.ScaledDotProductAttention(q, k, v, mask, c.Causal), q, k, v);
     });
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class AttentionProperties
         var (q, k, v, mask) = Inputs(c, requiresGrad: true);
         // A fresh Random with the same seed on every call, so every GradCheck evaluation drops the same weights.
         OpGen.AssertGradients("attention with dropout",
-            () => Ops.ScaledDotProductAttention(q, k, v, mask, true, 0.3f, new Random(7)), q, k, v);
+            () => Op.ScaledDotProductAttention(q, k, v, mask, true, 0.3f, new Random(7)), q, k, v);
     }
 
     [Fact]
@@ -183,16 +183,16 @@ public sealed class AttentionProperties
     {
         var c = new AttentionCase(4, 2, 6, 6, 4, 4, false, false, Seeds.Default);
         var (q, k, v, _) = Inputs(c);
-        var plain = Ops.ScaledDotProductAttention(q, k, v);
+        var plain = Op.ScaledDotProductAttention(q, k, v);
         var mean = new double[plain.Size];
         const int draws = 400;
         var random = new Random(5);
         for (int n = 0; n < draws; n++)
         {
-            var dropped = Ops.ScaledDotProductAttention(q, k, v, dropout: 0.5f, random: random);
+            var dropped = Op.ScaledDotProductAttention(q, k, v, dropout: 0.5f, random: random);
             for (int i = 0; i < mean.Length; i++) mean[i] += dropped.ReadOnlySpan[i] / (double)draws;
         }
-        var once = Ops.ScaledDotProductAttention(q, k, v, dropout: 0.5f, random: new Random(5));
+        var once = Op.ScaledDotProductAttention(q, k, v, dropout: 0.5f, random: new Random(5));
         Assert.False(once.ToArray().SequenceEqual(plain.ToArray()), "dropout 0.5 changed nothing");
         // Inverted dropout is unbiased: the mean over many masks approaches the plain output (std error ≈ 0.03).
         TensorAssert.AllClose(plain.ReadOnlySpan, mean.Select(x => (float)x).ToArray(), 0f, 0.15f, "mean over masks");
@@ -206,25 +206,25 @@ public sealed class AttentionProperties
         {
             int width = c.h * c.dh, offset = c.extra / 2, columns = width + c.extra;
             var x = OpGen.Leaf(new Random(c.seed), OpGen.Uniform(-1, 1), c.b, c.t, columns);
-            var y = Ops.SplitHeads(x, c.h, offset, width);
+            var y = Op.SplitHeads(x, c.h, offset, width);
             Assert.Equal(new Shape(c.b, c.h, c.t, c.dh), y.Shape);
             for (int b = 0; b < c.b; b++)
                 for (int h = 0; h < c.h; h++)
                     for (int t = 0; t < c.t; t++)
                         for (int i = 0; i < c.dh; i++)
                             Assert.Equal(x[b, t, offset + h * c.dh + i], y[b, h, t, i]);
-            OpGen.AssertGradients("SplitHeads", () => Ops.SplitHeads(x, c.h, offset, width), x);
+            OpGen.AssertGradients("SplitHeads", () => Op.SplitHeads(x, c.h, offset, width), x);
         });
 
     [Fact]
     public void BadShapes_ThrowArgumentException_NamingTheOp()
     {
         var q = Tensor.Zeros(1, 2, 3, 4);
-        var ex = Assert.Throws<ArgumentException>(() => Ops.ScaledDotProductAttention(q, Tensor.Zeros(1, 2, 3, 5), q));
+        var ex = Assert.Throws<ArgumentException>(() => Op.ScaledDotProductAttention(q, Tensor.Zeros(1, 2, 3, 5), q));
         Assert.Contains("ScaledDotProductAttention", ex.Message);
-        Assert.Throws<ArgumentException>(() => Ops.ScaledDotProductAttention(q, q, q, Tensor.Zeros(1, 4)));
-        Assert.Throws<ArgumentException>(() => Ops.ScaledDotProductAttention(q, q, q, dropout: 0.1f));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Ops.ScaledDotProductAttention(q, q, q, dropout: 1f, random: new Random(1)));
-        Assert.Contains("SplitHeads", Assert.Throws<ArgumentException>(() => Ops.SplitHeads(Tensor.Zeros(1, 2, 6), 4, 0, 6)).Message);
+        Assert.Throws<ArgumentException>(() => Op.ScaledDotProductAttention(q, q, q, Tensor.Zeros(1, 4)));
+        Assert.Throws<ArgumentException>(() => Op.ScaledDotProductAttention(q, q, q, dropout: 0.1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Op.ScaledDotProductAttention(q, q, q, dropout: 1f, random: new Random(1)));
+        Assert.Contains("SplitHeads", Assert.Throws<ArgumentException>(() => Op.SplitHeads(Tensor.Zeros(1, 2, 6), 4, 0, 6)).Message);
     }
 }

@@ -21,7 +21,7 @@ public sealed class AutogradTests
         // y = sum(a * b + a): dy/da = b + 1, dy/db = a.
         var a = Param(1, 2, 3);
         var b = Param(4, 5, 6);
-        Ops.Sum(a * b + a).Backward();
+        Op.Sum(a * b + a).Backward();
         TensorAssert.AllClose([5, 6, 7], a.Grad!.ReadOnlySpan, 0, 0);
         TensorAssert.AllClose([1, 2, 3], b.Grad!.ReadOnlySpan, 0, 0);
     }
@@ -30,7 +30,7 @@ public sealed class AutogradTests
     public void Backward_TensorUsedTwice_AccumulatesBothPaths()
     {
         var x = Param(3);
-        Ops.Sum(x * x).Backward(); // d(x²)/dx = 2x = 6
+        Op.Sum(x * x).Backward(); // d(x²)/dx = 2x = 6
         Assert.Equal(6f, x.Grad!.Item());
     }
 
@@ -38,8 +38,8 @@ public sealed class AutogradTests
     public void Backward_Twice_AccumulatesIntoLeafGradients_UntilZeroGrad()
     {
         var x = Param(2);
-        Ops.Sum(x * x).Backward();
-        Ops.Sum(x * x).Backward();
+        Op.Sum(x * x).Backward();
+        Op.Sum(x * x).Backward();
         Assert.Equal(8f, x.Grad!.Item());
         x.ZeroGrad();
         Assert.Equal(0f, x.Grad!.Item());
@@ -49,7 +49,7 @@ public sealed class AutogradTests
     public void Backward_ThroughReleasedGraph_ThrowsClearError()
     {
         var x = Param(2);
-        var y = Ops.Sum(x * x);
+        var y = Op.Sum(x * x);
         y.Backward();
         var e = Assert.Throws<InvalidOperationException>(() => y.Backward());
         Assert.Contains("released", e.Message);
@@ -59,7 +59,7 @@ public sealed class AutogradTests
     public void Backward_RetainGraph_AllowsSecondPass()
     {
         var x = Param(2);
-        var y = Ops.Sum(x * x);
+        var y = Op.Sum(x * x);
         y.Backward(retainGraph: true);
         y.Backward();
         Assert.Equal(8f, x.Grad!.Item());
@@ -79,7 +79,7 @@ public sealed class AutogradTests
         var x = Param(1);
         var y = x;
         for (int i = 0; i < 20_000; i++) y = y * 1.0001f;
-        Ops.Sum(y).Backward();
+        Op.Sum(y).Backward();
         Assert.Equal(MathF.Pow(1.0001f, 20_000), x.Grad!.Item(), 1e-2f);
     }
 
@@ -108,7 +108,7 @@ public sealed class AutogradTests
     {
         var x = Param(1, 2);
         var h = x * x;
-        Ops.Sum(h).Backward();
+        Op.Sum(h).Backward();
         Assert.Null(h.Grad);
         Assert.NotNull(x.Grad);
     }
@@ -125,7 +125,7 @@ public sealed class AutogradTests
     [Fact]
     public void MatMul_ShapeMismatch_NamesOpAndBothShapes()
     {
-        var e = Assert.Throws<ArgumentException>(() => Ops.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)));
+        var e = Assert.Throws<ArgumentException>(() => Op.MatMul(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)));
         Assert.Contains("MatMul", e.Message);
         Assert.Contains("(2, 3)", e.Message);
         Assert.Contains("(4, 5)", e.Message);

@@ -50,7 +50,7 @@ public sealed class ConvOpGradientTests
         var x = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.N, c.C, c.H, c.W);
         var weight = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.OC, c.C, c.K, c.K);
         var bias = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.OC);
-        OpGen.AssertGradients($"Conv2D({c})", () => Ops.Conv2D(x, weight, bias, c.Stride, c.Padding), x, weight, bias);
+        OpGen.AssertGradients($"Conv2D({c})", () => Op.Conv2D(x, weight, bias, c.Stride, c.Padding), x, weight, bias);
     });
 
     [Property(MaxTest = Runs)]
@@ -59,7 +59,7 @@ public sealed class ConvOpGradientTests
         var r = new Random(c.Seed);
         var x = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.N, c.C, c.H, c.W);
         var weight = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.OC, c.C, c.K, c.K);
-        OpGen.AssertGradients($"Conv2D no bias ({c})", () => Ops.Conv2D(x, weight, null, c.Stride, c.Padding), x, weight);
+        OpGen.AssertGradients($"Conv2D no bias ({c})", () => Op.Conv2D(x, weight, null, c.Stride, c.Padding), x, weight);
     });
 
     [Property(MaxTest = Runs)]
@@ -71,7 +71,7 @@ public sealed class ConvOpGradientTests
             var weight = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.C, c.OC, c.K, c.K);
             var bias = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.OC);
             OpGen.AssertGradients($"ConvTranspose2D({c})",
-                () => Ops.ConvTranspose2D(x, weight, bias, c.Stride, c.Padding, c.OutputPadding), x, weight, bias);
+                () => Op.ConvTranspose2D(x, weight, bias, c.Stride, c.Padding, c.OutputPadding), x, weight, bias);
         });
 
     [Property(MaxTest = Runs)]
@@ -81,14 +81,14 @@ public sealed class ConvOpGradientTests
         {
             // Distinct values 0.1 apart: no window has two maxima within the GradCheck step.
             var x = OpGen.DistinctLeaf(new Random(c.Seed), c.N, c.C, c.H, c.W);
-            OpGen.AssertGradients($"MaxPool2D({c})", () => Ops.MaxPool2D(x, c.K, c.Stride, c.Padding), x);
+            OpGen.AssertGradients($"MaxPool2D({c})", () => Op.MaxPool2D(x, c.K, c.Stride, c.Padding), x);
         });
 
     [Property(MaxTest = Runs)]
     public Property Upsample2D_MatchesGradCheck() => Prop.ForAll(Cases(false).ToArbitrary(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Seed), OpGen.Uniform(-2, 2), c.N, c.C, c.H, c.W);
-        OpGen.AssertGradients($"Upsample2D({c})", () => Ops.Upsample2D(x, c.Stride), x);
+        OpGen.AssertGradients($"Upsample2D({c})", () => Op.Upsample2D(x, c.Stride), x);
     });
 
     /// <summary>Shapes (N, C), (N, C, L) and (N, C, H, W) with at least 4 values per channel.</summary>
@@ -125,8 +125,8 @@ public sealed class ConvOpGradientTests
         var gamma = OpGen.Leaf(r, OpGen.AwayFromZero(0.5f, 1.5f), c.Shape[1]);
         var beta = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Shape[1]);
         string shape = string.Join(", ", c.Shape);
-        OpGen.AssertGradients($"BatchNorm(({shape}), seed {c.Seed})", () => Ops.BatchNorm(x, gamma, beta, 1e-5f), x, gamma, beta);
-        OpGen.AssertGradients($"BatchNorm without affine (({shape}), seed {c.Seed})", () => Ops.BatchNorm(x, null, null, 1e-5f), x);
+        OpGen.AssertGradients($"BatchNorm(({shape}), seed {c.Seed})", () => Op.BatchNorm(x, gamma, beta, 1e-5f), x, gamma, beta);
+        OpGen.AssertGradients($"BatchNorm without affine (({shape}), seed {c.Seed})", () => Op.BatchNorm(x, null, null, 1e-5f), x);
     });
 
     [Property(MaxTest = Runs)]
@@ -138,7 +138,7 @@ public sealed class ConvOpGradientTests
         var beta = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Shape[1]);
         var mean = OpGen.Tensor(r, OpGen.Uniform(-1, 1), c.Shape[1]);
         var variance = OpGen.Tensor(r, OpGen.Uniform(0.5f, 2), c.Shape[1]);
-        OpGen.AssertGradients("BatchNormInference", () => Ops.BatchNormInference(x, gamma, beta, mean, variance), x, gamma, beta);
+        OpGen.AssertGradients("BatchNormInference", () => Op.BatchNormInference(x, gamma, beta, mean, variance), x, gamma, beta);
     });
 
     [Property(MaxTest = Runs)]
@@ -146,7 +146,7 @@ public sealed class ConvOpGradientTests
     {
         var r = new Random(c.Seed);
         var x = BatchNormInput(r, c.Shape);
-        var y = Ops.BatchNorm(x, null, null, 0f, out var batchMean, out var batchVariance).ToArray();
+        var y = Op.BatchNorm(x, null, null, 0f, out var batchMean, out var batchVariance).ToArray();
         var xs = x.ToArray();
         int n = c.Shape[0], ch = c.Shape[1], s = x.Size / (n * ch);
         for (int k = 0; k < ch; k++)
@@ -167,11 +167,11 @@ public sealed class ConvOpGradientTests
     public void Ops_RejectMismatchedShapes_WithClearMessages()
     {
         var x = Tensor.Zeros(2, 3, 5, 5);
-        Assert.Contains("Conv2D", Assert.Throws<ArgumentException>(() => Ops.Conv2D(x, Tensor.Zeros(4, 2, 3, 3), null)).Message);
-        Assert.Contains("ConvTranspose2D", Assert.Throws<ArgumentException>(() => Ops.ConvTranspose2D(x, Tensor.Zeros(3, 4, 3, 3), null, 2, 0, 2)).Message);
-        Assert.Contains("MaxPool2D", Assert.Throws<ArgumentException>(() => Ops.MaxPool2D(Tensor.Zeros(2, 3, 5), 2)).Message);
-        Assert.Contains("Upsample2D", Assert.Throws<ArgumentException>(() => Ops.Upsample2D(x, 0)).Message);
-        Assert.Contains("BatchNorm", Assert.Throws<ArgumentException>(() => Ops.BatchNorm(x, Tensor.Ones(4), null)).Message);
-        Assert.Contains("one value per channel", Assert.Throws<ArgumentException>(() => Ops.BatchNorm(Tensor.Zeros(1, 3), null, null)).Message);
+        Assert.Contains("Conv2D", Assert.Throws<ArgumentException>(() => Op.Conv2D(x, Tensor.Zeros(4, 2, 3, 3), null)).Message);
+        Assert.Contains("ConvTranspose2D", Assert.Throws<ArgumentException>(() => Op.ConvTranspose2D(x, Tensor.Zeros(3, 4, 3, 3), null, 2, 0, 2)).Message);
+        Assert.Contains("MaxPool2D", Assert.Throws<ArgumentException>(() => Op.MaxPool2D(Tensor.Zeros(2, 3, 5), 2)).Message);
+        Assert.Contains("Upsample2D", Assert.Throws<ArgumentException>(() => Op.Upsample2D(x, 0)).Message);
+        Assert.Contains("BatchNorm", Assert.Throws<ArgumentException>(() => Op.BatchNorm(x, Tensor.Ones(4), null)).Message);
+        Assert.Contains("one value per channel", Assert.Throws<ArgumentException>(() => Op.BatchNorm(Tensor.Zeros(1, 3), null, null)).Message);
     }
 }

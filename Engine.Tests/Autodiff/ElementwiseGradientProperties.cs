@@ -17,27 +17,27 @@ public sealed class ElementwiseGradientProperties
     }
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Neg_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Neg", c, OpGen.Uniform(-2, 2), Ops.Neg));
+    public Property Neg_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Neg", c, OpGen.Uniform(-2, 2), Op.Neg));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property Scale_MatchesGradCheck() =>
-        Prop.ForAll(OpGen.Cases(), c => Check("Scale", c, OpGen.Uniform(-2, 2), x => Ops.Scale(x, -1.75f)));
+        Prop.ForAll(OpGen.Cases(), c => Check("Scale", c, OpGen.Uniform(-2, 2), x => Op.Scale(x, -1.75f)));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Exp_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Exp", c, OpGen.Uniform(-2, 2), Ops.Exp));
+    public Property Exp_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Exp", c, OpGen.Uniform(-2, 2), Op.Exp));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Log_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Log", c, OpGen.Uniform(0.2f, 3), Ops.Log));
+    public Property Log_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Log", c, OpGen.Uniform(0.2f, 3), Op.Log));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Sqrt_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sqrt", c, OpGen.Uniform(0.2f, 3), Ops.Sqrt));
+    public Property Sqrt_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sqrt", c, OpGen.Uniform(0.2f, 3), Op.Sqrt));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property Pow_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(-1.5f, -1f, 0.5f, 1.7f, 2f, 3f).ToArbitrary(),
-        (c, p) => Check($"Pow^{p}", c, OpGen.Uniform(0.3f, 2), x => Ops.Pow(x, p)));
+        (c, p) => Check($"Pow^{p}", c, OpGen.Uniform(0.3f, 2), x => Op.Pow(x, p)));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Abs_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Abs", c, OpGen.AwayFromZero(0.05f, 2), Ops.Abs));
+    public Property Abs_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Abs", c, OpGen.AwayFromZero(0.05f, 2), Op.Abs));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property Clamp_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c =>
@@ -50,34 +50,34 @@ public sealed class ElementwiseGradientProperties
             while (Math.Abs(Math.Abs(v) - 0.5f) < 0.05f);
             return v;
         };
-        Check("Clamp", c, sampler, x => Ops.Clamp(x, -0.5f, 0.5f));
+        Check("Clamp", c, sampler, x => Op.Clamp(x, -0.5f, 0.5f));
     });
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Relu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Relu", c, OpGen.AwayFromZero(0.05f, 2), Ops.Relu));
+    public Property Relu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Relu", c, OpGen.AwayFromZero(0.05f, 2), Op.Relu));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Sigmoid_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sigmoid", c, OpGen.Uniform(-4, 4), Ops.Sigmoid));
+    public Property Sigmoid_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Sigmoid", c, OpGen.Uniform(-4, 4), Op.Sigmoid));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Tanh_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Tanh", c, OpGen.Uniform(-3, 3), Ops.Tanh));
+    public Property Tanh_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Tanh", c, OpGen.Uniform(-3, 3), Op.Tanh));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property LeakyRelu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.01f, 0.2f, 1.5f).ToArbitrary(),
-        (c, slope) => Check("LeakyRelu", c, OpGen.AwayFromZero(0.05f, 2), x => Ops.LeakyRelu(x, slope)));
+        (c, slope) => Check("LeakyRelu", c, OpGen.AwayFromZero(0.05f, 2), x => Op.LeakyRelu(x, slope)));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property Elu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.5f, 1f, 2f).ToArbitrary(),
-        (c, alpha) => Check("Elu", c, OpGen.AwayFromZero(0.05f, 3), x => Ops.Elu(x, alpha)));
+        (c, alpha) => Check("Elu", c, OpGen.AwayFromZero(0.05f, 3), x => Op.Elu(x, alpha)));
 
     [Property(MaxTest = OpGen.Runs)]
-    public Property Softplus_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Softplus", c, OpGen.Uniform(-6, 6), Ops.Softplus));
+    public Property Softplus_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c => Check("Softplus", c, OpGen.Uniform(-6, 6), Op.Softplus));
 
     [Property(MaxTest = OpGen.Runs)]
     public Property Dropout_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), Gen.Elements(0.1f, 0.5f, 0.9f).ToArbitrary(),
         (c, p) =>
         {
             // A fresh Random with the same seed per call: every forward pass of the check draws the same mask.
-            Check("Dropout", c, OpGen.Uniform(-2, 2), x => Ops.Dropout(x, p, new Random(c.Seed ^ 0x5EED), training: true));
+            Check("Dropout", c, OpGen.Uniform(-2, 2), x => Op.Dropout(x, p, new Random(c.Seed ^ 0x5EED), training: true));
         });
 }

@@ -19,7 +19,7 @@ public sealed class GradCheckTests
     {
         // A deliberately wrong derivative: forward x², backward claims 3x.
         var x = Leaf(new Random(1), 5);
-        var result = GradCheck.Run("wrong", () => Ops.Unary("WrongSquare", x,
+        var result = GradCheck.Run("wrong", () => Op.Unary("WrongSquare", x,
             (xs, ys) => { for (int i = 0; i < xs.Length; i++) ys[i] = xs[i] * xs[i]; },
             (xs, _, gy, gx) => { for (int i = 0; i < xs.Length; i++) gx[i] += 3 * xs[i] * gy[i]; }), [x]);
         Assert.False(result.Passed, result.Report);
@@ -52,12 +52,12 @@ public sealed class GradCheckTests
         var r = new Random(3);
         var a = Leaf(r, 3, 5);
         var b = Leaf(r, 5, 2);
-        Assert.True(GradCheck.Run("MatMul2D", () => Ops.MatMul(a, b), [a, b]).Passed);
+        Assert.True(GradCheck.Run("MatMul2D", () => Op.MatMul(a, b), [a, b]).Passed);
         var a3 = Leaf(r, 2, 3, 4);
         var b3 = Leaf(r, 2, 4, 5);
-        Assert.True(GradCheck.Run("MatMulBatched", () => Ops.MatMul(a3, b3), [a3, b3]).Passed);
+        Assert.True(GradCheck.Run("MatMulBatched", () => Op.MatMul(a3, b3), [a3, b3]).Passed);
         var shared = Leaf(r, 4, 3);
-        Assert.True(GradCheck.Run("MatMulShared", () => Ops.MatMul(a3, shared), [a3, shared]).Passed);
+        Assert.True(GradCheck.Run("MatMulShared", () => Op.MatMul(a3, shared), [a3, shared]).Passed);
     }
 
     [Fact]
@@ -68,12 +68,12 @@ public sealed class GradCheckTests
         var w = Leaf(r, 3, 6);
         var bias = Leaf(r, 3);
         var target = Tensor.Uniform(r, 0, 1, 4, 3);
-        Assert.True(GradCheck.Run("Linear", () => Ops.Linear(x, w, bias), [x, w, bias]).Passed);
-        Assert.True(GradCheck.Run("Sigmoid", () => Ops.Sigmoid(x), [x]).Passed);
-        Assert.True(GradCheck.Run("Tanh", () => Ops.Tanh(x), [x]).Passed);
-        Assert.True(GradCheck.Run("Mse", () => Ops.MseLoss(Ops.Linear(x, w, bias), target), [x, w, bias]).Passed);
-        Assert.True(GradCheck.Run("Bce", () => Ops.BceWithLogitsLoss(Ops.Linear(x, w, bias), target, Reduction.Sum), [x, w, bias]).Passed);
-        Assert.True(GradCheck.Run("Mean", () => Ops.Mean(x * x), [x]).Passed);
+        Assert.True(GradCheck.Run("Linear", () => Op.Linear(x, w, bias), [x, w, bias]).Passed);
+        Assert.True(GradCheck.Run("Sigmoid", () => Op.Sigmoid(x), [x]).Passed);
+        Assert.True(GradCheck.Run("Tanh", () => Op.Tanh(x), [x]).Passed);
+        Assert.True(GradCheck.Run("Mse", () => Op.MseLoss(Op.Linear(x, w, bias), target), [x, w, bias]).Passed);
+        Assert.True(GradCheck.Run("Bce", () => Op.BceWithLogitsLoss(Op.Linear(x, w, bias), target, Reduction.Sum), [x, w, bias]).Passed);
+        Assert.True(GradCheck.Run("Mean", () => Op.Mean(x * x), [x]).Passed);
     }
 
     [Fact]
@@ -81,6 +81,6 @@ public sealed class GradCheckTests
     {
         var x = Leaf(new Random(5), 20);
         for (int i = 0; i < x.Size; i++) x.Span[i] += x.Span[i] >= 0 ? 0.1f : -0.1f;
-        Assert.True(GradCheck.Run("Relu", () => Ops.Relu(x), [x]).Passed);
+        Assert.True(GradCheck.Run("Relu", () => Op.Relu(x), [x]).Passed);
     }
 }

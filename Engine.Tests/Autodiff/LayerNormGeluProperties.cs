@@ -50,7 +50,7 @@ public sealed class LayerNormGeluProperties
         var x = OpGen.Tensor(r, s => t.Offset + OpGen.Uniform(-1, 1)(s), t.Case.Shape);
         var weight = t.Affine ? OpGen.Tensor(r, OpGen.Uniform(0.5f, 1.5f), d) : null;
         var bias = t.Affine ? OpGen.Tensor(r, OpGen.Uniform(-1, 1), d) : null;
-        var y = Ops.LayerNorm(x, weight, bias);
+        var y = Op.LayerNorm(x, weight, bias);
         TensorAssert.AllClose(LayerNormReference(x, weight, bias, 1e-5), y.ReadOnlySpan, Tolerance.Kernel,
             Tolerance.KernelAbsolute * 10, $"LayerNorm {t.Case}");
     });
@@ -64,7 +64,7 @@ public sealed class LayerNormGeluProperties
         var x = SpreadRows(r, c.Shape);
         var weight = OpGen.Leaf(r, OpGen.Uniform(0.5f, 1.5f), d);
         var bias = OpGen.Leaf(r, OpGen.Uniform(-1, 1), d);
-        OpGen.AssertGradients($"LayerNorm {c}", () => Ops.LayerNorm(x, weight, bias), x, weight, bias);
+        OpGen.AssertGradients($"LayerNorm {c}", () => Op.LayerNorm(x, weight, bias), x, weight, bias);
     });
 
     // Rows (of two or more) whose variance is at least 0.25, so 1/σ stays moderate and a 1e-2 step stays where the
@@ -99,14 +99,14 @@ public sealed class LayerNormGeluProperties
     {
         var x = Tensor.Full(3f, 2, 5);
         var bias = Tensor.Arange(0, 5);
-        var y = Ops.LayerNorm(x, Tensor.Ones(5), bias);
+        var y = Op.LayerNorm(x, Tensor.Ones(5), bias);
         TensorAssert.BitwiseEqual([0f, 1f, 2f, 3f, 4f, 0f, 1f, 2f, 3f, 4f], y.ReadOnlySpan, "constant rows");
     }
 
     [Fact]
     public void LayerNorm_BadWeight_ThrowsArgumentException()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Ops.LayerNorm(Tensor.Zeros(2, 4), Tensor.Ones(3), null));
+        var ex = Assert.Throws<ArgumentException>(() => Op.LayerNorm(Tensor.Zeros(2, 4), Tensor.Ones(3), null));
         Assert.Contains("LayerNorm", ex.Message);
     }
 
@@ -131,8 +131,8 @@ public sealed class LayerNormGeluProperties
     public void Gelu_MatchesDoubleErfReference_Within1e6()
     {
         var points = GeluPoints();
-        var y = Ops.Gelu(Tensor.FromArray(points, points.Length)).ToArray();
-        var expected = points.Select(x => (float)(x * Ops.NormalCdfReference(x))).ToArray();
+        var y = Op.Gelu(Tensor.FromArray(points, points.Length)).ToArray();
+        var expected = points.Select(x => (float)(x * Op.NormalCdfReference(x))).ToArray();
         TensorAssert.AllClose(expected, y, 1e-6f, 1e-6f, "gelu vs double");
         // Relative accuracy holds in the lower tail too (Φ computed as ½·erfc there, no cancellation).
         for (int i = 0; i < points.Length; i++)
@@ -146,8 +146,8 @@ public sealed class LayerNormGeluProperties
         var points = GeluPoints();
         var x = Tensor.FromArray(points, points.Length);
         x.RequiresGrad = true;
-        Ops.Sum(Ops.Gelu(x)).Backward();
-        var expected = points.Select(p => (float)(Ops.NormalCdfReference(p) + p * Math.Exp(-0.5 * p * p) / Math.Sqrt(2 * Math.PI))).ToArray();
+        Op.Sum(Op.Gelu(x)).Backward();
+        var expected = points.Select(p => (float)(Op.NormalCdfReference(p) + p * Math.Exp(-0.5 * p * p) / Math.Sqrt(2 * Math.PI))).ToArray();
         TensorAssert.AllClose(expected, x.Grad!.ReadOnlySpan, 1e-6f, 1e-6f, "gelu' vs double");
     }
 
@@ -156,7 +156,7 @@ public sealed class LayerNormGeluProperties
     {
         var fixture = AttentionFixture.Load();
         var x = fixture.Tensor("gelu", "x");
-        TensorAssert.AllClose(fixture.Tensor("gelu", "output").ReadOnlySpan, Ops.Gelu(x).ReadOnlySpan, 1e-6f, 1e-6f,
+        TensorAssert.AllClose(fixture.Tensor("gelu", "output").ReadOnlySpan, Op.Gelu(x).ReadOnlySpan, 1e-6f, 1e-6f,
             "gelu vs torch");
     }
 
@@ -164,17 +164,17 @@ public sealed class LayerNormGeluProperties
     public Property Gelu_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Seed), OpGen.Uniform(-4, 4), c.Shape);
-        OpGen.AssertGradients($"Gelu {c}", () => Ops.Gelu(x), x);
+        OpGen.AssertGradients($"Gelu {c}", () => Op.Gelu(x), x);
     });
 
     [Fact]
     public void ErfcReference_MatchesKnownValues()
     {
         // Tabulated values (Abramowitz & Stegun, table 7.1; erfc(5) from the asymptotic series).
-        Assert.Equal(0.4795001221869535, Ops.ErfcReference(0.5), 1e-15);
-        Assert.Equal(0.1572992070502851, Ops.ErfcReference(1.0), 1e-15);
-        Assert.Equal(0.004677734981047266, Ops.ErfcReference(2.0), 1e-16);
-        Assert.Equal(1.5374597944280349e-12, Ops.ErfcReference(5.0), 1e-25);
-        Assert.Equal(1.0, Ops.ErfcReference(0.0), 1e-16);
+        Assert.Equal(0.4795001221869535, Op.ErfcReference(0.5), 1e-15);
+        Assert.Equal(0.1572992070502851, Op.ErfcReference(1.0), 1e-15);
+        Assert.Equal(0.004677734981047266, Op.ErfcReference(2.0), 1e-16);
+        Assert.Equal(1.5374597944280349e-12, Op.ErfcReference(5.0), 1e-25);
+        Assert.Equal(1.0, Op.ErfcReference(0.0), 1e-16);
     }
 }

@@ -21,12 +21,12 @@ public sealed class LinearActivationTests
 
     private static Tensor Unfused(Tensor x, Tensor w, Tensor? b, GemmActivation activation)
     {
-        var z = Ops.Linear(x, w, b);
+        var z = Op.Linear(x, w, b);
         return activation switch
         {
-            GemmActivation.Relu => Ops.Relu(z),
-            GemmActivation.Sigmoid => Ops.Sigmoid(z),
-            GemmActivation.Tanh => Ops.Tanh(z),
+            GemmActivation.Relu => Op.Relu(z),
+            GemmActivation.Sigmoid => Op.Sigmoid(z),
+            GemmActivation.Tanh => Op.Tanh(z),
             _ => z,
         };
     }
@@ -40,7 +40,7 @@ public sealed class LinearActivationTests
         var b = bias ? OpGen.Leaf(r, OpGen.Uniform(-1, 1), outF) : null;
         var u = OpGen.Tensor(r, OpGen.Uniform(-1, 1), rows, outF);
         var y = layer(x, w, b);
-        Ops.Sum(Ops.Mul(y, u)).Backward();
+        Op.Sum(Op.Mul(y, u)).Backward();
         return [y.ToArray(), x.Grad!.ToArray(), w.Grad!.ToArray(), b?.Grad!.ToArray() ?? []];
     }
 
@@ -51,7 +51,7 @@ public sealed class LinearActivationTests
          select (rows, inF, outF, activation, bias, seed)).ToArbitrary(),
         c =>
         {
-            var fused = Run((x, w, b) => Ops.Linear(x, w, b, c.activation), c.seed, c.rows, c.inF, c.outF, c.bias);
+            var fused = Run((x, w, b) => Op.Linear(x, w, b, c.activation), c.seed, c.rows, c.inF, c.outF, c.bias);
             var unfused = Run((x, w, b) => Unfused(x, w, b, c.activation), c.seed, c.rows, c.inF, c.outF, c.bias);
             string[] names = ["y", "dx", "dw", "db"];
             for (int i = 0; i < names.Length; i++)
@@ -71,7 +71,7 @@ public sealed class LinearActivationTests
             var x = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.rows, c.inF);
             var w = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.outF, c.inF);
             var b = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.outF);
-            OpGen.AssertGradients($"Linear+{c.activation}", () => Ops.Linear(x, w, b, c.activation), x, w, b);
+            OpGen.AssertGradients($"Linear+{c.activation}", () => Op.Linear(x, w, b, c.activation), x, w, b);
         });
 
     [Fact]
@@ -83,11 +83,11 @@ public sealed class LinearActivationTests
             foreach (var activation in Activations)
             {
                 Parallelism.MaxThreads = 1;
-                var one = Run((x, w, b) => Ops.Linear(x, w, b, activation), Seeds.Default, 150, 70, 200, true);
+                var one = Run((x, w, b) => Op.Linear(x, w, b, activation), Seeds.Default, 150, 70, 200, true);
                 foreach (int threads in new[] { 2, 3 })
                 {
                     Parallelism.MaxThreads = threads;
-                    var other = Run((x, w, b) => Ops.Linear(x, w, b, activation), Seeds.Default, 150, 70, 200, true);
+                    var other = Run((x, w, b) => Op.Linear(x, w, b, activation), Seeds.Default, 150, 70, 200, true);
                     for (int i = 0; i < one.Length; i++)
                         TensorAssert.BitwiseEqual(one[i], other[i], $"{activation}, output {i}, {threads} threads");
                 }
@@ -103,7 +103,7 @@ public sealed class LinearActivationTests
     public void Fused_UndefinedActivation_ThrowsNamingLinear()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            Ops.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), null, (GemmActivation)42));
+            Op.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), null, (GemmActivation)42));
         Assert.Contains("Linear", e.Message, StringComparison.Ordinal);
     }
 
@@ -114,7 +114,7 @@ public sealed class LinearActivationTests
         using (TensorScope.Begin()) Tensor.Full(7f, 3, 2);
         using var scope = TensorScope.Begin();
         var bias = Tensor.FromArray([0.5f, -2f], 2);
-        var y = Ops.Linear(Tensor.Zeros(3, 0), Tensor.Zeros(2, 0), bias, GemmActivation.Relu);
+        var y = Op.Linear(Tensor.Zeros(3, 0), Tensor.Zeros(2, 0), bias, GemmActivation.Relu);
         Assert.Equal([0.5f, 0f, 0.5f, 0f, 0.5f, 0f], y.ToArray());
     }
 }

@@ -29,7 +29,7 @@ public sealed class LossGradientProperties
         var p = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Case.Shape);
         var t = Data(r, OpGen.Uniform(-1, 1), c.Case.Shape);
         for (int i = 0; i < t.Size; i++) t.Span[i] = p.Span[i] + 0.5f * t.Span[i]; // (p − t)² ≤ 1/4
-        OpGen.AssertGradients("MseLoss", () => Ops.MseLoss(p, t, c.Reduction), p);
+        OpGen.AssertGradients("MseLoss", () => Op.MseLoss(p, t, c.Reduction), p);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -38,7 +38,7 @@ public sealed class LossGradientProperties
         var r = new Random(c.Case.Seed);
         var z = OpGen.Leaf(r, OpGen.Uniform(-2, 2), c.Case.Shape);
         var t = Data(r, OpGen.Uniform(0, 1), c.Case.Shape);
-        OpGen.AssertGradients("BceWithLogitsLoss", () => Ops.BceWithLogitsLoss(z, t, c.Reduction), z);
+        OpGen.AssertGradients("BceWithLogitsLoss", () => Op.BceWithLogitsLoss(z, t, c.Reduction), z);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -51,7 +51,7 @@ public sealed class LossGradientProperties
         p.Span.Clear();
         var offsets = Data(r, OpGen.AwayFromZero(0.1f, 1), c.Case.Shape);
         for (int i = 0; i < p.Size; i++) p.Span[i] = t.Span[i] + offsets.Span[i];
-        OpGen.AssertGradients("L1Loss", () => Ops.L1Loss(p, t, c.Reduction), p);
+        OpGen.AssertGradients("L1Loss", () => Op.L1Loss(p, t, c.Reduction), p);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -60,7 +60,7 @@ public sealed class LossGradientProperties
         var r = new Random(c.Case.Seed);
         var p = OpGen.Leaf(r, OpGen.Uniform(0.1f, 0.9f), c.Case.Shape);
         var t = Data(r, OpGen.Uniform(0, 1), c.Case.Shape);
-        OpGen.AssertGradients("BceLoss", () => Ops.BceLoss(p, t, c.Reduction), p);
+        OpGen.AssertGradients("BceLoss", () => Op.BceLoss(p, t, c.Reduction), p);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -77,7 +77,7 @@ public sealed class LossGradientProperties
             int? ignoreIndex = c.ignore ? -100 : null;
             var targets = Enumerable.Range(0, c.n).Select(_ => c.ignore && r.Next(3) == 0 ? -100 : r.Next(c.classes)).ToArray();
             var weights = c.weighted ? Data(r, OpGen.Uniform(0, 2), [c.n]) : null;
-            OpGen.AssertGradients("CrossEntropyLoss", () => Ops.CrossEntropyLoss(z, targets, c.red, ignoreIndex, weights), z);
+            OpGen.AssertGradients("CrossEntropyLoss", () => Op.CrossEntropyLoss(z, targets, c.red, ignoreIndex, weights), z);
         });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -87,7 +87,7 @@ public sealed class LossGradientProperties
         // Per-element KL term ≤ 0.86 on [-1, 1]²; Mean divides only by the batch, so rows stay short enough.
         var mu = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Case.Shape);
         var logVar = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Case.Shape);
-        OpGen.AssertGradients("GaussianKl", () => Ops.GaussianKl(mu, logVar, c.Reduction), mu, logVar);
+        OpGen.AssertGradients("GaussianKl", () => Op.GaussianKl(mu, logVar, c.Reduction), mu, logVar);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -97,7 +97,7 @@ public sealed class LossGradientProperties
         var mu = OpGen.Leaf(r, OpGen.Uniform(-2, 2), c.Shape);
         var logVar = OpGen.Leaf(r, OpGen.Uniform(-2, 2), c.Shape);
         var epsilon = Tensor.Normal(r, 0, 1, c.Shape);
-        OpGen.AssertGradients("Reparameterize", () => Ops.Reparameterize(mu, logVar, epsilon), mu, logVar);
+        OpGen.AssertGradients("Reparameterize", () => Op.Reparameterize(mu, logVar, epsilon), mu, logVar);
         Assert.Null(epsilon.Grad);
     });
 }

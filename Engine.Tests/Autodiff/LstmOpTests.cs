@@ -50,7 +50,7 @@ internal sealed record LstmLeaves(Tensor X, Tensor H0, Tensor C0, Tensor Wi, Ten
 
     public IReadOnlyList<Tensor> All => [X, H0, C0, Wi, Wh, Bi, Bh];
 
-    public LstmResult Run(int[]? lengths = null, bool reverse = false) => Ops.Lstm(X, H0, C0, Wi, Wh, Bi, Bh, lengths, reverse);
+    public LstmResult Run(int[]? lengths = null, bool reverse = false) => Op.Lstm(X, H0, C0, Wi, Wh, Bi, Bh, lengths, reverse);
 
     public void ZeroGrad()
     {
@@ -65,9 +65,9 @@ public sealed class LstmOpTests
     private static Tensor AllOutputs(LstmResult r, int seed)
     {
         var rand = new Random(seed);
-        return Ops.Sum(r.Output * Tensor.Uniform(rand, -1, 1, r.Output.Shape.ToArray()))
-            + Ops.Sum(r.Hidden * Tensor.Uniform(rand, -1, 1, r.Hidden.Shape.ToArray()))
-            + Ops.Sum(r.Cell * Tensor.Uniform(rand, -1, 1, r.Cell.Shape.ToArray()));
+        return Op.Sum(r.Output * Tensor.Uniform(rand, -1, 1, r.Output.Shape.ToArray()))
+            + Op.Sum(r.Hidden * Tensor.Uniform(rand, -1, 1, r.Hidden.Shape.ToArray()))
+            + Op.Sum(r.Cell * Tensor.Uniform(rand, -1, 1, r.Cell.Shape.ToArray()));
     }
 
     [Theory]
@@ -120,7 +120,7 @@ public sealed class LstmOpTests
                 for (int k = 0; k < c.In; k++) noisy[b, t, k] = 1000f + k;
         using (GradMode.Disable())
         {
-            var r2 = Ops.Lstm(noisy, p.H0, p.C0, p.Wi, p.Wh, p.Bi, p.Bh, c.Lengths, c.Reverse);
+            var r2 = Op.Lstm(noisy, p.H0, p.C0, p.Wi, p.Wh, p.Bi, p.Bh, c.Lengths, c.Reverse);
             TensorAssert.BitwiseEqual(r.Output.ReadOnlySpan, r2.Output.ReadOnlySpan, "output");
             TensorAssert.BitwiseEqual(r.Hidden.ReadOnlySpan, r2.Hidden.ReadOnlySpan, "h_n");
             TensorAssert.BitwiseEqual(r.Cell.ReadOnlySpan, r2.Cell.ReadOnlySpan, "c_n");
@@ -138,7 +138,7 @@ public sealed class LstmOpTests
                 }
                 var alone = Tensor.Zeros(1, len, c.In);
                 p.X.ReadOnlySpan.Slice(b * c.Steps * c.In, len * c.In).CopyTo(alone.Span);
-                var single = Ops.Lstm(alone, h0, c0, p.Wi, p.Wh, p.Bi, p.Bh, reverse: c.Reverse);
+                var single = Op.Lstm(alone, h0, c0, p.Wi, p.Wh, p.Bi, p.Bh, reverse: c.Reverse);
                 TensorAssert.AllClose(single.Output.ReadOnlySpan, r.Output.ReadOnlySpan.Slice(b * c.Steps * c.Hidden, len * c.Hidden),
                     Tolerance.Kernel, Tolerance.KernelAbsolute, $"output of sequence {b}");
                 TensorAssert.AllClose(single.Hidden.ReadOnlySpan, r.Hidden.Rows(b, 1).ReadOnlySpan, Tolerance.Kernel, Tolerance.KernelAbsolute, $"h_n of {b}");
@@ -164,7 +164,7 @@ public sealed class LstmOpTests
     {
         var p = LstmLeaves.Make(3, 2, 1000, 3, 4);
         var r = p.Run();
-        Ops.Sum(r.Hidden).Backward();
+        Op.Sum(r.Hidden).Backward();
         Assert.All(p.All, t => Assert.True(t.Grad!.ToArray().All(float.IsFinite), "non-finite gradient"));
         // The last step's input always matters; a finite, well-defined gradient reached the first step too.
         Assert.Contains(p.X.Grad!.ToArray().AsSpan(0, 3 * 1000).Slice(999 * 3, 3).ToArray(), v => v != 0f);
@@ -185,15 +185,15 @@ public sealed class LstmOpTests
     public void Lstm_BadShapesOrLengths_ThrowArgumentExceptionNamingTheProblem()
     {
         var p = LstmLeaves.Make(1, 2, 3, 3, 2);
-        var ex = Assert.Throws<ArgumentException>(() => Ops.Lstm(p.X, p.H0, p.C0, p.Wh, p.Wh, p.Bi, p.Bh));
+        var ex = Assert.Throws<ArgumentException>(() => Op.Lstm(p.X, p.H0, p.C0, p.Wh, p.Wh, p.Bi, p.Bh));
         Assert.Contains("weight_ih", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Ops.Lstm(p.X, Tensor.Zeros(3, 2), null, p.Wi, p.Wh, p.Bi, p.Bh));
+        ex = Assert.Throws<ArgumentException>(() => Op.Lstm(p.X, Tensor.Zeros(3, 2), null, p.Wi, p.Wh, p.Bi, p.Bh));
         Assert.Contains("h0", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => p.Run([1, 4]));
         Assert.Contains("lengths[1] = 4", ex.Message);
         ex = Assert.Throws<ArgumentException>(() => p.Run([1]));
         Assert.Contains("lengths", ex.Message);
-        ex = Assert.Throws<ArgumentException>(() => Ops.Lstm(Tensor.Zeros(2, 2), null, null, p.Wi, p.Wh, p.Bi, p.Bh));
+        ex = Assert.Throws<ArgumentException>(() => Op.Lstm(Tensor.Zeros(2, 2), null, null, p.Wi, p.Wh, p.Bi, p.Bh));
         Assert.Contains("(B, T, I)", ex.Message);
     }
 }
@@ -215,7 +215,7 @@ public sealed class LstmOpDeterminismTests
                 var p = LstmLeaves.Make(77, 9, 7, 40, 48);
                 var r = p.Run([7, 3, 7, 1, 5, 6, 7, 2, 4]);
                 var rand = new Random(5);
-                (Ops.Sum(r.Output * Tensor.Uniform(rand, -1, 1, 9, 7, 48)) + Ops.Sum(r.Hidden * r.Cell)).Backward();
+                (Op.Sum(r.Output * Tensor.Uniform(rand, -1, 1, 9, 7, 48)) + Op.Sum(r.Hidden * r.Cell)).Backward();
                 results.Add([r.Output.ToArray(), r.Hidden.ToArray(), r.Cell.ToArray(), .. p.All.Select(t => t.Grad!.ToArray())]);
             }
             for (int run = 1; run < results.Count; run++)

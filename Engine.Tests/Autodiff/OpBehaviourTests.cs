@@ -67,11 +67,11 @@ public sealed class OpBehaviourTests
     {
         // Equal logits: softmax = 1/4 everywhere. Row 1 is ignored, so N = 2.
         var z = Param(new float[12], 3, 4);
-        Ops.CrossEntropyLoss(z, [1, -100, 3], ignoreIndex: -100).Backward();
+        Op.CrossEntropyLoss(z, [1, -100, 3], ignoreIndex: -100).Backward();
         TensorAssert.AllClose([0.125f, -0.375f, 0.125f, 0.125f, 0, 0, 0, 0, 0.125f, 0.125f, 0.125f, -0.375f],
             z.Grad!.ReadOnlySpan, 0, 1e-7f, "dz");
-        Assert.Equal(MathF.Log(4), Ops.CrossEntropyLoss(z, [1, -100, 3], ignoreIndex: -100).Item(), 1e-6f);
-        Assert.Equal(0f, Ops.CrossEntropyLoss(z, [-100, -100, -100], ignoreIndex: -100).Item());
+        Assert.Equal(MathF.Log(4), Op.CrossEntropyLoss(z, [1, -100, 3], ignoreIndex: -100).Item(), 1e-6f);
+        Assert.Equal(0f, Op.CrossEntropyLoss(z, [-100, -100, -100], ignoreIndex: -100).Item());
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public sealed class OpBehaviourTests
         // KL of N(mu, 1) from N(0, 1) is mu²/2 per element; Mean divides by the batch (2 rows), not by 4 elements.
         var mu = Param([1, 2, 0, 0], 2, 2);
         var logVar = Param(new float[4], 2, 2);
-        Assert.Equal(2.5f, Ops.GaussianKl(mu, logVar, Reduction.Sum).Item());
-        Assert.Equal(1.25f, Ops.GaussianKl(mu, logVar).Item());
-        Ops.GaussianKl(mu, logVar, Reduction.Sum).Backward();
+        Assert.Equal(2.5f, Op.GaussianKl(mu, logVar, Reduction.Sum).Item());
+        Assert.Equal(1.25f, Op.GaussianKl(mu, logVar).Item());
+        Op.GaussianKl(mu, logVar, Reduction.Sum).Backward();
         TensorAssert.AllClose([1, 2, 0, 0], mu.Grad!.ReadOnlySpan, 0, 0, "dKL/dmu = mu");
         TensorAssert.AllClose([0, 0, 0, 0], logVar.Grad!.ReadOnlySpan, 0, 0, "dKL/dlogVar = (exp(logVar) - 1)/2");
     }
@@ -90,60 +90,60 @@ public sealed class OpBehaviourTests
     [Fact]
     public void BceLoss_ClampsLogAtMinus100_LikePyTorch()
     {
-        Assert.Equal(100f, Ops.BceLoss(Tensor.FromArray([0f]), Tensor.FromArray([1f])).Item());
-        Assert.Equal(50f, Ops.BceLoss(Tensor.FromArray([1f, 1f]), Tensor.FromArray([0f, 1f])).Item());
+        Assert.Equal(100f, Op.BceLoss(Tensor.FromArray([0f]), Tensor.FromArray([1f])).Item());
+        Assert.Equal(50f, Op.BceLoss(Tensor.FromArray([1f, 1f]), Tensor.FromArray([0f, 1f])).Item());
     }
 
     [Fact]
     public void Max_Ties_GiveTheGradientToTheFirstIndex()
     {
         var x = Param([1, 3, 3, 2], 4);
-        Ops.Max(x, 0).Backward();
+        Op.Max(x, 0).Backward();
         TensorAssert.AllClose([0, 1, 0, 0], x.Grad!.ReadOnlySpan, 0, 0, "dx");
     }
 
     // Every op, built on dyadic inputs (multiples of 1/16) so that every accumulation is exact in float32.
     private static readonly Dictionary<string, Func<Random, (Tensor Output, Tensor[] Leaves)>> Cases = new()
     {
-        ["Add"] = r => Two(r, [3, 4], [4], Ops.Add),
-        ["Sub"] = r => Two(r, [3, 1], [2, 1, 4], Ops.Sub),
-        ["Mul"] = r => Two(r, [3, 4], [], Ops.Mul),
-        ["Div"] = r => Two(r, [2, 3], [2, 1], Ops.Div),
-        ["MatMul"] = r => Two(r, [2, 3, 5], [5, 4], Ops.MatMul),
-        ["Linear"] = r => Three(r, [3, 5], [4, 5], [4], Ops.Linear),
-        ["Reshape"] = r => One(r, [2, 6], x => Ops.Reshape(x, 3, 4)),
-        ["Sum"] = r => One(r, [3, 5], Ops.Sum),
-        ["Mean"] = r => One(r, [4, 4], Ops.Mean),
-        ["SumAxis"] = r => One(r, [3, 4, 5], x => Ops.Sum(x, 1)),
-        ["MeanAxis"] = r => One(r, [3, 4, 2], x => Ops.Mean(x, 0, keepDim: true)),
-        ["MaxAxis"] = r => One(r, [3, 5], x => Ops.Max(x, -1)),
-        ["Relu"] = r => One(r, [7], Ops.Relu),
-        ["Sigmoid"] = r => One(r, [7], Ops.Sigmoid),
-        ["Tanh"] = r => One(r, [7], Ops.Tanh),
-        ["Neg"] = r => One(r, [7], Ops.Neg),
-        ["Scale"] = r => One(r, [7], x => Ops.Scale(x, 3f)),
-        ["Exp"] = r => One(r, [7], Ops.Exp),
-        ["Log"] = r => One(r, [7], x => Ops.Log(Ops.Abs(x))),
-        ["Sqrt"] = r => One(r, [7], x => Ops.Sqrt(Ops.Abs(x))),
-        ["Pow"] = r => One(r, [7], x => Ops.Pow(x, 3f)),
-        ["Clamp"] = r => One(r, [7], x => Ops.Clamp(x, -1, 1)),
-        ["LeakyRelu"] = r => One(r, [7], x => Ops.LeakyRelu(x, 0.25f)),
-        ["Elu"] = r => One(r, [7], x => Ops.Elu(x)),
-        ["Softplus"] = r => One(r, [7], Ops.Softplus),
-        ["Transpose"] = r => One(r, [2, 3, 4], x => Ops.Transpose(x, 0, 2)),
-        ["Concat"] = r => Two(r, [2, 3], [2, 5], (a, b) => Ops.Concat([a, b, a], 1)),
-        ["Slice"] = r => One(r, [4, 6], x => Ops.Slice(x, 1, 2, 3)),
-        ["Softmax"] = r => One(r, [3, 5], x => Ops.Softmax(x, 0)),
-        ["LogSoftmax"] = r => One(r, [3, 5], x => Ops.LogSoftmax(x)),
-        ["Dropout"] = r => One(r, [4, 4], x => Ops.Dropout(x, 0.5f, new Random(3), training: true)),
-        ["Embedding"] = r => One(r, [5, 3], w => Ops.Embedding([1, 4, 1, 1, 0], w)),
-        ["MseLoss"] = r => One(r, [3, 4], p => Ops.MseLoss(p, OpGen.Tensor(r, OpGen.Dyadic, 3, 4), Reduction.Sum)),
-        ["BceWithLogitsLoss"] = r => One(r, [3, 4], z => Ops.BceWithLogitsLoss(z, OpGen.Tensor(r, OpGen.Uniform(0, 1), 3, 4))),
-        ["L1Loss"] = r => One(r, [3, 4], p => Ops.L1Loss(p, OpGen.Tensor(r, OpGen.Dyadic, 3, 4), Reduction.Sum)),
-        ["BceLoss"] = r => One(r, [3, 4], p => Ops.BceLoss(Ops.Sigmoid(p), OpGen.Tensor(r, OpGen.Uniform(0, 1), 3, 4))),
-        ["CrossEntropyLoss"] = r => One(r, [4, 5], z => Ops.CrossEntropyLoss(z, [0, 4, 2, 4])),
-        ["GaussianKl"] = r => Two(r, [3, 4], [3, 4], (m, v) => Ops.GaussianKl(m, v)),
-        ["Reparameterize"] = r => Two(r, [3, 4], [3, 4], (m, v) => Ops.Reparameterize(m, v, OpGen.Tensor(r, OpGen.Dyadic, 3, 4))),
+        ["Add"] = r => Two(r, [3, 4], [4], Op.Add),
+        ["Sub"] = r => Two(r, [3, 1], [2, 1, 4], Op.Sub),
+        ["Mul"] = r => Two(r, [3, 4], [], Op.Mul),
+        ["Div"] = r => Two(r, [2, 3], [2, 1], Op.Div),
+        ["MatMul"] = r => Two(r, [2, 3, 5], [5, 4], Op.MatMul),
+        ["Linear"] = r => Three(r, [3, 5], [4, 5], [4], Op.Linear),
+        ["Reshape"] = r => One(r, [2, 6], x => Op.Reshape(x, 3, 4)),
+        ["Sum"] = r => One(r, [3, 5], Op.Sum),
+        ["Mean"] = r => One(r, [4, 4], Op.Mean),
+        ["SumAxis"] = r => One(r, [3, 4, 5], x => Op.Sum(x, 1)),
+        ["MeanAxis"] = r => One(r, [3, 4, 2], x => Op.Mean(x, 0, keepDim: true)),
+        ["MaxAxis"] = r => One(r, [3, 5], x => Op.Max(x, -1)),
+        ["Relu"] = r => One(r, [7], Op.Relu),
+        ["Sigmoid"] = r => One(r, [7], Op.Sigmoid),
+        ["Tanh"] = r => One(r, [7], Op.Tanh),
+        ["Neg"] = r => One(r, [7], Op.Neg),
+        ["Scale"] = r => One(r, [7], x => Op.Scale(x, 3f)),
+        ["Exp"] = r => One(r, [7], Op.Exp),
+        ["Log"] = r => One(r, [7], x => Op.Log(Op.Abs(x))),
+        ["Sqrt"] = r => One(r, [7], x => Op.Sqrt(Op.Abs(x))),
+        ["Pow"] = r => One(r, [7], x => Op.Pow(x, 3f)),
+        ["Clamp"] = r => One(r, [7], x => Op.Clamp(x, -1, 1)),
+        ["LeakyRelu"] = r => One(r, [7], x => Op.LeakyRelu(x, 0.25f)),
+        ["Elu"] = r => One(r, [7], x => Op.Elu(x)),
+        ["Softplus"] = r => One(r, [7], Op.Softplus),
+        ["Transpose"] = r => One(r, [2, 3, 4], x => Op.Transpose(x, 0, 2)),
+        ["Concat"] = r => Two(r, [2, 3], [2, 5], (a, b) => Op.Concat([a, b, a], 1)),
+        ["Slice"] = r => One(r, [4, 6], x => Op.Slice(x, 1, 2, 3)),
+        ["Softmax"] = r => One(r, [3, 5], x => Op.Softmax(x, 0)),
+        ["LogSoftmax"] = r => One(r, [3, 5], x => Op.LogSoftmax(x)),
+        ["Dropout"] = r => One(r, [4, 4], x => Op.Dropout(x, 0.5f, new Random(3), training: true)),
+        ["Embedding"] = r => One(r, [5, 3], w => Op.Embedding([1, 4, 1, 1, 0], w)),
+        ["MseLoss"] = r => One(r, [3, 4], p => Op.MseLoss(p, OpGen.Tensor(r, OpGen.Dyadic, 3, 4), Reduction.Sum)),
+        ["BceWithLogitsLoss"] = r => One(r, [3, 4], z => Op.BceWithLogitsLoss(z, OpGen.Tensor(r, OpGen.Uniform(0, 1), 3, 4))),
+        ["L1Loss"] = r => One(r, [3, 4], p => Op.L1Loss(p, OpGen.Tensor(r, OpGen.Dyadic, 3, 4), Reduction.Sum)),
+        ["BceLoss"] = r => One(r, [3, 4], p => Op.BceLoss(Op.Sigmoid(p), OpGen.Tensor(r, OpGen.Uniform(0, 1), 3, 4))),
+        ["CrossEntropyLoss"] = r => One(r, [4, 5], z => Op.CrossEntropyLoss(z, [0, 4, 2, 4])),
+        ["GaussianKl"] = r => Two(r, [3, 4], [3, 4], (m, v) => Op.GaussianKl(m, v)),
+        ["Reparameterize"] = r => Two(r, [3, 4], [3, 4], (m, v) => Op.Reparameterize(m, v, OpGen.Tensor(r, OpGen.Dyadic, 3, 4))),
     };
 
     public static TheoryData<string> OpNames => new(Cases.Keys);
@@ -194,31 +194,31 @@ public sealed class OpBehaviourTests
         }
         var m23 = Tensor.Zeros(2, 3);
         var m45 = Tensor.Zeros(4, 5);
-        Expect("Sub", () => Ops.Sub(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("Mul", () => Ops.Mul(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("Div", () => Ops.Div(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("Linear", () => Ops.Linear(m23, m45, null), "(2, 3)", "(4, 5)");
-        Expect("Concat", () => Ops.Concat([m23, m45], 0), "(2, 3)", "(4, 5)");
-        Expect("MseLoss", () => Ops.MseLoss(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("L1Loss", () => Ops.L1Loss(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("BceLoss", () => Ops.BceLoss(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("BceWithLogitsLoss", () => Ops.BceWithLogitsLoss(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("GaussianKl", () => Ops.GaussianKl(m23, m45), "(2, 3)", "(4, 5)");
-        Expect("Reparameterize", () => Ops.Reparameterize(m23, m23, m45), "(2, 3)", "(4, 5)");
-        Expect("CrossEntropyLoss", () => Ops.CrossEntropyLoss(m23, [0, 1, 2]), "(2, 3)", "3 targets");
-        Expect("CrossEntropyLoss", () => Ops.CrossEntropyLoss(m23, [0, 3]), "target 3", "3 classes");
-        Expect("CrossEntropyLoss", () => Ops.CrossEntropyLoss(m23, [0, 1], weights: Tensor.Zeros(3)), "(2, 3)", "(3,)");
-        Expect("Embedding", () => Ops.Embedding([0, 7], m45), "id 7", "vocabulary size of 4");
-        Expect("Embedding", () => Ops.Embedding([-1], m45), "id -1", "vocabulary size of 4");
-        Expect("Embedding", () => Ops.Embedding(Tensor.FromArray([1.5f]), m45), "1.5");
-        Expect("Slice", () => Ops.Slice(m23, 1, 2, 2), "(2, 3)");
-        Expect("Split", () => Ops.Split(m23, 1, 1, 1), "(2, 3)");
-        Expect("Transpose", () => Ops.Transpose(Tensor.Zeros(2, 3, 4)), "(2, 3, 4)");
-        Expect("Softmax", () => Ops.Softmax(m23, 2), "(2, 3)");
-        Expect("Sum", () => Ops.Sum(m23, -3), "(2, 3)");
-        Expect("Max", () => Ops.Max(Tensor.Zeros(2, 0), 1), "(2, 0)");
-        Expect("Clamp", () => Ops.Clamp(m23, 1, 0), "min 1");
-        Expect("Dropout", () => Ops.Dropout(m23, 1.5f, new Random(1), true), "1.5");
-        Expect("BceLoss", () => Ops.BceLoss(Tensor.FromArray([1.5f]), Tensor.FromArray([1f])), "1.5");
+        Expect("Sub", () => Op.Sub(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("Mul", () => Op.Mul(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("Div", () => Op.Div(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("Linear", () => Op.Linear(m23, m45, null), "(2, 3)", "(4, 5)");
+        Expect("Concat", () => Op.Concat([m23, m45], 0), "(2, 3)", "(4, 5)");
+        Expect("MseLoss", () => Op.MseLoss(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("L1Loss", () => Op.L1Loss(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("BceLoss", () => Op.BceLoss(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("BceWithLogitsLoss", () => Op.BceWithLogitsLoss(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("GaussianKl", () => Op.GaussianKl(m23, m45), "(2, 3)", "(4, 5)");
+        Expect("Reparameterize", () => Op.Reparameterize(m23, m23, m45), "(2, 3)", "(4, 5)");
+        Expect("CrossEntropyLoss", () => Op.CrossEntropyLoss(m23, [0, 1, 2]), "(2, 3)", "3 targets");
+        Expect("CrossEntropyLoss", () => Op.CrossEntropyLoss(m23, [0, 3]), "target 3", "3 classes");
+        Expect("CrossEntropyLoss", () => Op.CrossEntropyLoss(m23, [0, 1], weights: Tensor.Zeros(3)), "(2, 3)", "(3,)");
+        Expect("Embedding", () => Op.Embedding([0, 7], m45), "id 7", "vocabulary size of 4");
+        Expect("Embedding", () => Op.Embedding([-1], m45), "id -1", "vocabulary size of 4");
+        Expect("Embedding", () => Op.Embedding(Tensor.FromArray([1.5f]), m45), "1.5");
+        Expect("Slice", () => Op.Slice(m23, 1, 2, 2), "(2, 3)");
+        Expect("Split", () => Op.Split(m23, 1, 1, 1), "(2, 3)");
+        Expect("Transpose", () => Op.Transpose(Tensor.Zeros(2, 3, 4)), "(2, 3, 4)");
+        Expect("Softmax", () => Op.Softmax(m23, 2), "(2, 3)");
+        Expect("Sum", () => Op.Sum(m23, -3), "(2, 3)");
+        Expect("Max", () => Op.Max(Tensor.Zeros(2, 0), 1), "(2, 0)");
+        Expect("Clamp", () => Op.Clamp(m23, 1, 0), "min 1");
+        Expect("Dropout", () => Op.Dropout(m23, 1.5f, new Random(1), true), "1.5");
+        Expect("BceLoss", () => Op.BceLoss(Tensor.FromArray([1.5f]), Tensor.FromArray([1f])), "1.5");
     }
 }

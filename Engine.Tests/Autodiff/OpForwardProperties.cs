@@ -71,9 +71,9 @@ public sealed class OpForwardProperties
     public Property SumMeanMax_PerAxis_MatchLoops() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.Tensor(new Random(c.Case.Seed), OpGen.Uniform(-3, 3), c.Case.Shape);
-        var sum = Ops.Sum(x, c.Axis, c.KeepDim);
-        var mean = Ops.Mean(x, c.Axis, c.KeepDim);
-        var max = Ops.Max(x, c.Axis, c.KeepDim);
+        var sum = Op.Sum(x, c.Axis, c.KeepDim);
+        var mean = Op.Mean(x, c.Axis, c.KeepDim);
+        var max = Op.Max(x, c.Axis, c.KeepDim);
         ExpectShape(sum, c.Case.Shape, c.Axis, c.KeepDim);
         ExpectShape(max, c.Case.Shape, c.Axis, c.KeepDim);
         TensorAssert.AllClose(ReduceReference(x, c.Axis, v => v.Sum()), sum.ReadOnlySpan, Tolerance.Kernel, 20 * Tolerance.KernelAbsolute, "Sum");
@@ -87,8 +87,8 @@ public sealed class OpForwardProperties
         // A large offset would overflow a naive exp; the max subtraction must absorb it.
         var x = OpGen.Tensor(new Random(c.Case.Seed), OpGen.Uniform(-5, 5), c.Case.Shape);
         var shifted = x + 1000f;
-        var y = Ops.Softmax(shifted, c.Axis);
-        var logY = Ops.LogSoftmax(shifted, c.Axis);
+        var y = Op.Softmax(shifted, c.Axis);
+        var logY = Op.LogSoftmax(shifted, c.Axis);
         var dims = c.Case.Shape;
         int ax = c.Axis < 0 ? c.Axis + dims.Length : c.Axis;
         // The reference reads the shifted floats back in double: x + 1000 − 1000 exactly as the op saw it.
@@ -119,7 +119,7 @@ public sealed class OpForwardProperties
         c =>
         {
             var x = Tensor.Arange(0, c.dims.Aggregate(1, (a, d) => a * d)).Reshape(c.dims);
-            var y = Ops.Transpose(x, c.i, c.j);
+            var y = Op.Transpose(x, c.i, c.j);
             var yDims = (int[])c.dims.Clone();
             (yDims[c.i], yDims[c.j]) = (yDims[c.j], yDims[c.i]);
             Assert.Equal(new Shape(yDims), y.Shape);
@@ -139,8 +139,8 @@ public sealed class OpForwardProperties
         var dims = c.Case.Shape;
         int ax = c.Axis < 0 ? c.Axis + dims.Length : c.Axis, n = dims[ax];
         int a = r.Next(n + 1), b = r.Next(n - a + 1);
-        var parts = Ops.Split(x, c.Axis, a, b, n - a - b);
-        TensorAssert.BitwiseEqual(x.ReadOnlySpan, Ops.Concat(parts, c.Axis).ReadOnlySpan, "Concat(Split(x))");
+        var parts = Op.Split(x, c.Axis, a, b, n - a - b);
+        TensorAssert.BitwiseEqual(x.ReadOnlySpan, Op.Concat(parts, c.Axis).ReadOnlySpan, "Concat(Split(x))");
         var slice = parts[1];
         for (int flat = 0; flat < slice.Size; flat++)
         {
@@ -161,18 +161,18 @@ public sealed class OpForwardProperties
             var expected = input.ToArray().Select(v => (float)f(v)).ToArray();
             TensorAssert.AllClose(expected, y.ReadOnlySpan, 4 * Tolerance.Kernel, 1e-30f, name);
         }
-        Same("Neg", Ops.Neg(x), x, v => -v);
-        Same("Scale", Ops.Scale(x, 0.3f), x, v => 0.3f * v);
-        Same("Exp", Ops.Exp(Ops.Scale(x, 0.25f)), Ops.Scale(x, 0.25f), Math.Exp);
-        Same("Log", Ops.Log(positive), positive, Math.Log);
-        Same("Sqrt", Ops.Sqrt(positive), positive, Math.Sqrt);
-        Same("Pow", Ops.Pow(positive, 1.7f), positive, v => Math.Pow(v, 1.7f));
-        Same("Abs", Ops.Abs(x), x, Math.Abs);
-        Same("Clamp", Ops.Clamp(x, -2, 3), x, v => Math.Clamp(v, -2, 3));
-        Same("LeakyRelu", Ops.LeakyRelu(x, 0.1f), x, v => v > 0 ? v : 0.1f * v);
-        Same("Elu", Ops.Elu(x, 0.7f), x, v => v > 0 ? v : 0.7f * (Math.Exp(v) - 1));
+        Same("Neg", Op.Neg(x), x, v => -v);
+        Same("Scale", Op.Scale(x, 0.3f), x, v => 0.3f * v);
+        Same("Exp", Op.Exp(Op.Scale(x, 0.25f)), Op.Scale(x, 0.25f), Math.Exp);
+        Same("Log", Op.Log(positive), positive, Math.Log);
+        Same("Sqrt", Op.Sqrt(positive), positive, Math.Sqrt);
+        Same("Pow", Op.Pow(positive, 1.7f), positive, v => Math.Pow(v, 1.7f));
+        Same("Abs", Op.Abs(x), x, Math.Abs);
+        Same("Clamp", Op.Clamp(x, -2, 3), x, v => Math.Clamp(v, -2, 3));
+        Same("LeakyRelu", Op.LeakyRelu(x, 0.1f), x, v => v > 0 ? v : 0.1f * v);
+        Same("Elu", Op.Elu(x, 0.7f), x, v => v > 0 ? v : 0.7f * (Math.Exp(v) - 1));
         // Naive log(1 + e) in double loses digits once e = exp(x) is small; a 4-term series is exact to 1e-12 there.
-        Same("Softplus", Ops.Softplus(x), x, v =>
+        Same("Softplus", Op.Softplus(x), x, v =>
         {
             double e = Math.Exp(v);
             return e < 1e-3 ? e - e * e / 2 + e * e * e / 3 - e * e * e * e / 4 : Math.Log(1 + e);
@@ -197,12 +197,12 @@ public sealed class OpForwardProperties
             bce -= ti * Math.Log(pi) + (1 - ti) * Math.Log(1 - pi);
             kl += -0.5 * (1 + lv - m * m - Math.Exp(lv));
         }
-        Assert.Equal((float)(l1 / n), Ops.L1Loss(p, t).Item(), 1e-5f);
-        Assert.Equal((float)l1, Ops.L1Loss(p, t, Reduction.Sum).Item(), Math.Max(1e-5f, (float)l1 * 1e-6f));
-        Assert.Equal((float)(bce / n), Ops.BceLoss(p, t).Item(), 1e-5f);
-        Assert.Equal((float)kl, Ops.GaussianKl(mu, logVar, Reduction.Sum).Item(), Math.Max(1e-5f, (float)Math.Abs(kl) * 1e-6f));
-        Assert.Equal((float)(kl / batch), Ops.GaussianKl(mu, logVar).Item(), Math.Max(1e-5f, (float)Math.Abs(kl / batch) * 1e-6f));
-        var z = Ops.Reparameterize(mu, logVar, eps);
+        Assert.Equal((float)(l1 / n), Op.L1Loss(p, t).Item(), 1e-5f);
+        Assert.Equal((float)l1, Op.L1Loss(p, t, Reduction.Sum).Item(), Math.Max(1e-5f, (float)l1 * 1e-6f));
+        Assert.Equal((float)(bce / n), Op.BceLoss(p, t).Item(), 1e-5f);
+        Assert.Equal((float)kl, Op.GaussianKl(mu, logVar, Reduction.Sum).Item(), Math.Max(1e-5f, (float)Math.Abs(kl) * 1e-6f));
+        Assert.Equal((float)(kl / batch), Op.GaussianKl(mu, logVar).Item(), Math.Max(1e-5f, (float)Math.Abs(kl / batch) * 1e-6f));
+        var z = Op.Reparameterize(mu, logVar, eps);
         for (int i = 0; i < n; i++)
             Assert.Equal((float)(mu.ReadOnlySpan[i] + Math.Exp(0.5 * logVar.ReadOnlySpan[i]) * eps.ReadOnlySpan[i]), z.ReadOnlySpan[i], 1e-5f);
     });
@@ -229,9 +229,9 @@ public sealed class OpForwardProperties
             }
             float Close(double v) => (float)Math.Max(1e-4, Math.Abs(v) * 1e-5);
             double mean = total == 0 ? 0 : sum / total, weightedMean = weightTotal == 0 ? 0 : weightedSum / weightTotal;
-            Assert.Equal((float)mean, Ops.CrossEntropyLoss(z, targets, Reduction.Mean, ignoreIndex: -1).Item(), Close(mean));
-            Assert.Equal((float)sum, Ops.CrossEntropyLoss(z, targets, Reduction.Sum, ignoreIndex: -1).Item(), Close(sum));
-            Assert.Equal((float)weightedMean, Ops.CrossEntropyLoss(z, targets, Reduction.Mean, -1, weights).Item(), Close(weightedMean));
+            Assert.Equal((float)mean, Op.CrossEntropyLoss(z, targets, Reduction.Mean, ignoreIndex: -1).Item(), Close(mean));
+            Assert.Equal((float)sum, Op.CrossEntropyLoss(z, targets, Reduction.Sum, ignoreIndex: -1).Item(), Close(sum));
+            Assert.Equal((float)weightedMean, Op.CrossEntropyLoss(z, targets, Reduction.Mean, -1, weights).Item(), Close(weightedMean));
         });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -240,20 +240,20 @@ public sealed class OpForwardProperties
         var r = new Random(c.Seed);
         var weight = OpGen.Tensor(r, OpGen.Uniform(-1, 1), c.Shape);
         var ids = Enumerable.Range(0, r.Next(1, 10)).Select(_ => r.Next(c.Shape[0])).ToArray();
-        var y = Ops.Embedding(ids, weight);
+        var y = Op.Embedding(ids, weight);
         Assert.Equal(new Shape(ids.Length, c.Shape[1]), y.Shape);
         for (int l = 0; l < ids.Length; l++)
             for (int d = 0; d < c.Shape[1]; d++) Assert.Equal(weight[ids[l], d], y[l, d]);
 
         const float p = 0.3f;
-        var dropped = Ops.Dropout(weight, p, new Random(c.Seed), training: true);
-        var again = Ops.Dropout(weight, p, new Random(c.Seed), training: true);
+        var dropped = Op.Dropout(weight, p, new Random(c.Seed), training: true);
+        var again = Op.Dropout(weight, p, new Random(c.Seed), training: true);
         TensorAssert.BitwiseEqual(dropped.ReadOnlySpan, again.ReadOnlySpan, "same seed, same mask");
         for (int i = 0; i < weight.Size; i++)
         {
             float v = dropped.ReadOnlySpan[i];
             Assert.True(v == 0 || v == weight.ReadOnlySpan[i] * (1f / (1f - p)), $"element {i}: {v} is neither 0 nor x/(1-p)");
         }
-        Assert.Same(weight, Ops.Dropout(weight, p, r, training: false));
+        Assert.Same(weight, Op.Dropout(weight, p, r, training: false));
     });
 }

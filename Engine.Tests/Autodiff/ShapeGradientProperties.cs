@@ -22,7 +22,7 @@ public sealed class ShapeGradientProperties
     public Property Transpose2D_MatchesGradCheck() => Prop.ForAll(OpGen.Cases(2, 2), c =>
     {
         var x = OpGen.Leaf(new Random(c.Seed), OpGen.Uniform(-2, 2), c.Shape);
-        OpGen.AssertGradients("Transpose", () => Ops.Transpose(x), x);
+        OpGen.AssertGradients("Transpose", () => Op.Transpose(x), x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -33,7 +33,7 @@ public sealed class ShapeGradientProperties
         c =>
         {
             var x = OpGen.Leaf(new Random(c.seed), OpGen.Uniform(-2, 2), c.dims);
-            OpGen.AssertGradients($"Transpose({c.i}, {c.j})", () => Ops.Transpose(x, c.i, c.j), x);
+            OpGen.AssertGradients($"Transpose({c.i}, {c.j})", () => Op.Transpose(x, c.i, c.j), x);
         });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -47,7 +47,7 @@ public sealed class ShapeGradientProperties
             dims[ax] = r.Next(1, 5);
             return OpGen.Leaf(r, OpGen.Uniform(-2, 2), dims);
         }).ToArray();
-        OpGen.AssertGradients("Concat", () => Ops.Concat(inputs, c.Axis), inputs);
+        OpGen.AssertGradients("Concat", () => Op.Concat(inputs, c.Axis), inputs);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -57,13 +57,13 @@ public sealed class ShapeGradientProperties
         var x = OpGen.Leaf(r, OpGen.Uniform(-2, 2), c.Case.Shape);
         int n = c.Case.Shape[c.Axis < 0 ? c.Axis + c.Case.Shape.Length : c.Axis];
         int start = r.Next(n), length = r.Next(1, n - start + 1);
-        OpGen.AssertGradients("Slice", () => Ops.Slice(x, c.Axis, start, length), x);
+        OpGen.AssertGradients("Slice", () => Op.Slice(x, c.Axis, start, length), x);
         // Split, then weight the parts differently so a part routed to the wrong place would show.
         int first = r.Next(n + 1);
         OpGen.AssertGradients("Split", () =>
         {
-            var p = Ops.Split(x, c.Axis, first, n - first);
-            return Ops.Concat([p[1], p[0] * 3f], c.Axis);
+            var p = Op.Split(x, c.Axis, first, n - first);
+            return Op.Concat([p[1], p[0] * 3f], c.Axis);
         }, x);
     });
 
@@ -71,14 +71,14 @@ public sealed class ShapeGradientProperties
     public Property Softmax_MatchesGradCheck() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Case.Seed), OpGen.Uniform(-3, 3), c.Case.Shape);
-        OpGen.AssertGradients("Softmax", () => Ops.Softmax(x, c.Axis), x);
+        OpGen.AssertGradients("Softmax", () => Op.Softmax(x, c.Axis), x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
     public Property LogSoftmax_MatchesGradCheck() => Prop.ForAll(AxisCases(), c =>
     {
         var x = OpGen.Leaf(new Random(c.Case.Seed), OpGen.Uniform(-3, 3), c.Case.Shape);
-        OpGen.AssertGradients("LogSoftmax", () => Ops.LogSoftmax(x, c.Axis), x);
+        OpGen.AssertGradients("LogSoftmax", () => Op.LogSoftmax(x, c.Axis), x);
     });
 
     [Property(MaxTest = OpGen.Runs)]
@@ -93,11 +93,11 @@ public sealed class ShapeGradientProperties
             if (c.asTensor)
             {
                 var idTensor = Tensor.FromArray([.. ids.Select(i => (float)i), .. ids.Select(i => (float)i)], 2, c.count);
-                OpGen.AssertGradients("Embedding(tensor ids)", () => Ops.Embedding(idTensor, weight), weight);
+                OpGen.AssertGradients("Embedding(tensor ids)", () => Op.Embedding(idTensor, weight), weight);
             }
             else
             {
-                OpGen.AssertGradients("Embedding", () => Ops.Embedding(ids, weight), weight);
+                OpGen.AssertGradients("Embedding", () => Op.Embedding(ids, weight), weight);
             }
         });
 
@@ -107,6 +107,6 @@ public sealed class ShapeGradientProperties
         var r = new Random(c.Seed);
         var source = OpGen.Leaf(r, OpGen.Uniform(-1, 1), c.Shape);
         var rows = Enumerable.Range(0, r.Next(1, 8)).Select(_ => r.Next(c.Shape[0])).ToArray();
-        OpGen.AssertGradients("GatherRows", () => Ops.GatherRows(source, rows), source);
+        OpGen.AssertGradients("GatherRows", () => Op.GatherRows(source, rows), source);
     });
 }

@@ -27,10 +27,10 @@ public sealed class TransformerOpsDeterminismTests
             var x = OpGen.Leaf(r, OpGen.Uniform(-3, 3), 257, 65);
             var weight = OpGen.Leaf(r, OpGen.Uniform(0.5f, 1.5f), 65);
             var bias = OpGen.Leaf(r, OpGen.Uniform(-1, 1), 65);
-            var attention = Ops.ScaledDotProductAttention(q, k, v, mask, true, 0.2f, new Random(3));
-            var norm = Ops.LayerNorm(x, weight, bias);
-            var gelu = Ops.Gelu(norm);
-            var loss = Ops.Sum(Ops.Mul(attention, attention)) + Ops.Sum(Ops.Mul(gelu, gelu));
+            var attention = Op.ScaledDotProductAttention(q, k, v, mask, true, 0.2f, new Random(3));
+            var norm = Op.LayerNorm(x, weight, bias);
+            var gelu = Op.Gelu(norm);
+            var loss = Op.Sum(Op.Mul(attention, attention)) + Op.Sum(Op.Mul(gelu, gelu));
             loss.Backward();
             return [attention.ToArray(), gelu.ToArray(), q.Grad!.ToArray(), k.Grad!.ToArray(), v.Grad!.ToArray(),
                 x.Grad!.ToArray(), weight.Grad!.ToArray(), bias.Grad!.ToArray()];

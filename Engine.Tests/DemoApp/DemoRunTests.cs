@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 
 namespace Engine.Tests.DemoApp;
 

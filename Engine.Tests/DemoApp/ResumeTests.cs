@@ -3,6 +3,7 @@ using System.Text.Json;
 using Demo;
 using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 
 namespace Engine.Tests.DemoApp;

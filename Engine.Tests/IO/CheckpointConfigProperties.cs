@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 using FsCheck;
 using FsCheck.Fluent;

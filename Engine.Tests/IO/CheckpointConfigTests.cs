@@ -1,5 +1,6 @@
 using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 
 namespace Engine.Tests.IO;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Engine.IO;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 
 namespace Engine.Tests.IO;

@@ -5,6 +5,7 @@ using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 using Engine.Training;
 using FsCheck;

@@ -1,6 +1,7 @@
 using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 
@@ -54,6 +55,23 @@ public sealed class CheckpointTests : IDisposable
         TensorAssert.BitwiseEqual(model.Reconstruct(x).ToArray(), loaded.Reconstruct(x).ToArray(), "reconstruction");
         TensorAssert.BitwiseEqual(model.Encode(x).ToArray(), loaded.Encode(x).ToArray(), "code");
         Assert.Equal("unit test \"quoted\"", Checkpoint.ReadInfo(path).Metadata["note"]);
+    }
+
+    [Fact]
+    public void LoadTyped_ReturnsTheModel_OrNamesBothTypes()
+    {
+        var model = TrainedDense(tied: false);
+        string path = PathOf("typed.safetensors");
+        Checkpoint.Save(model, path);
+
+        var loaded = Checkpoint.Load<DenseAutoencoder>(path);
+        var x = Tensor.Uniform(new Random(7), 0f, 1f, 3, 20);
+        TensorAssert.BitwiseEqual(model.Reconstruct(x).ToArray(), loaded.Reconstruct(x).ToArray(), "reconstruction");
+        Assert.Same(typeof(DenseAutoencoder), Checkpoint.Load<AutoencoderModel>(path).GetType());
+        var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load<VariationalAutoencoder>(path));
+        Assert.Contains("DenseAutoencoder", e.Message);
+        Assert.Contains("VariationalAutoencoder", e.Message);
+        Assert.Throws<InvalidDataException>(() => Checkpoint.Load<LstmTextAutoencoder>(path));
     }
 
     [Fact]

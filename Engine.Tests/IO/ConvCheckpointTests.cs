@@ -1,6 +1,7 @@
 using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Engine.IO;
 using Engine.Models;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 using Engine.Text;
 using Microsoft.ML.OnnxRuntime;
@@ -67,7 +67,7 @@ public sealed class ExportCommandTests
         }, new Random(1));
         using var directory = new TempDirectory();
         string weights = directory.PathOf("text.safetensors"), onnx = directory.PathOf("text.onnx");
-        model.Save(weights);
+        Checkpoint.Save(model, weights);
 
         var (exitCode, output) = Demo("export", "--load", weights, "--onnx", onnx, "--part", "Encoder");
         Assert.True(exitCode == 0, output);

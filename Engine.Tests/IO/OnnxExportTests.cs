@@ -1,6 +1,5 @@
 using Engine.Autodiff;
-using Engine.IO;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Models;
 using Engine.Tensors;
 using Engine.Tests.Testing;

@@ -1,4 +1,4 @@
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Tests.Testing;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,5 +1,5 @@
 using Engine.Autodiff;
-using Engine.IO.Onnx;
+using Engine.Persistence.Onnx;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Tensors;

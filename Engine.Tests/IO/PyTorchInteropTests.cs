@@ -3,6 +3,7 @@ using Engine.Autodiff;
 using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 

@@ -6,7 +6,7 @@ using static Engine.Tests.Kernels.ConvData;
 namespace Engine.Tests.Kernels;
 
 /// <summary>
-/// Conv2D.Backward (input and weight gradients in one pass over the batch) must give the same bits as the two
+/// Conv2DKernel.Backward (input and weight gradients in one pass over the batch) must give the same bits as the two
 /// separate kernels, accumulate, skip an empty gradient, and match its reference.
 /// </summary>
 [Trait("Layer", "Kernels")]
@@ -23,20 +23,20 @@ public sealed class Conv2DFusedBackwardTests
         float[] startInput = Uniform(random, s.InputLength), startWeight = Uniform(random, s.WeightLength);
 
         float[] separateInput = (float[])startInput.Clone(), separateWeight = (float[])startWeight.Clone();
-        Conv2D.BackwardInput(gradOutput, weight, s, separateInput);
-        Conv2D.BackwardWeight(input, gradOutput, s, separateWeight);
+        Conv2DKernel.BackwardInput(gradOutput, weight, s, separateInput);
+        Conv2DKernel.BackwardWeight(input, gradOutput, s, separateWeight);
 
         float[] fusedInput = (float[])startInput.Clone(), fusedWeight = (float[])startWeight.Clone();
-        Conv2D.Backward(input, gradOutput, weight, s, fusedInput, fusedWeight);
+        Conv2DKernel.Backward(input, gradOutput, weight, s, fusedInput, fusedWeight);
         TensorAssert.BitwiseEqual(separateInput, fusedInput, $"gradInput {c}");
         TensorAssert.BitwiseEqual(separateWeight, fusedWeight, $"gradWeight {c}");
 
         float[] onlyWeight = (float[])startWeight.Clone();
-        Conv2D.Backward(input, gradOutput, weight, s, default, onlyWeight);
+        Conv2DKernel.Backward(input, gradOutput, weight, s, default, onlyWeight);
         TensorAssert.BitwiseEqual(separateWeight, onlyWeight, $"gradWeight alone {c}");
 
         float[] referenceInput = (float[])startInput.Clone(), referenceWeight = (float[])startWeight.Clone();
-        Conv2D.BackwardReference(input, gradOutput, weight, s, referenceInput, referenceWeight);
+        Conv2DKernel.BackwardReference(input, gradOutput, weight, s, referenceInput, referenceWeight);
         TensorAssert.AllClose(referenceInput, fusedInput, Tolerance.Kernel, 20 * Tolerance.KernelAbsolute, $"reference gradInput {c}");
         TensorAssert.AllClose(referenceWeight, fusedWeight, Tolerance.Kernel, 20 * Tolerance.KernelAbsolute, $"reference gradWeight {c}");
     }
@@ -45,8 +45,8 @@ public sealed class Conv2DFusedBackwardTests
     public void Backward_ShortGradient_ThrowsNamingTheOp()
     {
         var s = new Conv2DShape(2, 3, 5, 5, 4, 3, 3, 1, 1);
-        var e = Assert.Throws<ArgumentException>(() => Conv2D.Backward(new float[s.InputLength],
+        var e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Backward(new float[s.InputLength],
             new float[s.OutputLength], new float[s.WeightLength], s, new float[s.InputLength - 1], new float[s.WeightLength]));
-        Assert.Contains("Conv2D.Backward", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Conv2DKernel.Backward", e.Message, StringComparison.Ordinal);
     }
 }

@@ -30,12 +30,12 @@ public sealed class Conv2DTests
         Data d = Make(c.Shape, c.Seed);
         var expected = new float[c.Shape.OutputLength];
         var actual = new float[c.Shape.OutputLength];
-        Conv2D.ForwardReference(d.Input, d.Weight, d.Bias, c.Shape, expected);
-        Conv2D.Forward(d.Input, d.Weight, d.Bias, c.Shape, actual);
+        Conv2DKernel.ForwardReference(d.Input, d.Weight, d.Bias, c.Shape, expected);
+        Conv2DKernel.Forward(d.Input, d.Weight, d.Bias, c.Shape, actual);
         Close(expected, actual, $"Forward {c}");
 
-        Conv2D.ForwardReference(d.Input, d.Weight, [], c.Shape, expected);
-        Conv2D.Forward(d.Input, d.Weight, [], c.Shape, actual);
+        Conv2DKernel.ForwardReference(d.Input, d.Weight, [], c.Shape, expected);
+        Conv2DKernel.Forward(d.Input, d.Weight, [], c.Shape, actual);
         Close(expected, actual, $"Forward without bias {c}");
     }
 
@@ -49,20 +49,20 @@ public sealed class Conv2DTests
             startB = Uniform(d.Random, s.OC);
 
         float[] expected = (float[])start.Clone(), actual = (float[])start.Clone();
-        Conv2D.BackwardInputReference(d.GradOutput, d.Weight, s, expected);
-        Conv2D.BackwardInput(d.GradOutput, d.Weight, s, actual);
+        Conv2DKernel.BackwardInputReference(d.GradOutput, d.Weight, s, expected);
+        Conv2DKernel.BackwardInput(d.GradOutput, d.Weight, s, actual);
         Close(expected, actual, $"BackwardInput {c}");
 
         expected = (float[])startW.Clone();
         actual = (float[])startW.Clone();
-        Conv2D.BackwardWeightReference(d.Input, d.GradOutput, s, expected);
-        Conv2D.BackwardWeight(d.Input, d.GradOutput, s, actual);
+        Conv2DKernel.BackwardWeightReference(d.Input, d.GradOutput, s, expected);
+        Conv2DKernel.BackwardWeight(d.Input, d.GradOutput, s, actual);
         Close(expected, actual, $"BackwardWeight {c}");
 
         expected = (float[])startB.Clone();
         actual = (float[])startB.Clone();
-        Conv2D.BackwardBiasReference(d.GradOutput, s, expected);
-        Conv2D.BackwardBias(d.GradOutput, s, actual);
+        Conv2DKernel.BackwardBiasReference(d.GradOutput, s, expected);
+        Conv2DKernel.BackwardBias(d.GradOutput, s, actual);
         Close(expected, actual, $"BackwardBias {c}");
     }
 
@@ -76,16 +76,16 @@ public sealed class Conv2DTests
         float[] r = d.GradOutput, output = new float[s.OutputLength];
         double Loss()
         {
-            Conv2D.ForwardReference(d.Input, d.Weight, d.Bias, s, output);
+            Conv2DKernel.ForwardReference(d.Input, d.Weight, d.Bias, s, output);
             return Dot(r, output);
         }
 
         var gradInput = new float[s.InputLength];
         var gradWeight = new float[s.WeightLength];
         var gradBias = new float[s.OC];
-        Conv2D.BackwardInputReference(r, d.Weight, s, gradInput);
-        Conv2D.BackwardWeightReference(d.Input, r, s, gradWeight);
-        Conv2D.BackwardBiasReference(r, s, gradBias);
+        Conv2DKernel.BackwardInputReference(r, d.Weight, s, gradInput);
+        Conv2DKernel.BackwardWeightReference(d.Input, r, s, gradWeight);
+        Conv2DKernel.BackwardBiasReference(r, s, gradBias);
         CheckGradient(Loss, d.Input, gradInput, 0.25f, d.Random, 12, $"gradInput {c}");
         CheckGradient(Loss, d.Weight, gradWeight, 0.25f, d.Random, 12, $"gradWeight {c}");
         CheckGradient(Loss, d.Bias, gradBias, 0.25f, d.Random, 12, $"gradBias {c}");
@@ -97,24 +97,24 @@ public sealed class Conv2DTests
         Conv2DShape s = c.Shape;
         Data d = Make(s, c.Seed);
         var y = new float[s.OutputLength];
-        Conv2D.Forward(d.Input, d.Weight, [], s, y);
+        Conv2DKernel.Forward(d.Input, d.Weight, [], s, y);
 
         // <conv(x, w), g> = <x, BackwardInput(g)> = <w, BackwardWeight(x, g)>
         var gradInput = new float[s.InputLength];
         var gradWeight = new float[s.WeightLength];
-        Conv2D.BackwardInput(d.GradOutput, d.Weight, s, gradInput);
-        Conv2D.BackwardWeight(d.Input, d.GradOutput, s, gradWeight);
+        Conv2DKernel.BackwardInput(d.GradOutput, d.Weight, s, gradInput);
+        Conv2DKernel.BackwardWeight(d.Input, d.GradOutput, s, gradWeight);
         AssertAdjoint(y, d.GradOutput, d.Input, gradInput, $"input adjoint {c}");
         AssertAdjoint(y, d.GradOutput, d.Weight, gradWeight, $"weight adjoint {c}");
 
         // <b broadcast over (N, OH, OW), g> = <b, BackwardBias(g)>
         var withBias = new float[s.OutputLength];
-        Conv2D.Forward(d.Input, d.Weight, d.Bias, s, withBias);
+        Conv2DKernel.Forward(d.Input, d.Weight, d.Bias, s, withBias);
         var biasPart = new float[s.OutputLength];
         for (int i = 0; i < biasPart.Length; i++)
             biasPart[i] = withBias[i] - y[i];
         var gradBias = new float[s.OC];
-        Conv2D.BackwardBias(d.GradOutput, s, gradBias);
+        Conv2DKernel.BackwardBias(d.GradOutput, s, gradBias);
         AssertAdjoint(biasPart, d.GradOutput, d.Bias, gradBias, $"bias adjoint {c}");
     }
 
@@ -133,18 +133,18 @@ public sealed class Conv2DTests
         var s = new Conv2DShape(n, c, h, w, oc, 3, 3, stride, pad);
         Data d = Make(s, Seeds.Default);
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
-        Conv2D.ForwardReference(d.Input, d.Weight, d.Bias, s, expected);
-        Conv2D.Forward(d.Input, d.Weight, d.Bias, s, actual);
+        Conv2DKernel.ForwardReference(d.Input, d.Weight, d.Bias, s, expected);
+        Conv2DKernel.Forward(d.Input, d.Weight, d.Bias, s, actual);
         Close(expected, actual, "Forward");
 
         float[] gi = new float[s.InputLength], giRef = new float[s.InputLength];
-        Conv2D.BackwardInputReference(d.GradOutput, d.Weight, s, giRef);
-        Conv2D.BackwardInput(d.GradOutput, d.Weight, s, gi);
+        Conv2DKernel.BackwardInputReference(d.GradOutput, d.Weight, s, giRef);
+        Conv2DKernel.BackwardInput(d.GradOutput, d.Weight, s, gi);
         Close(giRef, gi, "BackwardInput");
 
         float[] gw = new float[s.WeightLength], gwRef = new float[s.WeightLength];
-        Conv2D.BackwardWeightReference(d.Input, d.GradOutput, s, gwRef);
-        Conv2D.BackwardWeight(d.Input, d.GradOutput, s, gw);
+        Conv2DKernel.BackwardWeightReference(d.Input, d.GradOutput, s, gwRef);
+        Conv2DKernel.BackwardWeight(d.Input, d.GradOutput, s, gw);
         TensorAssert.AllClose(gwRef, gw, Tolerance.Kernel, 200 * Tolerance.KernelAbsolute, "BackwardWeight");
     }
 
@@ -158,10 +158,10 @@ public sealed class Conv2DTests
         {
             float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength],
                 gb = new float[s.OC];
-            Conv2D.Forward(d.Input, d.Weight, d.Bias, s, y);
-            Conv2D.BackwardInput(d.GradOutput, d.Weight, s, gi);
-            Conv2D.BackwardWeight(d.Input, d.GradOutput, s, gw);
-            Conv2D.BackwardBias(d.GradOutput, s, gb);
+            Conv2DKernel.Forward(d.Input, d.Weight, d.Bias, s, y);
+            Conv2DKernel.BackwardInput(d.GradOutput, d.Weight, s, gi);
+            Conv2DKernel.BackwardWeight(d.Input, d.GradOutput, s, gw);
+            Conv2DKernel.BackwardBias(d.GradOutput, s, gb);
             return [y, gi, gw, gb];
         }
 
@@ -200,25 +200,25 @@ public sealed class Conv2DTests
         var s = new Conv2DShape(2, 3, 5, 5, 4, 3, 3, 1, 1);
         float[] x = new float[s.InputLength], w = new float[s.WeightLength], y = new float[s.OutputLength];
 
-        var e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(x.AsSpan(1), w, [], s, y));
-        Assert.Contains("Conv2D.Forward", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(x.AsSpan(1), w, [], s, y));
+        Assert.Contains("Conv2DKernel.Forward", e.Message);
         Assert.Contains("input", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(x, w, new float[3], s, y));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(x, w, new float[3], s, y));
         Assert.Contains("bias", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.BackwardInput(y, w, s, new float[1]));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.BackwardInput(y, w, s, new float[1]));
         Assert.Contains("gradInput", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.BackwardWeight(x, y, s, new float[1]));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.BackwardWeight(x, y, s, new float[1]));
         Assert.Contains("gradWeight", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.BackwardBias(y, s, new float[5]));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.BackwardBias(y, s, new float[5]));
         Assert.Contains("gradBias", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(x, w, [], s with { StrideH = 0 }, y));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(x, w, [], s with { StrideH = 0 }, y));
         Assert.Contains("stride", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.Forward(x, w, [], s with { PadW = -1 }, y));
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.Forward(x, w, [], s with { PadW = -1 }, y));
         Assert.Contains("padding", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            Conv2D.Forward(x, w, [], s with { H = 1, W = 1, PadH = 0, PadW = 0 }, y));
+            Conv2DKernel.Forward(x, w, [], s with { H = 1, W = 1, PadH = 0, PadW = 0 }, y));
         Assert.Contains("larger than the padded input", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Conv2D.ForwardReference(x, w, [], s with { N = 0 }, y));
-        Assert.Contains("Conv2D.ForwardReference", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Conv2DKernel.ForwardReference(x, w, [], s with { N = 0 }, y));
+        Assert.Contains("Conv2DKernel.ForwardReference", e.Message);
     }
 }

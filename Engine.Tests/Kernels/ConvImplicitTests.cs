@@ -61,27 +61,27 @@ public sealed class ConvImplicitTests
         Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
-        Conv2D.ForwardReference(x, w, b, s, expected);
-        Conv2D.Forward(x, w, b, s, actual);
+        Conv2DKernel.ForwardReference(x, w, b, s, expected);
+        Conv2DKernel.Forward(x, w, b, s, actual);
         Close(expected, actual, $"Forward {c}");
-        Conv2D.ForwardReference(x, w, [], s, expected);
-        Conv2D.Forward(x, w, [], s, actual);
+        Conv2DKernel.ForwardReference(x, w, [], s, expected);
+        Conv2DKernel.Forward(x, w, [], s, actual);
         Close(expected, actual, $"Forward without bias {c}");
 
         // Start from non-zero gradients: the kernels must add to them.
         float[] start = Uniform(random, s.InputLength), startW = Uniform(random, s.WeightLength);
         float[] gi = (float[])start.Clone(), giRef = (float[])start.Clone();
-        Conv2D.BackwardInputReference(g, w, s, giRef);
-        Conv2D.BackwardInput(g, w, s, gi);
+        Conv2DKernel.BackwardInputReference(g, w, s, giRef);
+        Conv2DKernel.BackwardInput(g, w, s, gi);
         Close(giRef, gi, $"BackwardInput {c}");
         float[] gw = (float[])startW.Clone(), gwRef = (float[])startW.Clone();
-        Conv2D.BackwardWeightReference(x, g, s, gwRef);
-        Conv2D.BackwardWeight(x, g, s, gw);
+        Conv2DKernel.BackwardWeightReference(x, g, s, gwRef);
+        Conv2DKernel.BackwardWeight(x, g, s, gw);
         Close(gwRef, gw, $"BackwardWeight {c}");
 
         // The fused backward is the two kernels, bit for bit.
         float[] gi2 = (float[])start.Clone(), gw2 = (float[])startW.Clone();
-        Conv2D.Backward(x, g, w, s, gi2, gw2);
+        Conv2DKernel.Backward(x, g, w, s, gi2, gw2);
         TensorAssert.BitwiseEqual(gi, gi2, $"fused BackwardInput {c}");
         TensorAssert.BitwiseEqual(gw, gw2, $"fused BackwardWeight {c}");
     }
@@ -98,18 +98,18 @@ public sealed class ConvImplicitTests
         Assert.True(ConvImplicit.IsOn, $"the implicit path is off on {Simd.Active}");
 
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
-        ConvTranspose2D.ForwardReference(x, w, b, s, expected);
-        ConvTranspose2D.Forward(x, w, b, s, actual);
+        ConvTranspose2DKernel.ForwardReference(x, w, b, s, expected);
+        ConvTranspose2DKernel.Forward(x, w, b, s, actual);
         Close(expected, actual, $"Forward {c}");
 
         float[] start = Uniform(random, s.InputLength);
         float[] gi = (float[])start.Clone(), giRef = (float[])start.Clone();
-        ConvTranspose2D.BackwardInputReference(g, w, s, giRef);
-        ConvTranspose2D.BackwardInput(g, w, s, gi);
+        ConvTranspose2DKernel.BackwardInputReference(g, w, s, giRef);
+        ConvTranspose2DKernel.BackwardInput(g, w, s, gi);
         Close(giRef, gi, $"BackwardInput {c}");
         float[] gw = new float[s.WeightLength], gwRef = new float[s.WeightLength];
-        ConvTranspose2D.BackwardWeightReference(x, g, s, gwRef);
-        ConvTranspose2D.BackwardWeight(x, g, s, gw);
+        ConvTranspose2DKernel.BackwardWeightReference(x, g, s, gwRef);
+        ConvTranspose2DKernel.BackwardWeight(x, g, s, gw);
         Close(gwRef, gw, $"BackwardWeight {c}");
     }
 
@@ -181,8 +181,8 @@ public sealed class ConvImplicitTests
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
         float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength];
-        Conv2D.Forward(x, w, b, s, y);
-        Conv2D.Backward(x, g, w, s, gi, gw);
+        Conv2DKernel.Forward(x, w, b, s, y);
+        Conv2DKernel.Backward(x, g, w, s, gi, gw);
         return [y, gi, gw];
     }
 
@@ -191,9 +191,9 @@ public sealed class ConvImplicitTests
         float[] x = Uniform(random, s.InputLength), w = Uniform(random, s.WeightLength), b = Uniform(random, s.OC),
             g = Uniform(random, s.OutputLength);
         float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength];
-        ConvTranspose2D.Forward(x, w, b, s, y);
-        ConvTranspose2D.BackwardInput(g, w, s, gi);
-        ConvTranspose2D.BackwardWeight(x, g, s, gw);
+        ConvTranspose2DKernel.Forward(x, w, b, s, y);
+        ConvTranspose2DKernel.BackwardInput(g, w, s, gi);
+        ConvTranspose2DKernel.BackwardWeight(x, g, s, gw);
         return [y, gi, gw];
     }
 

@@ -33,13 +33,13 @@ public sealed class ConvTranspose2DTests
         Assert.Equal((s.H, s.W), (conv.OH, conv.OW));
 
         var viaConv = new float[s.OutputLength];
-        Conv2D.BackwardInputReference(d.Input, d.Weight, conv, viaConv);
+        Conv2DKernel.BackwardInputReference(d.Input, d.Weight, conv, viaConv);
         var reference = new float[s.OutputLength];
-        ConvTranspose2D.ForwardReference(d.Input, d.Weight, [], s, reference);
-        Close(viaConv, reference, $"ForwardReference vs Conv2D.BackwardInputReference {c}");
+        ConvTranspose2DKernel.ForwardReference(d.Input, d.Weight, [], s, reference);
+        Close(viaConv, reference, $"ForwardReference vs Conv2DKernel.BackwardInputReference {c}");
         var fast = new float[s.OutputLength];
-        ConvTranspose2D.Forward(d.Input, d.Weight, [], s, fast);
-        Close(viaConv, fast, $"Forward vs Conv2D.BackwardInputReference {c}");
+        ConvTranspose2DKernel.Forward(d.Input, d.Weight, [], s, fast);
+        Close(viaConv, fast, $"Forward vs Conv2DKernel.BackwardInputReference {c}");
     }
 
     [Property(Arbitrary = [typeof(ConvArbitraries)], MaxTest = Cases)]
@@ -48,29 +48,29 @@ public sealed class ConvTranspose2DTests
         ConvTranspose2DShape s = c.Shape;
         Data d = Make(s, c.Seed);
         float[] expected = new float[s.OutputLength], actual = new float[s.OutputLength];
-        ConvTranspose2D.ForwardReference(d.Input, d.Weight, d.Bias, s, expected);
-        ConvTranspose2D.Forward(d.Input, d.Weight, d.Bias, s, actual);
+        ConvTranspose2DKernel.ForwardReference(d.Input, d.Weight, d.Bias, s, expected);
+        ConvTranspose2DKernel.Forward(d.Input, d.Weight, d.Bias, s, actual);
         Close(expected, actual, $"Forward {c}");
 
         float[] start = Uniform(d.Random, s.InputLength);
         expected = (float[])start.Clone();
         actual = (float[])start.Clone();
-        ConvTranspose2D.BackwardInputReference(d.GradOutput, d.Weight, s, expected);
-        ConvTranspose2D.BackwardInput(d.GradOutput, d.Weight, s, actual);
+        ConvTranspose2DKernel.BackwardInputReference(d.GradOutput, d.Weight, s, expected);
+        ConvTranspose2DKernel.BackwardInput(d.GradOutput, d.Weight, s, actual);
         Close(expected, actual, $"BackwardInput {c}");
 
         start = Uniform(d.Random, s.WeightLength);
         expected = (float[])start.Clone();
         actual = (float[])start.Clone();
-        ConvTranspose2D.BackwardWeightReference(d.Input, d.GradOutput, s, expected);
-        ConvTranspose2D.BackwardWeight(d.Input, d.GradOutput, s, actual);
+        ConvTranspose2DKernel.BackwardWeightReference(d.Input, d.GradOutput, s, expected);
+        ConvTranspose2DKernel.BackwardWeight(d.Input, d.GradOutput, s, actual);
         Close(expected, actual, $"BackwardWeight {c}");
 
         start = Uniform(d.Random, s.OC);
         expected = (float[])start.Clone();
         actual = (float[])start.Clone();
-        ConvTranspose2D.BackwardBiasReference(d.GradOutput, s, expected);
-        ConvTranspose2D.BackwardBias(d.GradOutput, s, actual);
+        ConvTranspose2DKernel.BackwardBiasReference(d.GradOutput, s, expected);
+        ConvTranspose2DKernel.BackwardBias(d.GradOutput, s, actual);
         Close(expected, actual, $"BackwardBias {c}");
     }
 
@@ -83,16 +83,16 @@ public sealed class ConvTranspose2DTests
         float[] r = d.GradOutput, output = new float[s.OutputLength];
         double Loss()
         {
-            ConvTranspose2D.ForwardReference(d.Input, d.Weight, d.Bias, s, output);
+            ConvTranspose2DKernel.ForwardReference(d.Input, d.Weight, d.Bias, s, output);
             return Dot(r, output);
         }
 
         var gradInput = new float[s.InputLength];
         var gradWeight = new float[s.WeightLength];
         var gradBias = new float[s.OC];
-        ConvTranspose2D.BackwardInputReference(r, d.Weight, s, gradInput);
-        ConvTranspose2D.BackwardWeightReference(d.Input, r, s, gradWeight);
-        ConvTranspose2D.BackwardBiasReference(r, s, gradBias);
+        ConvTranspose2DKernel.BackwardInputReference(r, d.Weight, s, gradInput);
+        ConvTranspose2DKernel.BackwardWeightReference(d.Input, r, s, gradWeight);
+        ConvTranspose2DKernel.BackwardBiasReference(r, s, gradBias);
         CheckGradient(Loss, d.Input, gradInput, 0.25f, d.Random, 12, $"gradInput {c}");
         CheckGradient(Loss, d.Weight, gradWeight, 0.25f, d.Random, 12, $"gradWeight {c}");
         CheckGradient(Loss, d.Bias, gradBias, 0.25f, d.Random, 12, $"gradBias {c}");
@@ -104,11 +104,11 @@ public sealed class ConvTranspose2DTests
         ConvTranspose2DShape s = c.Shape;
         Data d = Make(s, c.Seed);
         var y = new float[s.OutputLength];
-        ConvTranspose2D.Forward(d.Input, d.Weight, [], s, y);
+        ConvTranspose2DKernel.Forward(d.Input, d.Weight, [], s, y);
         var gradInput = new float[s.InputLength];
         var gradWeight = new float[s.WeightLength];
-        ConvTranspose2D.BackwardInput(d.GradOutput, d.Weight, s, gradInput);
-        ConvTranspose2D.BackwardWeight(d.Input, d.GradOutput, s, gradWeight);
+        ConvTranspose2DKernel.BackwardInput(d.GradOutput, d.Weight, s, gradInput);
+        ConvTranspose2DKernel.BackwardWeight(d.Input, d.GradOutput, s, gradWeight);
         AssertAdjoint(y, d.GradOutput, d.Input, gradInput, $"input adjoint {c}");
         AssertAdjoint(y, d.GradOutput, d.Weight, gradWeight, $"weight adjoint {c}");
     }
@@ -122,10 +122,10 @@ public sealed class ConvTranspose2DTests
         {
             float[] y = new float[s.OutputLength], gi = new float[s.InputLength], gw = new float[s.WeightLength],
                 gb = new float[s.OC];
-            ConvTranspose2D.Forward(d.Input, d.Weight, d.Bias, s, y);
-            ConvTranspose2D.BackwardInput(d.GradOutput, d.Weight, s, gi);
-            ConvTranspose2D.BackwardWeight(d.Input, d.GradOutput, s, gw);
-            ConvTranspose2D.BackwardBias(d.GradOutput, s, gb);
+            ConvTranspose2DKernel.Forward(d.Input, d.Weight, d.Bias, s, y);
+            ConvTranspose2DKernel.BackwardInput(d.GradOutput, d.Weight, s, gi);
+            ConvTranspose2DKernel.BackwardWeight(d.Input, d.GradOutput, s, gw);
+            ConvTranspose2DKernel.BackwardBias(d.GradOutput, s, gb);
             return [y, gi, gw, gb];
         }
 
@@ -162,19 +162,19 @@ public sealed class ConvTranspose2DTests
     {
         var s = new ConvTranspose2DShape(2, 3, 4, 4, 2, 3, 3, 2, 1, 1);
         float[] x = new float[s.InputLength], w = new float[s.WeightLength], y = new float[s.OutputLength];
-        var e = Assert.Throws<ArgumentException>(() => ConvTranspose2D.Forward(x, w, [], s with { OutputPadding = 2 }, y));
-        Assert.Contains("ConvTranspose2D.Forward", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => ConvTranspose2DKernel.Forward(x, w, [], s with { OutputPadding = 2 }, y));
+        Assert.Contains("ConvTranspose2DKernel.Forward", e.Message);
         Assert.Contains("output padding", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ConvTranspose2D.Forward(x, w.AsSpan(1), [], s, y));
+        e = Assert.Throws<ArgumentException>(() => ConvTranspose2DKernel.Forward(x, w.AsSpan(1), [], s, y));
         Assert.Contains("weight", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ConvTranspose2D.BackwardInput(y, w, s, new float[3]));
+        e = Assert.Throws<ArgumentException>(() => ConvTranspose2DKernel.BackwardInput(y, w, s, new float[3]));
         Assert.Contains("gradInput", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ConvTranspose2D.BackwardWeight(x, y.AsSpan(2), s, w));
+        e = Assert.Throws<ArgumentException>(() => ConvTranspose2DKernel.BackwardWeight(x, y.AsSpan(2), s, w));
         Assert.Contains("gradOutput", e.Message);
-        e = Assert.Throws<ArgumentException>(() => ConvTranspose2D.BackwardBias(y, s, new float[1]));
+        e = Assert.Throws<ArgumentException>(() => ConvTranspose2DKernel.BackwardBias(y, s, new float[1]));
         Assert.Contains("gradBias", e.Message);
         e = Assert.Throws<ArgumentException>(() =>
-            ConvTranspose2D.Forward(x, w, [], s with { H = 1, W = 1, Padding = 2, OutputPadding = 0 }, y));
+            ConvTranspose2DKernel.Forward(x, w, [], s with { H = 1, W = 1, Padding = 2, OutputPadding = 0 }, y));
         Assert.Contains("empty", e.Message);
     }
 }

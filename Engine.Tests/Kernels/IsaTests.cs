@@ -59,7 +59,7 @@ public sealed class IsaTests
                 break;
         }
         bool arm64 = expected.Equals("arm64", StringComparison.OrdinalIgnoreCase);
-        Assert.True(arm64 == (RuntimeInformation.ProcessArchitecture == Architecture.Arm64), seen);
+        Assert.True(arm64 == (RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64), seen);
         if (arm64)
             Assert.True(AdvSimd.IsSupported && AdvSimd.Arm64.IsSupported, seen);
     }

@@ -11,8 +11,8 @@ public sealed class MaxPool2DTests
 {
     private static (int Oh, int Ow, int Length) Out(PoolCase p)
     {
-        int oh = MaxPool2D.OutputSize(p.H, p.Kernel, p.Stride, p.Padding);
-        int ow = MaxPool2D.OutputSize(p.W, p.Kernel, p.Stride, p.Padding);
+        int oh = MaxPool2DKernel.OutputSize(p.H, p.Kernel, p.Stride, p.Padding);
+        int ow = MaxPool2DKernel.OutputSize(p.W, p.Kernel, p.Stride, p.Padding);
         return (oh, ow, p.N * p.C * oh * ow);
     }
 
@@ -37,15 +37,15 @@ public sealed class MaxPool2DTests
             x[i] = 0.5f;
         float[] expected = new float[length], actual = new float[length];
         int[] expectedIdx = new int[length], actualIdx = new int[length];
-        MaxPool2D.ForwardReference(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, expected, expectedIdx);
-        MaxPool2D.Forward(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, actual, actualIdx);
+        MaxPool2DKernel.ForwardReference(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, expected, expectedIdx);
+        MaxPool2DKernel.Forward(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, actual, actualIdx);
         TensorAssert.BitwiseEqual(expected, actual, $"Forward {p}");
         Assert.Equal(expectedIdx, actualIdx);
 
         float[] g = Uniform(random, length), start = Uniform(random, x.Length);
         float[] gradRef = (float[])start.Clone(), grad = (float[])start.Clone();
-        MaxPool2D.BackwardReference(g, expectedIdx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, gradRef);
-        MaxPool2D.Backward(g, actualIdx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, grad);
+        MaxPool2DKernel.BackwardReference(g, expectedIdx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, gradRef);
+        MaxPool2DKernel.Backward(g, actualIdx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, grad);
         TensorAssert.AllClose(gradRef, grad, Tolerance.Kernel, Tolerance.KernelAbsolute, $"Backward {p}");
     }
 
@@ -59,13 +59,13 @@ public sealed class MaxPool2DTests
         int[] idx = new int[length];
         double Loss()
         {
-            MaxPool2D.ForwardReference(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, y, idx);
+            MaxPool2DKernel.ForwardReference(x, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, y, idx);
             return Dot(r, y);
         }
 
         Loss();
         var grad = new float[x.Length];
-        MaxPool2D.Backward(r, idx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, grad);
+        MaxPool2DKernel.Backward(r, idx, p.N, p.C, p.H, p.W, p.Kernel, p.Stride, p.Padding, grad);
         CheckGradient(Loss, x, grad, 1e-3f, random, 16, $"gradInput {p}");
     }
 
@@ -76,7 +76,7 @@ public sealed class MaxPool2DTests
         float[] x = [-3, -1, float.NaN, -2];
         float[] y = new float[9];
         int[] idx = new int[9];
-        MaxPool2D.Forward(x, 1, 1, 2, 2, 2, 1, 1, y, idx);
+        MaxPool2DKernel.Forward(x, 1, 1, 2, 2, 2, 1, 1, y, idx);
         // Top-left window sees only x[0]: padding must not win with 0 or −∞.
         Assert.Equal(-3f, y[0]);
         Assert.Equal(0, idx[0]);
@@ -90,14 +90,14 @@ public sealed class MaxPool2DTests
     {
         var random = new Random(Seeds.Default);
         const int n = 4, c = 5, h = 13, w = 11, k = 3, s = 2, pad = 1;
-        int length = n * c * MaxPool2D.OutputSize(h, k, s, pad) * MaxPool2D.OutputSize(w, k, s, pad);
+        int length = n * c * MaxPool2DKernel.OutputSize(h, k, s, pad) * MaxPool2DKernel.OutputSize(w, k, s, pad);
         float[] x = Uniform(random, n * c * h * w), g = Uniform(random, length);
         (float[] Y, float[] Grad) Run()
         {
             float[] y = new float[length], grad = new float[x.Length];
             int[] idx = new int[length];
-            MaxPool2D.Forward(x, n, c, h, w, k, s, pad, y, idx);
-            MaxPool2D.Backward(g, idx, n, c, h, w, k, s, pad, grad);
+            MaxPool2DKernel.Forward(x, n, c, h, w, k, s, pad, y, idx);
+            MaxPool2DKernel.Backward(g, idx, n, c, h, w, k, s, pad, grad);
             return (y, grad);
         }
 
@@ -125,17 +125,17 @@ public sealed class MaxPool2DTests
     {
         float[] x = new float[2 * 3 * 4 * 4], y = new float[2 * 3 * 2 * 2];
         int[] idx = new int[y.Length];
-        var e = Assert.Throws<ArgumentException>(() => MaxPool2D.Forward(x, 2, 3, 4, 4, 2, 2, 2, y, idx));
-        Assert.Contains("MaxPool2D.Forward", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => MaxPool2DKernel.Forward(x, 2, 3, 4, 4, 2, 2, 2, y, idx));
+        Assert.Contains("MaxPool2DKernel.Forward", e.Message);
         Assert.Contains("padding", e.Message);
-        e = Assert.Throws<ArgumentException>(() => MaxPool2D.Forward(x, 2, 3, 4, 4, 2, 2, 0, y, new int[3]));
+        e = Assert.Throws<ArgumentException>(() => MaxPool2DKernel.Forward(x, 2, 3, 4, 4, 2, 2, 0, y, new int[3]));
         Assert.Contains("indices", e.Message);
-        e = Assert.Throws<ArgumentException>(() => MaxPool2D.Forward(x, 2, 3, 4, 4, 2, 0, 0, y, idx));
+        e = Assert.Throws<ArgumentException>(() => MaxPool2DKernel.Forward(x, 2, 3, 4, 4, 2, 0, 0, y, idx));
         Assert.Contains("stride", e.Message);
         idx[5] = 16;
-        e = Assert.Throws<ArgumentException>(() => MaxPool2D.Backward(y, idx, 2, 3, 4, 4, 2, 2, 0, x));
+        e = Assert.Throws<ArgumentException>(() => MaxPool2DKernel.Backward(y, idx, 2, 3, 4, 4, 2, 2, 0, x));
         Assert.Contains("indices[5]", e.Message);
-        e = Assert.Throws<ArgumentException>(() => MaxPool2D.Backward(y, new int[y.Length], 2, 3, 4, 4, 2, 2, 0, new float[5]));
+        e = Assert.Throws<ArgumentException>(() => MaxPool2DKernel.Backward(y, new int[y.Length], 2, 3, 4, 4, 2, 2, 0, new float[5]));
         Assert.Contains("gradInput", e.Message);
     }
 }

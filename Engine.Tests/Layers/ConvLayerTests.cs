@@ -186,6 +186,6 @@ public sealed class ConvLayerTests
         Assert.Equal([3, 32, 14, 14], h.Shape.ToArray());
         Assert.Equal([3, 32, 7, 7], new MaxPool2d(2).Forward(h).Shape.ToArray());
         Assert.Equal([3, 32, 28, 28], new Upsample(2).Forward(h).Shape.ToArray());
-        Assert.Equal([3, 32, 14, 14], Ops.BatchNorm(h, null, null).Shape.ToArray());
+        Assert.Equal([3, 32, 14, 14], Op.BatchNorm(h, null, null).Shape.ToArray());
     }
 }

@@ -64,11 +64,11 @@ public sealed class LstmTests
 
         var seedH = Floats(c, "seed_h");
         var seedC = Floats(c, "seed_c");
-        var loss = Ops.Sum(run.Output * Tensor.FromArray(Floats(c, "seed_output"), run.Output.Shape.ToArray()));
+        var loss = Op.Sum(run.Output * Tensor.FromArray(Floats(c, "seed_output"), run.Output.Shape.ToArray()));
         for (int i = 0; i < k; i++)
         {
-            loss += Ops.Sum(run.FinalStates[i].Hidden * Tensor.FromArray(seedH.AsSpan(i * bh, bh).ToArray(), batch, hidden));
-            loss += Ops.Sum(run.FinalStates[i].Cell * Tensor.FromArray(seedC.AsSpan(i * bh, bh).ToArray(), batch, hidden));
+            loss += Op.Sum(run.FinalStates[i].Hidden * Tensor.FromArray(seedH.AsSpan(i * bh, bh).ToArray(), batch, hidden));
+            loss += Op.Sum(run.FinalStates[i].Cell * Tensor.FromArray(seedC.AsSpan(i * bh, bh).ToArray(), batch, hidden));
         }
         loss.Backward();
         var grads = c.GetProperty("grad");
@@ -96,9 +96,9 @@ public sealed class LstmTests
         for (int l = 0; l < 2; l++)
         {
             var (wi, wh, bi, bh) = lstm.Weights(l, 0);
-            var fw = Ops.Lstm(layerInput, null, null, wi, wh, bi, bh, lengths);
+            var fw = Op.Lstm(layerInput, null, null, wi, wh, bi, bh, lengths);
             (wi, wh, bi, bh) = lstm.Weights(l, 1);
-            var bw = Ops.Lstm(ReverseWithin(layerInput, lengths), null, null, wi, wh, bi, bh, lengths);
+            var bw = Op.Lstm(ReverseWithin(layerInput, lengths), null, null, wi, wh, bi, bh, lengths);
             finals.AddRange([fw.Hidden, fw.Cell, bw.Hidden, bw.Cell]);
             layerInput = Interleave(fw.Output, ReverseWithin(bw.Output, lengths));
         }
@@ -128,7 +128,7 @@ public sealed class LstmTests
         Assert.Equal(["weight_ih", "weight_hh", "bias_ih", "bias_hh"], cell.NamedParameters().Select(p => p.Name));
         var x = Tensor.Uniform(new Random(8), -1, 1, batch, steps, inF);
         using var _ = GradMode.Disable();
-        var whole = Ops.Lstm(x, null, null, cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh);
+        var whole = Op.Lstm(x, null, null, cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh);
         LstmState? state = null;
         for (int t = 0; t < steps; t++)
         {
@@ -152,7 +152,7 @@ public sealed class LstmTests
         x.RequiresGrad = true;
         LstmState? state = null;
         for (int t = 0; t < 1000; t++) state = cell.Step(x, state);
-        Ops.Sum(state!.Hidden).Backward();
+        Op.Sum(state!.Hidden).Backward();
         Assert.All(cell.Parameters(), p => Assert.True(p.Grad!.ToArray().All(float.IsFinite) && p.Grad.ToArray().Any(v => v != 0)));
         Assert.True(x.Grad!.ToArray().All(float.IsFinite));
     }

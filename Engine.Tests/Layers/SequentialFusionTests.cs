@@ -29,7 +29,7 @@ public sealed class SequentialFusionTests
         {
             stack.ZeroGrad();
             var y = forward(input);
-            Ops.Sum(Ops.Mul(y, upstream)).Backward();
+            Op.Sum(Op.Mul(y, upstream)).Backward();
             return [y.ToArray(), .. stack.Parameters().Select(p => p.Grad!.ToArray())];
         }
 

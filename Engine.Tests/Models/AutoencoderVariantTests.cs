@@ -92,14 +92,14 @@ public sealed class AutoencoderVariantTests
         for (int j = 0; j < 3; j++)
         {
             x.Grad = null;
-            var z = Ops.Sigmoid(layer.Forward(x));
+            var z = Op.Sigmoid(layer.Forward(x));
             var seed = Tensor.Zeros(1, 3);
             seed.Span[j] = 1;
             z.Backward(seed);
             foreach (float g in x.Grad!.ReadOnlySpan) frobenius += g * g;
         }
         using var _ = GradMode.Disable();
-        var code = Ops.Sigmoid(layer.Forward(x));
+        var code = Op.Sigmoid(layer.Forward(x));
         Assert.Equal(frobenius, DenseAutoencoder.ContractivePenalty(code, layer.Weight).Item(), 5);
     }
 

@@ -59,7 +59,7 @@ public sealed class ConvAutoencoderTests
         Assert.Contains("784", Assert.Throws<ArgumentException>(() => model.Encode(Tensor.Zeros(3, 780))).Message);
     }
 
-    private static Tensor AsImages(Tensor rows) => Ops.Reshape(rows, rows.Shape[0], 1, 28, 28);
+    private static Tensor AsImages(Tensor rows) => Op.Reshape(rows, rows.Shape[0], 1, 28, 28);
 
     private static ByteImageDataset Subset(int count)
     {

@@ -22,10 +22,10 @@ public sealed class EndToEndTests
         for (int step = 0; step < 500; step++)
         {
             opt.ZeroGrad();
-            Ops.BceWithLogitsLoss(model.Forward(x), y).Backward();
+            Op.BceWithLogitsLoss(model.Forward(x), y).Backward();
             opt.Step();
         }
-        var p = Ops.Sigmoid(model.Forward(x)).ToArray();
+        var p = Op.Sigmoid(model.Forward(x)).ToArray();
         // Measured on AVX-512, AVX2, Vector128 and scalar alike: every prediction within 0.00024 of its label.
         Assert.True(p[0] < 0.1 && p[1] > 0.9 && p[2] > 0.9 && p[3] < 0.1, $"XOR predictions {string.Join(", ", p)}");
     }

@@ -2,6 +2,7 @@ using Engine.Autodiff;
 using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
@@ -12,7 +13,7 @@ using FsCheck.Xunit;
 
 namespace Engine.Tests.Models;
 
-// The Transformer sentence autoencoder (Engine/Models/TransformerTextAutoencoder.cs) on the toy language of
+// The Transformer sentence autoencoder (Engine/Models/Text/TransformerTextAutoencoder.cs) on the toy language of
 // Testing/ToyText.cs.
 
 /// <summary>
@@ -114,9 +115,9 @@ public sealed class TransformerTextAutoencoderTests
         try
         {
             string path = Path.Combine(dir, "model.safetensors");
-            model.Save(path);
-            Assert.True(File.Exists(TransformerTextAutoencoder.VocabularyPath(path)));
-            var loaded = TransformerTextAutoencoder.Load(path);
+            Checkpoint.Save(model, path);
+            Assert.True(File.Exists(Checkpoint.VocabularyPath(path)));
+            var loaded = Checkpoint.Load<TransformerTextAutoencoder>(path);
             Assert.Equal(model.Options, loaded.Options);
             Assert.Equal(model.Vocabulary.Tokens, loaded.Vocabulary.Tokens);
             Assert.False(loaded.IsTraining);
@@ -137,20 +138,20 @@ public sealed class TransformerTextAutoencoderTests
         try
         {
             string path = Path.Combine(dir, "model.safetensors");
-            Tiny(1).Save(path);
+            Checkpoint.Save(Tiny(1), path);
             var file = SafeTensors.Read(path);
             var metadata = file.Metadata.ToDictionary();
             metadata["config"] = metadata["config"].Replace("\"model_size\":8", "\"model_size\":800000", StringComparison.Ordinal);
             SafeTensors.Write(path, file.Tensors, metadata);
-            var e = Assert.Throws<InvalidDataException>(() => TransformerTextAutoencoder.Load(path));
+            var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load<TransformerTextAutoencoder>(path));
             Assert.Contains("weights but the file holds", e.Message);
 
             metadata["config"] = "{\"model_size\": \"wide\"}";
             SafeTensors.Write(path, file.Tensors, metadata);
-            Assert.Contains("'config'", Assert.Throws<InvalidDataException>(() => TransformerTextAutoencoder.Load(path)).Message);
+            Assert.Contains("'config'", Assert.Throws<InvalidDataException>(() => Checkpoint.Load<TransformerTextAutoencoder>(path)).Message);
 
-            Tiny(1).Save(path);
-            Assert.Throws<InvalidDataException>(() => LstmTextAutoencoder.Load(path));
+            Checkpoint.Save(Tiny(1), path);
+            Assert.Throws<InvalidDataException>(() => Checkpoint.Load<LstmTextAutoencoder>(path));
         }
         finally
         {

@@ -18,7 +18,7 @@ public sealed class OptimizerTests
     private static void Step(Optimizer opt, Tensor theta)
     {
         opt.ZeroGrad();
-        Ops.Sum(theta * theta * 0.5f).Backward();
+        Op.Sum(theta * theta * 0.5f).Backward();
         opt.Step();
     }
 
@@ -98,7 +98,7 @@ public sealed class OptimizerTests
     {
         var a = Param(3f);
         var b = Param(4f);
-        Ops.Sum(a * a * 0.5f + b * b * 0.5f).Backward(); // grads 3 and 4, norm 5
+        Op.Sum(a * a * 0.5f + b * b * 0.5f).Backward(); // grads 3 and 4, norm 5
         float norm = GradClip.ClipByGlobalNorm([a, b], 1f);
         Assert.Equal(5f, norm, 5);
         Assert.Equal(0.6f, a.Grad!.Item(), 4);

@@ -160,7 +160,7 @@ public sealed class TensorPoolTests(ITestOutputHelper output)
         {
             var y = x;
             for (int i = 0; i < 20; i++) y = y * 1.01f;
-            Ops.Sum(y).Backward();
+            Op.Sum(y).Backward();
         }
         long array = 4L * 256 * 256;
         Assert.True(pool.Stats.PeakBorrowedBytes < 25 * array,

@@ -1,6 +1,7 @@
 using Engine.Autodiff;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
@@ -152,9 +153,9 @@ public sealed class TextAutoencoderTests
         try
         {
             string path = Path.Combine(dir, "model.safetensors");
-            model.Save(path);
-            Assert.True(File.Exists(LstmTextAutoencoder.VocabularyPath(path)));
-            var loaded = LstmTextAutoencoder.Load(path);
+            Checkpoint.Save(model, path);
+            Assert.True(File.Exists(Checkpoint.VocabularyPath(path)));
+            var loaded = Checkpoint.Load<LstmTextAutoencoder>(path);
             Assert.Equal(model.Options, loaded.Options);
             Assert.Equal(model.Vocabulary.Tokens, loaded.Vocabulary.Tokens);
             var tokens = sentences.Select(s => (IReadOnlyList<string>)s.Select(model.Vocabulary.TokenOf).ToArray()).ToList();
@@ -174,13 +175,13 @@ public sealed class TextAutoencoderTests
         try
         {
             string path = Path.Combine(dir, "model.safetensors");
-            Tiny(1).Save(path);
+            Checkpoint.Save(Tiny(1), path);
             var file = Engine.IO.SafeTensors.Read(path);
             var tensors = file.Tensors.Select(t => t.Name == "output.bias"
                 ? new Engine.IO.SafeTensor(t.Name, [t.ElementCount + 1], new float[t.ElementCount + 1])
                 : t).ToList();
             Engine.IO.SafeTensors.Write(path, tensors, file.Metadata);
-            var e = Assert.Throws<InvalidDataException>(() => LstmTextAutoencoder.Load(path));
+            var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Load<LstmTextAutoencoder>(path));
             Assert.Contains("output.bias", e.Message);
         }
         finally

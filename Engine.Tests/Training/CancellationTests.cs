@@ -2,6 +2,7 @@ using Engine.Data;
 using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tests.Testing;
 using Engine.Text;
 using Engine.Training;

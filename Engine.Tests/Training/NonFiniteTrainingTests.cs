@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 using Engine.Autodiff.Ops;
 using Engine.Data;
-using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
@@ -188,15 +188,15 @@ internal sealed class PoisonAutoencoder : AutoencoderModel
 
     public override ModelLoss Loss(Tensor input, Random random)
     {
-        var loss = Ops.MseLoss(Reconstruct(input), input);
+        var loss = Op.MseLoss(Reconstruct(input), input);
         // Only training steps count: the loop also evaluates the loss (in evaluation mode) to check a step.
         if (!IsTraining || ++_calls != PoisonCall || Kind == Poison.None)
             return ModelLoss.Of(loss);
         if (Kind == Poison.Loss)
-            return ModelLoss.Of(Ops.Scale(loss, float.NaN));
+            return ModelLoss.Of(Op.Scale(loss, float.NaN));
         // sqrt(0·|w|) is 0 forward, but its backward is 0 · (0.5 / 0) = NaN for every element of w
         var decoderWeight = _inner.NamedParameters().First(p => p.Name == "decoder.0.weight").Parameter;
-        return ModelLoss.Of(loss + Ops.Sum(Ops.Sqrt(Ops.Scale(Ops.Abs(decoderWeight), 0f))));
+        return ModelLoss.Of(loss + Op.Sum(Op.Sqrt(Op.Scale(Op.Abs(decoderWeight), 0f))));
     }
 
     public static void Register() => ModelRegistry.Register(ModelRegistration.For<PoisonAutoencoder, PoisonOptions>(
@@ -229,9 +229,9 @@ internal sealed class PoisonSequenceModel : Module, ISequenceAutoencoder
 
     public (Tensor Loss, int Tokens) BatchLoss(IReadOnlyList<int[]> sentences, IReadOnlyList<int> indices, Random? wordDropout)
     {
-        var loss = Ops.Sum(Ops.Mul(_weight, _weight));
+        var loss = Op.Sum(Op.Mul(_weight, _weight));
         if (IsTraining && ++_calls == PoisonCall)
-            loss = loss + Ops.Sum(Ops.Sqrt(Ops.Scale(Ops.Abs(_weight), 0f)));
+            loss = loss + Op.Sum(Op.Sqrt(Op.Scale(Op.Abs(_weight), 0f)));
         return (loss, indices.Count);
     }
 }

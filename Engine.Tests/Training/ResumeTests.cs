@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 using Engine.Autodiff.Ops;
 using Engine.Data;
-using Engine.IO;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Training;
@@ -164,7 +164,7 @@ internal sealed class NoisyAutoencoder : AutoencoderModel
     public override ModelLoss Loss(Tensor input, Random random)
     {
         var noisy = input + Tensor.Normal(random, 0f, Options.NoiseStd, input.Shape.ToArray());
-        return ModelLoss.Of(Ops.MseLoss(Reconstruct(noisy), input));
+        return ModelLoss.Of(Op.MseLoss(Reconstruct(noisy), input));
     }
 
     public static void Register() => ModelRegistry.Register(ModelRegistration.For<NoisyAutoencoder, NoisyOptions>(

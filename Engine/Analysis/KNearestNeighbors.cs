@@ -108,17 +108,7 @@ public sealed class KNearestNeighbors : IProbabilisticClassifier
     /// <inheritdoc/>
     public int[] Predict(ReadOnlySpan<float> features, int rows)
     {
-        var votes = Votes(features, rows);
-        var result = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = votes.AsSpan(r * _classes, _classes);
-            int best = 0;
-            for (int c = 1; c < _classes; c++)
-                if (row[c] > row[best]) best = c;
-            result[r] = best;
-        }
-        return result;
+        return ArgMax.Rows<int>(Votes(features, rows), rows, _classes);
     }
 
     /// <inheritdoc/>

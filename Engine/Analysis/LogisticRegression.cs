@@ -147,7 +147,7 @@ public sealed class LogisticRegression : IProbabilisticClassifier
 
     /// <inheritdoc/>
     public int[] Predict(ReadOnlySpan<float> features, int rows) =>
-        ArgMax.Rows(DecisionFunction(features, rows), rows, _classes);
+        ArgMax.Rows<float>(DecisionFunction(features, rows), rows, _classes);
 
     /// <inheritdoc/>
     public double Score(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels) =>

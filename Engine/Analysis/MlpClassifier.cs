@@ -89,7 +89,7 @@ public sealed class MlpClassifier : IProbabilisticClassifier
         var network = Fitted("MlpClassifier.PredictProba", features, rows);
         using var _ = GradMode.Disable();
         var p = Tensor.FromArray(features.ToArray(), rows, _cols);
-        var probabilities = Autodiff.Ops.Ops.Softmax(network.Logits(p));
+        var probabilities = Autodiff.Ops.Op.Softmax(network.Logits(p));
         return probabilities.ToArray();
     }
 

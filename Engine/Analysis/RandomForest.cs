@@ -94,7 +94,7 @@ public sealed class RandomForest : IProbabilisticClassifier
 
     /// <inheritdoc/>
     public int[] Predict(ReadOnlySpan<float> features, int rows) =>
-        ArgMax.Rows(PredictProba(features, rows), rows, _classes);
+        ArgMax.Rows<float>(PredictProba(features, rows), rows, _classes);
 
     /// <inheritdoc/>
     public double Score(ReadOnlySpan<float> features, int rows, ReadOnlySpan<int> labels) =>

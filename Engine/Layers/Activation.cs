@@ -34,9 +34,9 @@ public sealed class Activation(ActivationKind kind) : Module
     public static Tensor Apply(ActivationKind kind, Tensor x) => x is null ? throw new ArgumentNullException(nameof(x)) : kind switch
     {
         ActivationKind.Identity => x,
-        ActivationKind.Relu => Ops.Relu(x),
-        ActivationKind.Sigmoid => Ops.Sigmoid(x),
-        ActivationKind.Tanh => Ops.Tanh(x),
+        ActivationKind.Relu => Op.Relu(x),
+        ActivationKind.Sigmoid => Op.Sigmoid(x),
+        ActivationKind.Tanh => Op.Tanh(x),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 

@@ -71,8 +71,8 @@ public abstract class BatchNorm : Module
         if (input.Shape[1] != NumFeatures)
             throw new ArgumentException(
                 $"{GetType().Name}.Forward: input {input.Shape} has {input.Shape[1]} channels, the layer {NumFeatures}.", nameof(input));
-        if (!IsTraining) return Ops.BatchNormInference(input, Weight, Bias, RunningMean, RunningVar, Eps);
-        var output = Ops.BatchNorm(input, Weight, Bias, Eps, out var mean, out var variance);
+        if (!IsTraining) return Op.BatchNormInference(input, Weight, Bias, RunningMean, RunningVar, Eps);
+        var output = Op.BatchNorm(input, Weight, Bias, Eps, out var mean, out var variance);
         int m = input.Size / NumFeatures;
         float unbias = m / (m - 1f);
         var rm = RunningMean.Span;

@@ -55,5 +55,5 @@ public sealed class Conv2d : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) =>
-        Ops.Conv2D(TensorChecks.Images(input, InChannels, "Conv2d.Forward"), Weight, Bias, Stride, Padding);
+        Op.Conv2D(TensorChecks.Images(input, InChannels, "Conv2d.Forward"), Weight, Bias, Stride, Padding);
 }

@@ -64,6 +64,6 @@ public sealed class ConvTranspose2d : Module
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) =>
-        Ops.ConvTranspose2D(TensorChecks.Images(input, InChannels, "ConvTranspose2d.Forward"), Weight, Bias, Stride, Padding,
+        Op.ConvTranspose2D(TensorChecks.Images(input, InChannels, "ConvTranspose2d.Forward"), Weight, Bias, Stride, Padding,
             OutputPadding);
 }

@@ -29,6 +29,6 @@ public sealed class Dropout : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Ops.Dropout(input, P, _random, IsTraining);
+        return Op.Dropout(input, P, _random, IsTraining);
     }
 }

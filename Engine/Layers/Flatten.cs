@@ -28,6 +28,6 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
         var dims = input.Shape.ToArray();
         int merged = 1;
         for (int i = start; i <= end; i++) merged *= dims[i];
-        return Ops.Reshape(input, [.. dims[..start], merged, .. dims[(end + 1)..]]);
+        return Op.Reshape(input, [.. dims[..start], merged, .. dims[(end + 1)..]]);
     }
 }

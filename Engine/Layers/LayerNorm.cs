@@ -40,6 +40,6 @@ public sealed class LayerNorm : Module
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Ops.LayerNorm(input, Weight, Bias, Eps);
+        return Op.LayerNorm(input, Weight, Bias, Eps);
     }
 }

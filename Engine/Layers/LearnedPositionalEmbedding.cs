@@ -32,6 +32,6 @@ public sealed class LearnedPositionalEmbedding : Module
         if (input.Rank != 3 || input.Shape[2] != e || input.Shape[1] > maxLength)
             throw new ArgumentException(
                 $"LearnedPositionalEmbedding.Forward: input is {input.Shape}; expected (B, T ≤ {maxLength}, {e}).", nameof(input));
-        return Ops.Add(input, Ops.Slice(Weight, 0, 0, input.Shape[1]));
+        return Op.Add(input, Op.Slice(Weight, 0, 0, input.Shape[1]));
     }
 }

@@ -40,14 +40,14 @@ public sealed class Linear : Module
     public Tensor? Bias { get; }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Linear(Checked(input), Weight, Bias);
+    public override Tensor Forward(Tensor input) => Op.Linear(Checked(input), Weight, Bias);
 
     /// <summary>
     /// <c>activation(Forward(input))</c> as one fused op: the activation runs in the GEMM's output pass and its
-    /// backward shares one pass with the bias gradient (see <see cref="Ops.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
+    /// backward shares one pass with the bias gradient (see <see cref="Op.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
     /// </summary>
     public Tensor Forward(Tensor input, ActivationKind activation) =>
-        Ops.Linear(Checked(input), Weight, Bias, Activation.ToGemm(activation));
+        Op.Linear(Checked(input), Weight, Bias, Activation.ToGemm(activation));
 
     private Tensor Checked(Tensor input)
     {

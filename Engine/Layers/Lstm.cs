@@ -84,7 +84,7 @@ public sealed class Lstm : Module
     /// Runs the LSTM and returns the output sequence and every layer's final state.
     /// </summary>
     /// <param name="input">(B, T, I), batch first.</param>
-    /// <param name="lengths">Optional real length of each sequence (see <see cref="Ops.Lstm"/>): padded positions
+    /// <param name="lengths">Optional real length of each sequence (see <see cref="Op.Lstm"/>): padded positions
     /// are skipped, give zero output, and the backward direction starts at each sequence's own last position.</param>
     /// <param name="initialState">Optional (h0, c0) per layer and direction, PyTorch's order (layer·D + direction); null means zeros.</param>
     /// <exception cref="ArgumentException">The input is not (B, T, I), or the initial state has the wrong count or shapes.</exception>
@@ -102,7 +102,7 @@ public sealed class Lstm : Module
         {
             var forward = RunDirection(x, l, 0, lengths, initialState, finals);
             x = Bidirectional
-                ? Ops.Concat([forward, RunDirection(x, l, 1, lengths, initialState, finals)], axis: -1)
+                ? Op.Concat([forward, RunDirection(x, l, 1, lengths, initialState, finals)], axis: -1)
                 : forward;
         }
         return new LstmRunResult(x, finals);
@@ -114,7 +114,7 @@ public sealed class Lstm : Module
         int k = layer * NumDirections + direction;
         var w = _weights[k];
         var init = initialState?[k];
-        var r = Ops.Lstm(x, init?.Hidden, init?.Cell, w[0], w[1], w[2], w[3], lengths, reverse: direction == 1);
+        var r = Op.Lstm(x, init?.Hidden, init?.Cell, w[0], w[1], w[2], w[3], lengths, reverse: direction == 1);
         finals.Add(new LstmState(r.Hidden, r.Cell));
         return r.Output;
     }

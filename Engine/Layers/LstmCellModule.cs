@@ -9,7 +9,7 @@ namespace Engine.Layers;
 /// where each step's input depends on the previous step's output (greedy or sampled generation).
 /// </summary>
 /// <remarks>
-/// A step is <see cref="Ops.Lstm"/> over a sequence of length 1, so it has the same kernels and gradients.
+/// A step is <see cref="Op.Lstm"/> over a sequence of length 1, so it has the same kernels and gradients.
 /// Under <c>GradMode.Disable()</c> it records nothing, so a long decoding loop keeps no graph alive.
 /// </remarks>
 public sealed class LstmCellModule : Module
@@ -65,7 +65,7 @@ public sealed class LstmCellModule : Module
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 2 || x.Shape[1] != InputSize || x.Shape[0] < 1)
             throw new ArgumentException($"LstmCellModule.Step: x is {x.Shape}; expected (B, {InputSize}).", nameof(x));
-        var r = Ops.Lstm(Ops.Reshape(x, x.Shape[0], 1, InputSize), state?.Hidden, state?.Cell, WeightIh, WeightHh, BiasIh, BiasHh);
+        var r = Op.Lstm(Op.Reshape(x, x.Shape[0], 1, InputSize), state?.Hidden, state?.Cell, WeightIh, WeightHh, BiasIh, BiasHh);
         return new LstmState(r.Hidden, r.Cell);
     }
 }

@@ -26,5 +26,5 @@ public sealed class MaxPool2d(int kernelSize, int? stride = null, int padding = 
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input) =>
-        Ops.MaxPool2D(TensorChecks.Images(input, 0, "MaxPool2d.Forward"), KernelSize, Stride, Padding);
+        Op.MaxPool2D(TensorChecks.Images(input, 0, "MaxPool2d.Forward"), KernelSize, Stride, Padding);
 }

@@ -92,26 +92,26 @@ public sealed class MultiheadAttention : Module
         if (ReferenceEquals(query, key) && ReferenceEquals(key, value))
         {
             // Self-attention: one (B·T, E)·(E, 3E) GEMM, then each third split into heads in one copy.
-            var packed = Ops.Linear(query, InProjWeight, InProjBias);
-            (q, k, v) = (Ops.SplitHeads(packed, h, 0, e), Ops.SplitHeads(packed, h, e, e), Ops.SplitHeads(packed, h, 2 * e, e));
+            var packed = Op.Linear(query, InProjWeight, InProjBias);
+            (q, k, v) = (Op.SplitHeads(packed, h, 0, e), Op.SplitHeads(packed, h, e, e), Op.SplitHeads(packed, h, 2 * e, e));
         }
         else if (ReferenceEquals(key, value))
         {
             // Cross-attention over a memory: q from the query, k and v from one (E → 2E) projection of the memory.
-            q = Ops.SplitHeads(Project(query, 0, 1), h, 0, e);
+            q = Op.SplitHeads(Project(query, 0, 1), h, 0, e);
             var kv = Project(key, 1, 2);
-            (k, v) = (Ops.SplitHeads(kv, h, 0, e), Ops.SplitHeads(kv, h, e, e));
+            (k, v) = (Op.SplitHeads(kv, h, 0, e), Op.SplitHeads(kv, h, e, e));
         }
         else
         {
-            q = Ops.SplitHeads(Project(query, 0, 1), h, 0, e);
-            k = Ops.SplitHeads(Project(key, 1, 1), h, 0, e);
-            v = Ops.SplitHeads(Project(value, 2, 1), h, 0, e);
+            q = Op.SplitHeads(Project(query, 0, 1), h, 0, e);
+            k = Op.SplitHeads(Project(key, 1, 1), h, 0, e);
+            v = Op.SplitHeads(Project(value, 2, 1), h, 0, e);
         }
-        var attended = Ops.ScaledDotProductAttention(q, k, v, keyPaddingMask, causal,
+        var attended = Op.ScaledDotProductAttention(q, k, v, keyPaddingMask, causal,
             IsTraining ? Dropout : 0f, _random);
         // (B, H, Tq, Dh) → (B, Tq, H, Dh) → (B, Tq, E): one copy, then a free reshape.
-        var merged = Ops.Reshape(Ops.Transpose(attended, 1, 2), query.Shape[0], query.Shape[1], e);
+        var merged = Op.Reshape(Op.Transpose(attended, 1, 2), query.Shape[0], query.Shape[1], e);
         return OutProj.Forward(merged);
     }
 
@@ -119,8 +119,8 @@ public sealed class MultiheadAttention : Module
     private Tensor Project(Tensor x, int first, int count)
     {
         int e = EmbedDim;
-        var weight = Ops.Slice(InProjWeight, 0, first * e, count * e);
-        var bias = InProjBias is null ? null : Ops.Slice(InProjBias, 0, first * e, count * e);
-        return Ops.Linear(x, weight, bias);
+        var weight = Op.Slice(InProjWeight, 0, first * e, count * e);
+        var bias = InProjBias is null ? null : Op.Slice(InProjBias, 0, first * e, count * e);
+        return Op.Linear(x, weight, bias);
     }
 }

@@ -51,7 +51,7 @@ public sealed class PositionalEncoding : Module
         if (input.Rank != 3 || input.Shape[2] != e || input.Shape[1] > maxLength)
             throw new ArgumentException($"PositionalEncoding.Forward: input is {input.Shape}; expected (B, T ≤ {maxLength}, {e}).",
                 nameof(input));
-        var sum = Ops.Add(input, Table.Rows(0, input.Shape[1]));
-        return _random is null ? sum : Ops.Dropout(sum, Dropout, _random, IsTraining);
+        var sum = Op.Add(input, Table.Rows(0, input.Shape[1]));
+        return _random is null ? sum : Op.Dropout(sum, Dropout, _random, IsTraining);
     }
 }

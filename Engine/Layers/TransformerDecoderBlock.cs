@@ -78,11 +78,11 @@ public sealed class TransformerDecoderBlock : Module
         TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
         TensorChecks.Sequence(memory, SelfAttention.EmbedDim, "TransformerDecoderBlock.Forward");
         var h = Norm1.Forward(x);
-        x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, targetKeyPaddingMask, causal)));
+        x = Op.Add(x, Drop(SelfAttention.Forward(h, h, h, targetKeyPaddingMask, causal)));
         h = Norm2.Forward(x);
-        x = Ops.Add(x, Drop(CrossAttention.Forward(h, memory, memory, memoryKeyPaddingMask)));
-        return Ops.Add(x, Drop(Linear2.Forward(Drop(Ops.Gelu(Linear1.Forward(Norm3.Forward(x)))))));
+        x = Op.Add(x, Drop(CrossAttention.Forward(h, memory, memory, memoryKeyPaddingMask)));
+        return Op.Add(x, Drop(Linear2.Forward(Drop(Op.Gelu(Linear1.Forward(Norm3.Forward(x)))))));
     }
 
-    private Tensor Drop(Tensor x) => Ops.Dropout(x, Dropout, _random, IsTraining);
+    private Tensor Drop(Tensor x) => Op.Dropout(x, Dropout, _random, IsTraining);
 }

@@ -64,11 +64,11 @@ public sealed class TransformerEncoderBlock : Module
     {
         TensorChecks.Sequence(x, SelfAttention.EmbedDim, "TransformerEncoderBlock.Forward");
         var h = Norm1.Forward(x);
-        x = Ops.Add(x, Drop(SelfAttention.Forward(h, h, h, keyPaddingMask, causal)));
-        return Ops.Add(x, Drop(FeedForward(Norm2.Forward(x))));
+        x = Op.Add(x, Drop(SelfAttention.Forward(h, h, h, keyPaddingMask, causal)));
+        return Op.Add(x, Drop(FeedForward(Norm2.Forward(x))));
     }
 
-    private Tensor FeedForward(Tensor x) => Linear2.Forward(Drop(Ops.Gelu(Linear1.Forward(x))));
+    private Tensor FeedForward(Tensor x) => Linear2.Forward(Drop(Op.Gelu(Linear1.Forward(x))));
 
-    private Tensor Drop(Tensor x) => Ops.Dropout(x, Dropout, _random, IsTraining);
+    private Tensor Drop(Tensor x) => Op.Dropout(x, Dropout, _random, IsTraining);
 }

@@ -42,6 +42,6 @@ public sealed class Unflatten : Module
                 $"Unflatten.Forward: cannot split dimension {Dim} of input {input.Shape} into ({string.Join(", ", _sizes)}).",
                 nameof(input));
         var dims = input.Shape.ToArray();
-        return Ops.Reshape(input, [.. dims[..dim], .. _sizes, .. dims[(dim + 1)..]]);
+        return Op.Reshape(input, [.. dims[..dim], .. _sizes, .. dims[(dim + 1)..]]);
     }
 }

@@ -14,5 +14,5 @@ public sealed class Upsample(int scaleFactor) : Module
     public int ScaleFactor { get; } = scaleFactor;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => Ops.Upsample2D(TensorChecks.Images(input, 0, "Upsample.Forward"), ScaleFactor);
+    public override Tensor Forward(Tensor input) => Op.Upsample2D(TensorChecks.Images(input, 0, "Upsample.Forward"), ScaleFactor);
 }

@@ -37,7 +37,7 @@ public abstract class AutoencoderModel : Module
     {
         ArgumentNullException.ThrowIfNull(input);
         using var _ = GradMode.Disable();
-        return Ops.MseLoss(Reconstruct(input), input).Item();
+        return Op.MseLoss(Reconstruct(input), input).Item();
     }
 }
 

@@ -27,7 +27,7 @@ internal static class TensorStorage
 /// A region of code whose temporary tensors borrow pooled storage: <c>using (TensorScope.Begin()) { step }</c>.
 /// Every tensor created inside (activations, intermediate gradients, saved state) must be dead when the scope ends,
 /// because its array goes back to the <see cref="TensorPool"/> and is handed to a later allocation of its size class.
-/// Every trainer opens one per optimisation step (<see cref="Training.TrainingStep"/>); parameters, optimizer state
+/// Every trainer opens one per optimisation step (<c>Training.TrainingStep</c>); parameters, optimizer state
 /// and leaf gradients are allocated outside scopes and are never pooled. State a module builds lazily during a
 /// forward pass (a cached mask or table) must use <see cref="TensorStorage.AllocateUnpooled"/>, else the next step
 /// overwrites it. When a scope ends, the pool counts a step and trims itself (see <see cref="TensorPool"/>).

@@ -1,4 +1,5 @@
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 
 namespace Engine.Training;
@@ -66,7 +67,7 @@ public sealed record TrainerOptions
     /// Where to save resumable checkpoints (model, optimizer and trainer state in one safetensors file, written
     /// atomically): every <see cref="CheckpointEvery"/>, on cancellation, and at the end. Null: no checkpoints.
     /// The folder must exist. For an autoencoder the file is also a model checkpoint that
-    /// <see cref="IO.Checkpoint.Load"/> reads.
+    /// <see cref="Checkpoint.Load(string)"/> reads.
     /// </summary>
     /// <exception cref="ArgumentException">Empty or white space.</exception>
     public string? CheckpointPath { get; init => field = NonBlank(value, "TrainerOptions.CheckpointPath"); }

@@ -5,6 +5,7 @@ using Engine.IO;
 using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;
+using Engine.Persistence;
 using Engine.Tensors;
 
 namespace Engine.Training;
@@ -17,7 +18,7 @@ namespace Engine.Training;
 /// </summary>
 /// <remarks>
 /// An autoencoder's training checkpoint is also a model checkpoint (<see cref="Checkpoint"/>: format
-/// <c>engine-checkpoint</c>, its architecture in <c>config</c>), so <see cref="Checkpoint.Load"/> reads it. Other
+/// <c>engine-checkpoint</c>, its architecture in <c>config</c>), so <see cref="Checkpoint.Load(string)"/> reads it. Other
 /// models (classifiers, sentence autoencoders) are saved with format <c>engine-training-checkpoint</c> and their
 /// type name; resuming checks the type and every tensor's name and shape against the model it is given.
 /// </remarks>

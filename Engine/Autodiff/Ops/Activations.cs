@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Activations: each is a forward kernel and a backward kernel side by side. Backward kernels ACCUMULATE (+=).
 // The SIMD loops use the scalar tail's operations in the same order (no fused multiply-add), so lanes and tail agree bitwise.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>relu(x) = max(x, 0). The derivative at exactly 0 is taken as 0 (as PyTorch does).</summary>
     public static Tensor Relu(Tensor x) => Unary("Relu", x, ReluForward, ReluBackward);

@@ -15,7 +15,7 @@ namespace Engine.Autodiff.Ops;
 //   a masked key or value. Heads are independent and run in parallel, each on one thread: results do not depend
 //   on the thread count.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Scaled dot-product attention, fused: softmax(q·kᵀ/√D + mask)·v per batch entry and head, with an optional
@@ -26,7 +26,7 @@ public static partial class Ops
     /// <param name="value">v, shape (B, H, Tk, Dv).</param>
     /// <param name="keyPaddingMask">
     /// Optional (B, Tk): nonzero where the key is a real token, 0 where it is padding (the convention of
-    /// <see cref="Engine.Text.SequenceBatch.Mask"/>; note PyTorch's boolean key_padding_mask is the opposite,
+    /// <c>Engine.Text.SequenceBatch.Mask</c>; note PyTorch's boolean key_padding_mask is the opposite,
     /// True = ignore). Not differentiated.
     /// </param>
     /// <param name="causal">Query i attends only to keys j ≤ i (PyTorch's is_causal, aligned top-left).</param>
@@ -62,7 +62,7 @@ public static partial class Ops
             for (int i = 0; i < probabilities.Size; i++) dropMask[i] = random!.NextSingle() >= dropout ? keep : 0f;
         }
         float[]? mask = keyPaddingMask?.ToArray();
-        ParallelChunks.Run(shape.B * shape.H, shape.FlopsPerHead, (start, end) =>
+        ParallelRange.Chunks(shape.B * shape.H, shape.FlopsPerHead, (start, end) =>
         {
             int scratchSize = dropMask is null ? 0 : shape.Tq * shape.Tk;
             float[] scratch = scratchSize == 0 ? [] : Scratch.Rent(scratchSize);
@@ -194,7 +194,7 @@ public static partial class Ops
             bool needQ = !GradOf(query).IsEmpty, needK = !GradOf(key).IsEmpty, needV = !GradOf(value).IsEmpty;
             var p = _probabilities!;
             var dropMask = _dropMask;
-            ParallelChunks.Run(shape.B * shape.H, 2 * shape.FlopsPerHead, (start, end) =>
+            ParallelRange.Chunks(shape.B * shape.H, 2 * shape.FlopsPerHead, (start, end) =>
             {
                 int scratchSize = 2 * shape.Tq * shape.Tk;
                 var scratch = Scratch.Rent(scratchSize);
@@ -217,7 +217,7 @@ public static partial class Ops
     }
 }
 
-/// <summary>The sizes of one attention call, checked once (see <see cref="Ops.ScaledDotProductAttention"/>).</summary>
+/// <summary>The sizes of one attention call, checked once (see <see cref="Op.ScaledDotProductAttention"/>).</summary>
 internal readonly record struct AttentionShape(int B, int H, int Tq, int Tk, int D, int Dv)
 {
     /// <summary>1/√D, the score scale.</summary>

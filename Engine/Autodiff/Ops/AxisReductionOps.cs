@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // (or (O, 1, I) with keepDim). Sums run over j = 0..n−1 in that fixed order, one SIMD row add of I floats per j.
 // Backward: Sum  dx[o, j, i] += dy[o, i];  Mean  the same divided by n;  Max  dx[o, argmax, i] += dy[o, i].
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>Sums over one axis (negative counts from the end); keepDim leaves it in place with size 1.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The axis is out of range.</exception>

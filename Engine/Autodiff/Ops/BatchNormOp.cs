@@ -11,7 +11,7 @@ namespace Engine.Autodiff.Ops;
 //   dx = (1/√(σ² + ε))·(g − mean(g) − x̂·mean(g·x̂)),  dγ += Σ dy·x̂,  dβ += Σ dy.
 // μ and σ² depend on every x of the channel, which is where the two mean terms come from.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Batch normalisation with batch statistics (training mode): each channel (axis 1) is normalised over the batch

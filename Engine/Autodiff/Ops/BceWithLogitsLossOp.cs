@@ -2,7 +2,7 @@ using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Binary cross-entropy on logits z against targets t in [0, 1]:

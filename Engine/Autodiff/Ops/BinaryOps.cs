@@ -8,7 +8,7 @@ namespace Engine.Autodiff.Ops;
 // dimensions that were broadcast (Broadcast.AccumulateReduced).
 
 /// <summary>The differentiable ops of the engine. Each op's forward and its backward node live in one file.</summary>
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>Elementwise a + b with broadcasting.</summary>
     /// <exception cref="ArgumentException">The shapes cannot be broadcast together.</exception>

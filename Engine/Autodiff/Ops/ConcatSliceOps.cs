@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // "chunk" of n·I floats per outer index is contiguous. Concat copies chunks side by side; Slice copies a window of
 // each chunk. Backward moves the same chunks the other way, ACCUMULATING into the inputs' gradients.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Joins tensors along <paramref name="axis"/>; all must have the same rank and equal dimensions elsewhere.

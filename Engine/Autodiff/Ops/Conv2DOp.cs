@@ -6,9 +6,9 @@ namespace Engine.Autodiff.Ops;
 // Legend: N = batch, C = input channels, H/W = input size, OC = output channels, KH/KW = kernel size,
 // OH/OW = output size, s = stride, p = padding.
 // Forward  y[n, oc, y, x] = b[oc] + Σ_{c, kh, kw} W[oc, c, kh, kw] · x[n, c, y·s − p + kh, x·s − p + kw].
-// Backward dx += convᵀ(dy, W),  dW += Σ_{n, y, x} dy · x-patch,  db += Σ_{n, y, x} dy (kernels in Kernels/Conv2D.cs).
+// Backward dx += convᵀ(dy, W),  dW += Σ_{n, y, x} dy · x-patch,  db += Σ_{n, y, x} dy (kernels in Kernels/Convolution/Conv2D.cs).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch's <c>conv2d</c>) of an NCHW batch: input (N, C, H, W),
@@ -28,9 +28,9 @@ public static partial class Ops
         var shape = new Conv2DShape(input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3],
             weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, padding);
         shape.Validate("Conv2D");
-        // Conv2D.Forward writes every output element, so the pooled storage needs no zero-fill.
+        // Conv2DKernel.Forward writes every output element, so the pooled storage needs no zero-fill.
         var output = Tensor.Uninitialized(new Shape(shape.N, shape.OC, shape.OH, shape.OW));
-        Kernels.Conv2D.Forward(input.ReadOnlySpan, weight.ReadOnlySpan, bias is null ? [] : bias.ReadOnlySpan, shape,
+        Kernels.Conv2DKernel.Forward(input.ReadOnlySpan, weight.ReadOnlySpan, bias is null ? [] : bias.ReadOnlySpan, shape,
             output.Span);
         return Autograd.IsRecording(input, weight) || (bias is not null && Autograd.IsRecording(bias))
             ? Autograd.Record(output, new Conv2DNode(input, weight, bias, shape))
@@ -44,9 +44,9 @@ public static partial class Ops
         {
             var gy = gradOutput.ReadOnlySpan;
             // Input and weight gradients in one pass over the batch (each chunk of gy gathered once).
-            Kernels.Conv2D.Backward(input.ReadOnlySpan, gy, weight.ReadOnlySpan, shape, GradOf(input), GradOf(weight));
+            Kernels.Conv2DKernel.Backward(input.ReadOnlySpan, gy, weight.ReadOnlySpan, shape, GradOf(input), GradOf(weight));
             if (bias is not null && GradOf(bias) is { IsEmpty: false } gb)
-                Kernels.Conv2D.BackwardBias(gy, shape, gb);
+                Kernels.Conv2DKernel.BackwardBias(gy, shape, gb);
         }
     }
 }

@@ -8,9 +8,9 @@ namespace Engine.Autodiff.Ops;
 // Forward  y = convᵀ(x, W) + b: every input pixel scatters W[c, :, :, :]·x[n, c, y, x] into the window at
 //          (y·s − p, x·s − p) of the output; OH = (H − 1)·s − 2p + KH + op.
 // Backward dx += conv(dy, W) (an ordinary convolution), dW += Σ x · dy-patch, db += Σ dy
-// (kernels in Kernels/ConvTranspose2D.cs).
+// (kernels in Kernels/Convolution/ConvTranspose2D.cs).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// 2-D transposed convolution (PyTorch's <c>conv_transpose2d</c>), the decoder's learned upsampling:
@@ -34,7 +34,7 @@ public static partial class Ops
             weight.Shape[1], weight.Shape[2], weight.Shape[3], stride, padding, outputPadding);
         shape.Validate("ConvTranspose2D");
         var output = Tensor.Zeros(shape.N, shape.OC, shape.OH, shape.OW);
-        Kernels.ConvTranspose2D.Forward(input.ReadOnlySpan, weight.ReadOnlySpan, bias is null ? [] : bias.ReadOnlySpan,
+        Kernels.ConvTranspose2DKernel.Forward(input.ReadOnlySpan, weight.ReadOnlySpan, bias is null ? [] : bias.ReadOnlySpan,
             shape, output.Span);
         return Autograd.IsRecording(input, weight) || (bias is not null && Autograd.IsRecording(bias))
             ? Autograd.Record(output, new ConvTranspose2DNode(input, weight, bias, shape))
@@ -48,11 +48,11 @@ public static partial class Ops
         {
             var gy = gradOutput.ReadOnlySpan;
             if (GradOf(input) is { IsEmpty: false } gx)
-                Kernels.ConvTranspose2D.BackwardInput(gy, weight.ReadOnlySpan, shape, gx);
+                Kernels.ConvTranspose2DKernel.BackwardInput(gy, weight.ReadOnlySpan, shape, gx);
             if (GradOf(weight) is { IsEmpty: false } gw)
-                Kernels.ConvTranspose2D.BackwardWeight(input.ReadOnlySpan, gy, shape, gw);
+                Kernels.ConvTranspose2DKernel.BackwardWeight(input.ReadOnlySpan, gy, shape, gw);
             if (bias is not null && GradOf(bias) is { IsEmpty: false } gb)
-                Kernels.ConvTranspose2D.BackwardBias(gy, shape, gb);
+                Kernels.ConvTranspose2DKernel.BackwardBias(gy, shape, gb);
         }
     }
 }

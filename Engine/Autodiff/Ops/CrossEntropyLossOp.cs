@@ -9,7 +9,7 @@ namespace Engine.Autodiff.Ops;
 // Backward:  dz_{n,c} += dL · w_n·(softmax(z_n)_c − [c = t_n]) / W  — the (softmax − onehot)/N rule, with the
 // softmax recomputed from the saved lse_n as exp(z − lse).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Softmax cross-entropy of logits (N, C) against integer class targets, as one fused, numerically stable op

@@ -6,7 +6,7 @@ namespace Engine.Autodiff.Ops;
 // Inverted dropout: y = x ⊙ mask with maskᵢ = 1/(1 − p) (kept, probability 1 − p) or 0 (dropped), so E[y] = x and
 // inference needs no rescaling. The mask is drawn from the caller's Random and saved: dx += dy ⊙ mask.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Inverted dropout: while <paramref name="training"/>, zeroes each element with probability

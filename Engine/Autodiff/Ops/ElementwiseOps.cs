@@ -3,10 +3,10 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Engine.Autodiff.Ops;
 
-// Elementwise math: each op is a forward kernel and a backward kernel side by side, both run through Ops.Unary.
+// Elementwise math: each op is a forward kernel and a backward kernel side by side, both run through Op.Unary.
 // Backward kernels ACCUMULATE (+=) into gradInput. Where the derivative is cheaper from the output it uses y.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>-x.</summary>
     public static Tensor Neg(Tensor x) => Unary("Neg", x, NegForward, NegBackward);

@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y[l, :] = weight[ids[l], :]  (a row copy per id).
 // Backward dW[ids[l], :] += dy[l, :] for l = 0..L−1 in order: an id used twice receives both rows (scatter-add).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>Looks up one row of <paramref name="weight"/> (V, D) per id: the result is (L, D).</summary>
     /// <exception cref="ArgumentException">weight is not 2-D, or an id is outside 0..V−1 (the message names both).</exception>

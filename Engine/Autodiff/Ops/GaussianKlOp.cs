@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 //   KL = −0.5 · Σ (1 + logVar − mu² − exp(logVar)).
 // Backward:  dmu += s·mu,  dlogVar += s·0.5·(exp(logVar) − 1),  with s = dL / (N for Mean, 1 for Sum).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// The KL divergence of the diagonal Gaussian N(mu, exp(logVar)) from the standard normal, the VAE

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Engine.Kernels;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -20,7 +21,7 @@ namespace Engine.Autodiff.Ops;
 // Work is split into fixed blocks of GeluBlockSize elements, and those into chunks of GeluChunk that stay in L1
 // through every pass; so which elements take a scalar tail never depends on the thread count.
 
-public static partial class Ops
+public static partial class Op
 {
     private const int GeluBlockSize = 4096;
     private const int GeluChunk = 1024;
@@ -47,7 +48,7 @@ public static partial class Ops
         ArgumentNullException.ThrowIfNull(x);
         var y = Tensor.Zeros(x.Shape);
         int blocks = GeluBlocks(x.Size), size = x.Size;
-        ParallelChunks.Run(blocks, 40L * GeluBlockSize, (start, end) =>
+        ParallelRange.Chunks(blocks, 40L * GeluBlockSize, (start, end) =>
         {
             int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
             GeluForward(x.ReadOnlySpan[from..to], y.Span[from..to]);
@@ -201,7 +202,7 @@ public static partial class Ops
             if (GradOf(x) is not { IsEmpty: false }) return;
             var gradInput = x.Grad!; // a lambda cannot capture the span GradOf returned
             int blocks = GeluBlocks(x.Size), size = x.Size;
-            ParallelChunks.Run(blocks, 60L * GeluBlockSize, (start, end) =>
+            ParallelRange.Chunks(blocks, 60L * GeluBlockSize, (start, end) =>
             {
                 int from = start * GeluBlockSize, to = end == blocks ? size : end * GeluBlockSize;
                 GeluBackward(x.ReadOnlySpan[from..to], gradOutput.ReadOnlySpan[from..to], gradInput.Span[from..to]);

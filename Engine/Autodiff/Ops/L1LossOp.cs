@@ -2,7 +2,7 @@ using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Mean absolute error Σ |prediction − target| / count (or the sum), fused into one op. The target receives no

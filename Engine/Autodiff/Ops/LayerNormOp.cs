@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Engine.Kernels;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -11,7 +12,7 @@ namespace Engine.Autodiff.Ops;
 // Derivation: llm.c doc/layernorm/layernorm.md. Rows are independent, so they run in parallel; the parameter
 // gradients sum over rows in row order on one thread (a fixed order for any thread count).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Layer normalisation over the last dimension, fused into one op:
@@ -37,7 +38,7 @@ public static partial class Ops
         // Saved for backward, so they live as long as the step's graph: pooled like the tensors (every row is written).
         var mean = TensorStorage.AllocateUninitialized(rows);
         var invStd = TensorStorage.AllocateUninitialized(rows);
-        ParallelChunks.Run(rows, 8L * d, (start, end) =>
+        ParallelRange.Chunks(rows, 8L * d, (start, end) =>
             LayerNormForward(x.ReadOnlySpan, weight is null ? default : weight.ReadOnlySpan,
                 bias is null ? default : bias.ReadOnlySpan, start, end, d, eps, y.Span, mean, invStd));
         bool record = Autograd.IsRecording(x) || (weight is not null && Autograd.IsRecording(weight))
@@ -129,7 +130,7 @@ public static partial class Ops
             if (GradOf(x) is { IsEmpty: false })
             {
                 var gradInput = x.Grad!; // the buffer GradOf just made sure of: a lambda cannot capture the span
-                ParallelChunks.Run(rows, 10L * d, (start, end) =>
+                ParallelRange.Chunks(rows, 10L * d, (start, end) =>
                     LayerNormBackwardInput(x.ReadOnlySpan, weight is null ? default : weight.ReadOnlySpan,
                         gradOutput.ReadOnlySpan, mu, rstd, start, end, d, gradInput.Span));
             }

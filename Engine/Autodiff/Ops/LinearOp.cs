@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y (N, O) = act(x (N, I) · Wᵀ (I, O) + b).   Weight is stored (O, I), as in PyTorch's nn.Linear.
 // Backward gz = gy ⊙ act'(z) (from the saved y),  dx += gz · W,  dW += gzᵀ · x,  db += column sums of gz.
 
-public static partial class Ops
+public static partial class Op
 {
     // Columns per parallel task of the activation/bias-gradient pass (a multiple of every vector width).
     private const int LinearGradColumns = 64;
@@ -67,7 +67,7 @@ public static partial class Ops
             {
                 var saved = _y ?? gradOutput;
                 int blocks = (outF + LinearGradColumns - 1) / LinearGradColumns;
-                ParallelChunks.Run(blocks, 2L * n * LinearGradColumns, (start, end) => ActivationGrad.Backward(
+                ParallelRange.Chunks(blocks, 2L * n * LinearGradColumns, (start, end) => ActivationGrad.Backward(
                     saved.ReadOnlySpan, gradOutput.ReadOnlySpan, n, outF, start * LinearGradColumns,
                     Math.Min(end * LinearGradColumns, outF), activation,
                     activation == GemmActivation.None ? default : gz.Span, biasGrad ? bias!.Grad!.Span : default));

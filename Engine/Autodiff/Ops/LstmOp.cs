@@ -21,7 +21,7 @@ namespace Engine.Autodiff.Ops;
 // d/d(output), d/d(h_n) and d/d(c_n) together (zeros for unused parts) and backpropagation through time runs ONCE.
 // The alternative — one node per output, each re-running BPTT — would triple the work or need shared mutable state.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// A single-layer, single-direction LSTM over a padded batch of sequences, with PyTorch nn.LSTM semantics and

@@ -3,7 +3,7 @@ using Engine.Tensors;
 namespace Engine.Autodiff.Ops;
 
 /// <summary>
-/// What <see cref="Ops.Lstm"/> returns: the output sequence and the final state. All three are differentiable,
+/// What <see cref="Op.Lstm"/> returns: the output sequence and the final state. All three are differentiable,
 /// and gradients may flow from any subset of them.
 /// </summary>
 /// <param name="Output">Hidden state at every position (B, T, H); zero at padded positions.</param>

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Engine.Autodiff.Ops;
 
 /// <summary>
-/// The buffers one <see cref="Ops.Lstm"/> call needs for its forward and backward, in packed rows (N = Σ lengths).
+/// The buffers one <see cref="Op.Lstm"/> call needs for its forward and backward, in packed rows (N = Σ lengths).
 /// Rented once per call from the shared pool and reused by every step (no per-step allocation), returned when the
 /// graph is released (or at the end of the forward pass when nothing is recorded).
 /// </summary>

@@ -6,7 +6,7 @@ namespace Engine.Autodiff.Ops;
 // Legend: B = batch, M = rows of a, K = shared dimension, N = columns of b.
 // Forward  C = A·B;  backward  dA += dC·Bᵀ  and  dB += Aᵀ·dC  — both through Gemm's transpose flags, no copies.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Matrix product. a (M, K) · b (K, N) → (M, N); batched a (B, M, K) · b (B, K, N) → (B, M, N);

@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y[n, c, y, x] = max of the k×k window at (y·s − p, x·s − p); the argmax of each window is cached.
 // Backward dx[n, c, argmax] += dy[n, c, y, x]: each output gradient goes to the one input that won its window.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// 2-D max pooling of an NCHW batch with a square window: input (N, C, H, W) → (N, C, OH, OW) with
@@ -31,10 +31,10 @@ public static partial class Ops
         if (h + 2 * padding < kernel || w + 2 * padding < kernel)
             throw new ArgumentException(
                 $"MaxPool2D: the {kernel}×{kernel} window does not fit the padded input {input.Shape} (padding {padding}).");
-        int oh = Kernels.MaxPool2D.OutputSize(h, kernel, s, padding), ow = Kernels.MaxPool2D.OutputSize(w, kernel, s, padding);
+        int oh = Kernels.MaxPool2DKernel.OutputSize(h, kernel, s, padding), ow = Kernels.MaxPool2DKernel.OutputSize(w, kernel, s, padding);
         var output = Tensor.Zeros(n, c, oh, ow);
         var indices = new int[output.Size];
-        Kernels.MaxPool2D.Forward(input.ReadOnlySpan, n, c, h, w, kernel, s, padding, output.Span, indices);
+        Kernels.MaxPool2DKernel.Forward(input.ReadOnlySpan, n, c, h, w, kernel, s, padding, output.Span, indices);
         return Autograd.IsRecording(input)
             ? Autograd.Record(output, new MaxPool2DNode(input, indices, kernel, s, padding))
             : output;
@@ -49,7 +49,7 @@ public static partial class Ops
         {
             if (GradOf(input) is not { IsEmpty: false } gx) return;
             var d = input.Shape;
-            Kernels.MaxPool2D.Backward(gradOutput.ReadOnlySpan, _indices, d[0], d[1], d[2], d[3], kernel, stride, padding, gx);
+            Kernels.MaxPool2DKernel.Backward(gradOutput.ReadOnlySpan, _indices, d[0], d[1], d[2], d[3], kernel, stride, padding, gx);
         }
 
         protected override void ReleaseSavedState() => _indices = [];

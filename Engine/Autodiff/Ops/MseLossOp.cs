@@ -1,9 +1,10 @@
 using System.Numerics;
+using Engine.Kernels;
 using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     // Elements per parallel task of the MSE backward (whole vectors; any split gives the same bits).
     private const int MseBlock = 1 << 14;
@@ -59,7 +60,7 @@ public static partial class Ops
             if (GradOf(prediction).IsEmpty) return;
             float k = 2f * scale * gradOutput.Item();
             int length = prediction.Size, blocks = (length + MseBlock - 1) / MseBlock;
-            ParallelChunks.Run(blocks, 3L * MseBlock, (start, end) =>
+            ParallelRange.Chunks(blocks, 3L * MseBlock, (start, end) =>
             {
                 int from = start * MseBlock, to = Math.Min(end * MseBlock, length);
                 MseBackward(prediction.ReadOnlySpan[from..to], target.ReadOnlySpan[from..to], k,

@@ -3,9 +3,9 @@ using Engine.Tensors;
 namespace Engine.Autodiff.Ops;
 
 // Activations with a parameter or a smooth tail (LeakyRelu, Elu, Softplus): forward and backward kernels side by
-// side, run through Ops.Unary. Backward kernels ACCUMULATE (+=).
+// side, run through Op.Unary. Backward kernels ACCUMULATE (+=).
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// leaky_relu(x) = x for x &gt; 0, slope·x otherwise. The derivative at exactly 0 is taken as slope

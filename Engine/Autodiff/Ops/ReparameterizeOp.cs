@@ -6,7 +6,7 @@ namespace Engine.Autodiff.Ops;
 // the caller, so the op is deterministic and gradient-checkable.
 // Backward:  dmu += dz;  dlogVar += dz·0.5·σ·ε;  ε is data and gets nothing.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// z = mu + exp(0.5·logVar)·epsilon, elementwise. epsilon (usually standard normal noise, e.g. from

@@ -3,7 +3,7 @@ using Engine.Tensors;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// The same elements read with a new shape (a view: no copy). One dimension may be -1 and is then inferred.

@@ -8,7 +8,7 @@ namespace Engine.Autodiff.Ops;
 // Forward, per line:  m = max(x);  softmax y = exp(x − m) / Σ exp(x − m);  log_softmax y = x − m − log Σ exp(x − m).
 // Backward from the saved output y:  softmax  dx += y ⊙ (dy − Σ dy·y);  log_softmax  dx += dy − exp(y)·Σ dy.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) along <paramref name="axis"/> (default: the last), with m the

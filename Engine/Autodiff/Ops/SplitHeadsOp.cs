@@ -8,7 +8,7 @@ namespace Engine.Autodiff.Ops;
 // (B, H, T, Dh) transpose in one copy, so a packed q/k/v projection (B, T, 3E) splits without an extra pass.
 // Backward scatters the rows back: dx[b, t, offset + h·Dh + i] += dy[b, h, t, i].
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Takes columns [offset, offset + width) of x (B, T, C) and splits them into <paramref name="heads"/> heads:

@@ -3,7 +3,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace Engine.Autodiff.Ops;
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>The sum of all elements, as a scalar tensor. Backward spreads the gradient to every element.</summary>
     public static Tensor Sum(Tensor x)

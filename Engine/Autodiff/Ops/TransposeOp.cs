@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Q = dims[j], C = dims after j. The result is (A, Q, M, P, C), a materialised copy that stays row-major.
 // Backward is the same swap applied to the gradient: dx[a, p, m, q, :] += dy[a, q, m, p, :].
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>The transpose of a matrix: (R, C) → (C, R), copied.</summary>
     /// <exception cref="ArgumentException">x is not 2-D.</exception>

@@ -12,7 +12,7 @@ public delegate void UnaryForward(ReadOnlySpan<float> x, Span<float> y);
 public delegate void UnaryBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gradOutput,
     Span<float> gradInput);
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Applies an elementwise function given as a forward/backward pair, recording a node when needed.

@@ -7,7 +7,7 @@ namespace Engine.Autodiff.Ops;
 // Forward  y[n, c, y, x] = x[n, c, y / s, x / s] (nearest neighbour: each pixel becomes an s×s block).
 // Backward dx[n, c, y, x] += Σ of dy over that s×s block.
 
-public static partial class Ops
+public static partial class Op
 {
     /// <summary>
     /// Nearest-neighbour upsampling of an NCHW batch by an integer factor (PyTorch's
@@ -23,7 +23,7 @@ public static partial class Ops
         if ((long)input.Size * scale * scale > int.MaxValue)
             throw new ArgumentException($"Upsample2D: {input.Shape} scaled by {scale} exceeds 2^31 elements.");
         var output = Tensor.Zeros(n, c, h * scale, w * scale);
-        Kernels.Upsample2D.Forward(input.ReadOnlySpan, n, c, h, w, scale, output.Span);
+        Kernels.Upsample2DKernel.Forward(input.ReadOnlySpan, n, c, h, w, scale, output.Span);
         return Autograd.IsRecording(input) ? Autograd.Record(output, new Upsample2DNode(input, scale)) : output;
     }
 
@@ -33,7 +33,7 @@ public static partial class Ops
         {
             if (GradOf(input) is not { IsEmpty: false } gx) return;
             var d = input.Shape;
-            Kernels.Upsample2D.Backward(gradOutput.ReadOnlySpan, d[0], d[1], d[2], d[3], scale, gx);
+            Kernels.Upsample2DKernel.Backward(gradOutput.ReadOnlySpan, d[0], d[1], d[2], d[3], scale, gx);
         }
     }
 }
