@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Engine.Kernels;
 
 namespace Demo.Commands;
 
@@ -96,7 +97,7 @@ internal static class AnomalyCommand
         // the case study's architecture; standard scaling needs an unbounded output
         var recipe = Recipe(context, epochs: 50, latent: 8) with
         {
-            Output = settings.Scaling == Engine.Data.Tables.FeatureScaling.Standard ? Engine.Layers.ActivationKind.Identity : Engine.Layers.ActivationKind.Sigmoid,
+            Output = settings.Scaling == Engine.Data.Tables.FeatureScaling.Standard ? Engine.Kernels.ActivationKind.Identity : Engine.Kernels.ActivationKind.Sigmoid,
         };
         string markdown = context.LoadPath is string load
             ? TableAnomaly.Score(context, load, settings)

@@ -8,6 +8,7 @@ using Engine.Layers;
 using Engine.Models;
 using Engine.Training;
 using static Demo.Commands.AnomalyMarkdown;
+using Engine.Kernels;
 
 namespace Demo.Commands;
 

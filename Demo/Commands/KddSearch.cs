@@ -6,6 +6,7 @@ using Engine.Data;
 using Engine.Data.Tables;
 using Engine.Training;
 using static Demo.Commands.AnomalyMarkdown;
+using Engine.Kernels;
 
 namespace Demo.Commands;
 
@@ -33,7 +34,7 @@ internal static class KddSearch
 
     // standardised features are unbounded: identity output
     private static KddRecipe Standardised(int latent, int epochs) =>
-        Recipe(latent, epochs, 1e-3f) with { Scaling = FeatureScaling.Standard, Output = Engine.Layers.ActivationKind.Identity };
+        Recipe(latent, epochs, 1e-3f) with { Scaling = FeatureScaling.Standard, Output = Engine.Kernels.ActivationKind.Identity };
 
     /// <summary>The recipes compared, in the order of the table: code size × epochs × learning rate, min-max scaled, then standardised.</summary>
     public static IReadOnlyList<KddRecipe> Candidates { get; } =

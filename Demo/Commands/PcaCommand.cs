@@ -6,6 +6,7 @@ using Engine.Analysis;
 using Engine.Data;
 using Engine.Layers;
 using Engine.Models;
+using Engine.Kernels;
 
 namespace Demo.Commands;
 

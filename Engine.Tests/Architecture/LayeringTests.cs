@@ -32,9 +32,9 @@ public sealed partial class LayeringTests
             "Engine.Layers", "Engine.Autodiff", "Engine.Autodiff.Ops", "Engine.Tensors", "Engine.Kernels",
             "Engine.Text", "Engine.Data",
         ],
-        ["Engine.Persistence"] = ["Engine.Models", "Engine.Layers", "Engine.Tensors", "Engine.Text", "Engine.IO"],
+        ["Engine.Persistence"] = ["Engine.Models", "Engine.Layers", "Engine.Tensors", "Engine.Kernels", "Engine.Text", "Engine.IO"],
         ["Engine.Persistence.Onnx"] =
-            ["Engine.Persistence", "Engine.Models", "Engine.Layers", "Engine.Tensors", "Engine.IO"],
+            ["Engine.Persistence", "Engine.Models", "Engine.Layers", "Engine.Tensors", "Engine.Kernels", "Engine.IO"],
         ["Engine.Training"] =
         [
             "Engine.Persistence", "Engine.Models", "Engine.Optim", "Engine.Layers", "Engine.Autodiff",

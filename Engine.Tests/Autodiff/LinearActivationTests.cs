@@ -16,17 +16,17 @@ namespace Engine.Tests.Autodiff;
 [Collection(ParallelismCollection.Name)]
 public sealed class LinearActivationTests
 {
-    private static readonly GemmActivation[] Activations =
-        [GemmActivation.None, GemmActivation.Relu, GemmActivation.Sigmoid, GemmActivation.Tanh];
+    private static readonly ActivationKind[] Activations =
+        [ActivationKind.Identity, ActivationKind.Relu, ActivationKind.Sigmoid, ActivationKind.Tanh];
 
-    private static Tensor Unfused(Tensor x, Tensor w, Tensor? b, GemmActivation activation)
+    private static Tensor Unfused(Tensor x, Tensor w, Tensor? b, ActivationKind activation)
     {
         var z = Op.Linear(x, w, b);
         return activation switch
         {
-            GemmActivation.Relu => Op.Relu(z),
-            GemmActivation.Sigmoid => Op.Sigmoid(z),
-            GemmActivation.Tanh => Op.Tanh(z),
+            ActivationKind.Relu => Op.Relu(z),
+            ActivationKind.Sigmoid => Op.Sigmoid(z),
+            ActivationKind.Tanh => Op.Tanh(z),
             _ => z,
         };
     }
@@ -63,7 +63,7 @@ public sealed class LinearActivationTests
     [Property(MaxTest = 20)]
     public Property Fused_SmoothActivations_MatchGradCheck() => Prop.ForAll(
         (from rows in OpGen.SmallDim from inF in OpGen.SmallDim from outF in OpGen.SmallDim
-         from activation in Gen.Elements(GemmActivation.Sigmoid, GemmActivation.Tanh, GemmActivation.None)
+         from activation in Gen.Elements(ActivationKind.Sigmoid, ActivationKind.Tanh, ActivationKind.Identity)
          from seed in OpGen.Seed select (rows, inF, outF, activation, seed)).ToArbitrary(),
         c =>
         {
@@ -103,7 +103,7 @@ public sealed class LinearActivationTests
     public void Fused_UndefinedActivation_ThrowsNamingLinear()
     {
         var e = Assert.Throws<ArgumentException>(() =>
-            Op.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), null, (GemmActivation)42));
+            Op.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), null, (ActivationKind)42));
         Assert.Contains("Linear", e.Message, StringComparison.Ordinal);
     }
 
@@ -114,7 +114,7 @@ public sealed class LinearActivationTests
         using (TensorScope.Begin()) Tensor.Full(7f, 3, 2);
         using var scope = TensorScope.Begin();
         var bias = Tensor.FromArray([0.5f, -2f], 2);
-        var y = Op.Linear(Tensor.Zeros(3, 0), Tensor.Zeros(2, 0), bias, GemmActivation.Relu);
+        var y = Op.Linear(Tensor.Zeros(3, 0), Tensor.Zeros(2, 0), bias, ActivationKind.Relu);
         Assert.Equal([0.5f, 0f, 0.5f, 0f, 0.5f, 0f], y.ToArray());
     }
 }

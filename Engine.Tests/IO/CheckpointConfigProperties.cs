@@ -7,6 +7,7 @@ using Engine.Tests.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Engine.Kernels;
 
 namespace Engine.Tests.IO;
 

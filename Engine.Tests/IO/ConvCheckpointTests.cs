@@ -4,6 +4,7 @@ using Engine.Models;
 using Engine.Persistence;
 using Engine.Tensors;
 using Engine.Tests.Testing;
+using Engine.Kernels;
 
 namespace Engine.Tests.IO;
 

@@ -6,6 +6,7 @@ using Engine.Tensors;
 using Engine.Tests.Testing;
 using Engine.Text;
 using Microsoft.ML.OnnxRuntime;
+using Engine.Kernels;
 
 namespace Engine.Tests.IO;
 

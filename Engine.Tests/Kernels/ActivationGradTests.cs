@@ -7,7 +7,7 @@ using FsCheck.Xunit;
 namespace Engine.Tests.Kernels;
 
 /// <summary>One random fused activation/bias-gradient pass: a (rows, cols) layer output, a column range, which outputs.</summary>
-public sealed record ActivationGradCase(int Rows, int Cols, int C0, int C1, GemmActivation Activation, bool WriteGrad,
+public sealed record ActivationGradCase(int Rows, int Cols, int C0, int C1, ActivationKind Activation, bool WriteGrad,
     bool SumBias, int Seed);
 
 /// <summary>Columns: 1, odd and prime sizes, around the vector widths (8, 16) and the op's 64-column blocks.</summary>
@@ -21,7 +21,7 @@ public static class ActivationGradArbitraries
          from cols in Gen.OneOf(Gen.Elements(Cols), Gen.Choose(1, 140))
          from a in Gen.Choose(0, cols)
          from b in Gen.Choose(0, cols)
-         from activation in Gen.Elements(GemmActivation.None, GemmActivation.Relu, GemmActivation.Sigmoid, GemmActivation.Tanh)
+         from activation in Gen.Elements(ActivationKind.Identity, ActivationKind.Relu, ActivationKind.Sigmoid, ActivationKind.Tanh)
          from writeGrad in Gen.Elements(true, false)
          from sumBias in Gen.Elements(true, false)
          from seed in Gen.Choose(0, int.MaxValue - 1)
@@ -46,9 +46,9 @@ public sealed class ActivationGradTests
             float z = r.NextSingle() * 6 - 3;
             output[i] = t.Activation switch
             {
-                GemmActivation.Relu => Math.Max(z, 0f),
-                GemmActivation.Sigmoid => 1f / (1f + MathF.Exp(-z)),
-                GemmActivation.Tanh => MathF.Tanh(z),
+                ActivationKind.Relu => Math.Max(z, 0f),
+                ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-z)),
+                ActivationKind.Tanh => MathF.Tanh(z),
                 _ => z,
             };
             gradOutput[i] = r.NextSingle() * 2 - 1;
@@ -81,9 +81,9 @@ public sealed class ActivationGradTests
         var gy = Enumerable.Range(0, size).Select(_ => r.NextSingle() * 2 - 1).ToArray();
         var y = z.Select(v => (float)(t.Activation switch
         {
-            GemmActivation.Relu => Math.Max(v, 0),
-            GemmActivation.Sigmoid => 1 / (1 + Math.Exp(-v)),
-            GemmActivation.Tanh => Math.Tanh(v),
+            ActivationKind.Relu => Math.Max(v, 0),
+            ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-v)),
+            ActivationKind.Tanh => Math.Tanh(v),
             _ => v,
         })).ToArray();
         var grad = new float[size];
@@ -95,9 +95,9 @@ public sealed class ActivationGradTests
             double s = 1 / (1 + Math.Exp(-z[i])), th = Math.Tanh(z[i]);
             double derivative = t.Activation switch
             {
-                GemmActivation.Relu => z[i] > 0 ? 1 : 0,
-                GemmActivation.Sigmoid => s * (1 - s),
-                GemmActivation.Tanh => 1 - th * th,
+                ActivationKind.Relu => z[i] > 0 ? 1 : 0,
+                ActivationKind.Sigmoid => s * (1 - s),
+                ActivationKind.Tanh => 1 - th * th,
                 _ => 1,
             };
             Assert.Equal(gy[i] * derivative, grad[i], Tolerance.KernelAbsolute);

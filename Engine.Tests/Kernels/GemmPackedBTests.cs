@@ -43,7 +43,7 @@ public sealed class GemmPackedBTests
             using var scope = SimdScope.Limit(GemmArbitraries.PathOf(kind));
             Parallelism.MaxThreads = 1;
             Gemm.Run(a, b, default, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate,
-                GemmActivation.None, kind);
+                ActivationKind.Identity, kind);
             using var packed = Gemm.PackB(b, t.K, t.N, t.TransposeB, kind);
             foreach (int threads in new[] { 1, 2 })
             {

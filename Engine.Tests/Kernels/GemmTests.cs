@@ -8,7 +8,7 @@ namespace Engine.Tests.Kernels;
 
 /// <summary>One random GEMM problem: sizes, flags and the seed of its data.</summary>
 public sealed record GemmCase(int M, int K, int N, bool TransposeA, bool TransposeB, bool Accumulate,
-    GemmActivation Activation, int Seed);
+    ActivationKind Activation, int Seed);
 
 /// <summary>
 /// Generators: sizes mix 1, primes, the vector width, the tiles (4, 6, 8, 12, 16, 32) and the blocks (KC 256 and 384,
@@ -59,7 +59,7 @@ public static class GemmArbitraries
             from ta in Gen.Elements(false, true)
             from tb in Gen.Elements(false, true)
             from acc in Gen.Elements(false, true)
-            from act in Gen.Elements(Enum.GetValues<GemmActivation>())
+            from act in Gen.Elements(Enum.GetValues<ActivationKind>())
             from seed in Gen.Choose(0, int.MaxValue)
             where (long)m * k * n <= 2_500_000
             select new GemmCase(m, k, n, ta, tb, acc, act, seed);
@@ -115,7 +115,7 @@ public sealed class GemmTests
         var actual = (float[])c0.Clone();
         Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, t.TransposeA, t.TransposeB, t.Accumulate);
         Gemm.Run(a, b, default, t.M, t.K, t.N, actual, t.TransposeA, t.TransposeB, t.Accumulate,
-            GemmActivation.None, kernel);
+            ActivationKind.Identity, kernel);
         TensorAssert.AllClose(expected, actual, Tolerance.Kernel, Tolerance.KernelAbsolute * t.K, $"{kernel}: {t}");
     }
 
@@ -140,7 +140,7 @@ public sealed class GemmTests
         {
             foreach (bool tb in new[] { false, true })
             {
-                var t = new GemmCase(70, 130, 90, ta, tb, true, GemmActivation.None, Seeds.Default);
+                var t = new GemmCase(70, 130, 90, ta, tb, true, ActivationKind.Identity, Seeds.Default);
                 var (a, b, c0) = Data(t);
                 var expected = (float[])c0.Clone();
                 Gemm.MultiplyReference(a, b, t.M, t.K, t.N, expected, ta, tb, accumulate: true);
@@ -158,7 +158,7 @@ public sealed class GemmTests
         Assert.Equal([1f, 2, 3, 4, 5, 6], c);
         Gemm.Multiply([], [], 2, 0, 3, c);
         Assert.All(c, v => Assert.Equal(0f, v));
-        Gemm.MultiplyBiasActivation([], [], [-1f, 0.5f, 2], 2, 0, 3, c, GemmActivation.Relu);
+        Gemm.MultiplyBiasActivation([], [], [-1f, 0.5f, 2], 2, 0, 3, c, ActivationKind.Relu);
         Assert.Equal([0f, 0.5f, 2, 0, 0.5f, 2], c);
     }
 
@@ -183,7 +183,7 @@ public sealed class GemmTests
             // n-split, a k split into 3 equal blocks, and an m-split (m > n), all above the parallel threshold.
             foreach (var (m, k, n) in new[] { (97, 300, 517), (37, 800, 260), (301, 130, 70) })
             {
-                var t = new GemmCase(m, k, n, transposeA, transposeB, true, GemmActivation.Tanh, Seeds.Default);
+                var t = new GemmCase(m, k, n, transposeA, transposeB, true, ActivationKind.Tanh, Seeds.Default);
                 var (a, b, c0) = Data(t);
                 var bias = Random(new Random(Seeds.Default), n);
                 float[]? first = null, firstFused = null;
@@ -193,7 +193,7 @@ public sealed class GemmTests
                     var c = (float[])c0.Clone();
                     Gemm.Multiply(a, b, m, k, n, c, transposeA, transposeB, accumulate: true);
                     var fused = new float[m * n];
-                    Gemm.MultiplyBiasActivation(a, b, bias, m, k, n, fused, GemmActivation.Tanh, transposeA,
+                    Gemm.MultiplyBiasActivation(a, b, bias, m, k, n, fused, ActivationKind.Tanh, transposeA,
                         transposeB);
                     first ??= c;
                     firstFused ??= fused;
@@ -233,11 +233,11 @@ public sealed class GemmTests
     {
         var e = Assert.Throws<ArgumentException>(() =>
             Gemm.MultiplyBiasActivation(new float[6], new float[6], new float[3], 2, 3, 2, new float[4],
-                GemmActivation.Relu));
+                ActivationKind.Relu));
         Assert.Equal("bias", e.ParamName);
         e = Assert.Throws<ArgumentException>(() =>
             Gemm.MultiplyBiasActivation(new float[6], new float[6], new float[2], 2, 3, 2, new float[4],
-                (GemmActivation)42));
+                (ActivationKind)42));
         Assert.Equal("activation", e.ParamName);
     }
 

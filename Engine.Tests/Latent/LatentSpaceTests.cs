@@ -10,6 +10,7 @@ using Engine.Tests.Analysis;
 using Engine.Tests.Testing;
 using Engine.Training;
 using Engine.Data;
+using Engine.Kernels;
 
 namespace Engine.Tests.Latent;
 

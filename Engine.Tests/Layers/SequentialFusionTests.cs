@@ -2,6 +2,7 @@ using Engine.Autodiff.Ops;
 using Engine.Layers;
 using Engine.Tensors;
 using Engine.Tests.Testing;
+using Engine.Kernels;
 
 namespace Engine.Tests.Layers;
 

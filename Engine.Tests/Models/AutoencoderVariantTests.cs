@@ -6,6 +6,7 @@ using Engine.Models;
 using Engine.Optim;
 using Engine.Tensors;
 using Engine.Training;
+using Engine.Kernels;
 
 namespace Engine.Tests.Models;
 

@@ -2,6 +2,7 @@ using Engine.Layers;
 using Engine.Models;
 using Engine.Optim;
 using Engine.Training;
+using Engine.Kernels;
 
 namespace Engine.Tests.Models;
 

@@ -4,19 +4,6 @@ using Engine.Tensors;
 
 namespace Engine.Layers;
 
-/// <summary>The activation functions a layer stack can name.</summary>
-public enum ActivationKind
-{
-    /// <summary>The identity.</summary>
-    Identity,
-    /// <summary>max(x, 0).</summary>
-    Relu,
-    /// <summary>1 / (1 + exp(-x)).</summary>
-    Sigmoid,
-    /// <summary>tanh(x).</summary>
-    Tanh,
-}
-
 /// <summary>A parameter-free module applying an elementwise activation.</summary>
 public sealed class Activation(ActivationKind kind) : Module
 {
@@ -40,13 +27,4 @@ public sealed class Activation(ActivationKind kind) : Module
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
-    /// <summary>The same function as the GEMM epilogue names it.</summary>
-    internal static GemmActivation ToGemm(ActivationKind kind) => kind switch
-    {
-        ActivationKind.Identity => GemmActivation.None,
-        ActivationKind.Relu => GemmActivation.Relu,
-        ActivationKind.Sigmoid => GemmActivation.Sigmoid,
-        ActivationKind.Tanh => GemmActivation.Tanh,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
-    };
 }

@@ -1,5 +1,6 @@
 using Engine.Autodiff.Ops;
 using Engine.Tensors;
+using Engine.Kernels;
 
 namespace Engine.Layers;
 
@@ -44,10 +45,10 @@ public sealed class Linear : Module
 
     /// <summary>
     /// <c>activation(Forward(input))</c> as one fused op: the activation runs in the GEMM's output pass and its
-    /// backward shares one pass with the bias gradient (see <see cref="Op.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.GemmActivation)"/>).
+    /// backward shares one pass with the bias gradient (see <see cref="Op.Linear(Tensor, Tensor, Tensor?, Engine.Kernels.ActivationKind)"/>).
     /// </summary>
     public Tensor Forward(Tensor input, ActivationKind activation) =>
-        Op.Linear(Checked(input), Weight, Bias, Activation.ToGemm(activation));
+        Op.Linear(Checked(input), Weight, Bias, activation);
 
     private Tensor Checked(Tensor input)
     {

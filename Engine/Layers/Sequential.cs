@@ -1,4 +1,5 @@
 using Engine.Tensors;
+using Engine.Kernels;
 
 namespace Engine.Layers;
 

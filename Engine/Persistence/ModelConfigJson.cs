@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Engine.Models;
+using Engine.Kernels;
 
 namespace Engine.Persistence;
 
@@ -14,7 +15,7 @@ namespace Engine.Persistence;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     Converters =
     [
-        typeof(StrictEnumConverter<Layers.ActivationKind>), typeof(StrictEnumConverter<NoiseKind>),
+        typeof(StrictEnumConverter<Kernels.ActivationKind>), typeof(StrictEnumConverter<NoiseKind>),
         typeof(StrictEnumConverter<SparsityKind>), typeof(StrictEnumConverter<Likelihood>),
         typeof(StrictEnumConverter<AnnealingKind>), typeof(StrictEnumConverter<SentencePooling>),
     ],

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Engine.Kernels;
 using Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -20,54 +21,20 @@ public static partial class Op
 
     internal static void ReluForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
-    // Branch-free: a data-dependent branch per element mispredicts about half the time on real activations.
-    internal static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var g = new Vector<float>(gx[i..]);
-                Vector.ConditionalSelect(Vector.GreaterThan(new Vector<float>(x[i..]), Vector<float>.Zero),
-                    g + new Vector<float>(gy[i..]), g).CopyTo(gx[i..]);
-            }
-        }
-        for (; i < gx.Length; i++)
-            if (x[i] > 0) gx[i] += gy[i];
-    }
+    // Every activation's derivative is defined once, in Kernels/ActivationGrad.cs, and used by this op and by the
+    // fused Linear + activation backward alike. relu'(x) is read from y = max(x, 0): y > 0 exactly where x > 0.
+    internal static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx) =>
+        ActivationGrad.Accumulate<ActivationGrad.ReluDerivative>(y, gy, gx);
 
     internal static void SigmoidForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
     // sigmoid'(x) = y (1 - y), from the saved output.
-    internal static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var yv = new Vector<float>(y[i..]);
-                (new Vector<float>(gx[i..]) + new Vector<float>(gy[i..]) * yv * (Vector<float>.One - yv)).CopyTo(gx[i..]);
-            }
-        }
-        for (; i < gx.Length; i++) gx[i] += gy[i] * y[i] * (1f - y[i]);
-    }
+    internal static void SigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx) =>
+        ActivationGrad.Accumulate<ActivationGrad.SigmoidDerivative>(y, gy, gx);
 
     internal static void TanhForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
     // tanh'(x) = 1 - y², from the saved output.
-    internal static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; i <= gx.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                var yv = new Vector<float>(y[i..]);
-                (new Vector<float>(gx[i..]) + new Vector<float>(gy[i..]) * (Vector<float>.One - yv * yv)).CopyTo(gx[i..]);
-            }
-        }
-        for (; i < gx.Length; i++) gx[i] += gy[i] * (1f - y[i] * y[i]);
-    }
+    internal static void TanhBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> gy, Span<float> gx) =>
+        ActivationGrad.Accumulate<ActivationGrad.TanhDerivative>(y, gy, gx);
 }

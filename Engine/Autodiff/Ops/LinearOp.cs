@@ -17,7 +17,7 @@ public static partial class Op
     /// x is (..., I), weight (O, I), bias (O) or null; y is (..., O).
     /// </summary>
     /// <exception cref="ArgumentException">The shapes do not fit.</exception>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => Linear(x, weight, bias, GemmActivation.None);
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias) => Linear(x, weight, bias, ActivationKind.Identity);
 
     /// <summary>
     /// The affine map of a dense layer followed by an activation, y = act(x·Wᵀ + b), as one fused op: one
@@ -29,7 +29,7 @@ public static partial class Op
     /// backward uses the activation's derivative from the saved output, as the separate ops do.
     /// </remarks>
     /// <exception cref="ArgumentException">The shapes do not fit or the activation is not defined.</exception>
-    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, GemmActivation activation)
+    public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias, ActivationKind activation)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
@@ -37,7 +37,7 @@ public static partial class Op
             throw new ArgumentException(
                 $"Linear: x is {x.Shape}, weight {weight.Shape}, bias {(bias is null ? "none" : bias.Shape.ToString())}; expected x (..., I), weight (O, I), bias (O).");
         if (!Enum.IsDefined(activation))
-            throw new ArgumentException($"Linear: activation {(int)activation} is not a GemmActivation.", nameof(activation));
+            throw new ArgumentException($"Linear: activation {(int)activation} is not a ActivationKind.", nameof(activation));
         var dims = x.Shape.ToArray();
         int inF = weight.Shape[1], outF = weight.Shape[0], n = 1;
         for (int i = 0; i < dims.Length - 1; i++) n *= dims[i];
@@ -52,25 +52,25 @@ public static partial class Op
             : y;
     }
 
-    private sealed class LinearNode(Tensor x, Tensor weight, Tensor? bias, Tensor y, GemmActivation activation,
+    private sealed class LinearNode(Tensor x, Tensor weight, Tensor? bias, Tensor y, ActivationKind activation,
         int n, int inF, int outF)
         : Node(NodeName(activation), bias is null ? [x, weight] : [x, weight, bias])
     {
-        private Tensor? _y = activation == GemmActivation.None ? null : y;
+        private Tensor? _y = activation == ActivationKind.Identity ? null : y;
 
         protected internal override void Backward(Tensor gradOutput)
         {
             bool biasGrad = bias is not null && !GradOf(bias).IsEmpty;
             // gz = gy ⊙ act'(z) into pooled scratch, and the bias gradient, in one pass over gy.
-            var gz = activation == GemmActivation.None ? gradOutput : Tensor.Uninitialized(gradOutput.Shape);
-            if (activation != GemmActivation.None || biasGrad)
+            var gz = activation == ActivationKind.Identity ? gradOutput : Tensor.Uninitialized(gradOutput.Shape);
+            if (activation != ActivationKind.Identity || biasGrad)
             {
                 var saved = _y ?? gradOutput;
                 int blocks = (outF + LinearGradColumns - 1) / LinearGradColumns;
                 ParallelRange.Chunks(blocks, 2L * n * LinearGradColumns, (start, end) => ActivationGrad.Backward(
                     saved.ReadOnlySpan, gradOutput.ReadOnlySpan, n, outF, start * LinearGradColumns,
                     Math.Min(end * LinearGradColumns, outF), activation,
-                    activation == GemmActivation.None ? default : gz.Span, biasGrad ? bias!.Grad!.Span : default));
+                    activation == ActivationKind.Identity ? default : gz.Span, biasGrad ? bias!.Grad!.Span : default));
             }
             var g = gz.ReadOnlySpan;
             if (GradOf(x) is { IsEmpty: false } gx)
@@ -81,11 +81,11 @@ public static partial class Op
 
         protected override void ReleaseSavedState() => _y = null;
 
-        private static string NodeName(GemmActivation activation) => activation switch
+        private static string NodeName(ActivationKind activation) => activation switch
         {
-            GemmActivation.Relu => "Linear+Relu",
-            GemmActivation.Sigmoid => "Linear+Sigmoid",
-            GemmActivation.Tanh => "Linear+Tanh",
+            ActivationKind.Relu => "Linear+Relu",
+            ActivationKind.Sigmoid => "Linear+Sigmoid",
+            ActivationKind.Tanh => "Linear+Tanh",
             _ => "Linear",
         };
     }

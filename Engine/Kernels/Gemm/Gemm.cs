@@ -32,7 +32,7 @@ public static class Gemm
         bool transposeA = false, bool transposeB = false, bool accumulate = false)
     {
         Validate(a, b, m, k, n, c);
-        Run(a, b, default, m, k, n, c, transposeA, transposeB, accumulate, GemmActivation.None,
+        Run(a, b, default, m, k, n, c, transposeA, transposeB, accumulate, ActivationKind.Identity,
             GemmKernelKind.Best);
     }
 
@@ -54,7 +54,7 @@ public static class Gemm
     /// A size is negative, a span is shorter than its shape requires, or the activation is not defined.
     /// </exception>
     public static void MultiplyBiasActivation(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
-        int m, int k, int n, Span<float> c, GemmActivation activation, bool transposeA = false,
+        int m, int k, int n, Span<float> c, ActivationKind activation, bool transposeA = false,
         bool transposeB = false)
     {
         Validate(a, b, m, k, n, c);
@@ -93,7 +93,7 @@ public static class Gemm
     /// </summary>
     /// <inheritdoc cref="MultiplyBiasActivation" path="/param"/>
     public static void MultiplyBiasActivationReference(ReadOnlySpan<float> a, ReadOnlySpan<float> b,
-        ReadOnlySpan<float> bias, int m, int k, int n, Span<float> c, GemmActivation activation,
+        ReadOnlySpan<float> bias, int m, int k, int n, Span<float> c, ActivationKind activation,
         bool transposeA = false, bool transposeB = false)
     {
         Validate(a, b, m, k, n, c);
@@ -111,9 +111,9 @@ public static class Gemm
                 }
                 c[i * n + j] = (float)(activation switch
                 {
-                    GemmActivation.Relu => Math.Max(sum, 0),
-                    GemmActivation.Sigmoid => 1 / (1 + Math.Exp(-sum)),
-                    GemmActivation.Tanh => Math.Tanh(sum),
+                    ActivationKind.Relu => Math.Max(sum, 0),
+                    ActivationKind.Sigmoid => 1 / (1 + Math.Exp(-sum)),
+                    ActivationKind.Tanh => Math.Tanh(sum),
                     _ => sum,
                 });
             }
@@ -170,7 +170,7 @@ public static class Gemm
     // The fast path with an explicit micro-kernel, so tests can cover every kernel on one machine.
     internal static unsafe void Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
         int m, int k, int n, Span<float> c, bool transposeA, bool transposeB, bool accumulate,
-        GemmActivation activation, GemmKernelKind kind)
+        ActivationKind activation, GemmKernelKind kind)
     {
         if (m == 0 || n == 0)
             return;
@@ -207,11 +207,11 @@ public static class Gemm
             throw new ArgumentException($"Gemm: c has {c.Length} elements, (m={m}, n={n}) needs {(long)m * n}.", nameof(c));
     }
 
-    private static void ValidateEpilogue(ReadOnlySpan<float> bias, int n, GemmActivation activation)
+    private static void ValidateEpilogue(ReadOnlySpan<float> bias, int n, ActivationKind activation)
     {
         if (bias.Length != n)
             throw new ArgumentException($"Gemm: bias has {bias.Length} elements, n={n} needs {n}.", nameof(bias));
         if (!Enum.IsDefined(activation))
-            throw new ArgumentException($"Gemm: activation {(int)activation} is not a GemmActivation.", nameof(activation));
+            throw new ArgumentException($"Gemm: activation {(int)activation} is not a ActivationKind.", nameof(activation));
     }
 }

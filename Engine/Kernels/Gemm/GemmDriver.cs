@@ -45,10 +45,10 @@ internal unsafe struct GemmProblem
     public bool TransposeA;
     public bool TransposeB;
     public bool Accumulate;
-    public GemmActivation Activation;
+    public ActivationKind Activation;
 
     /// <summary>Whether tiles need an output pass after their last k block.</summary>
-    public readonly bool HasEpilogue => Bias != null || Activation != GemmActivation.None;
+    public readonly bool HasEpilogue => Bias != null || Activation != ActivationKind.Identity;
 }
 
 /// <summary>

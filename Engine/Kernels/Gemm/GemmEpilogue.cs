@@ -34,7 +34,7 @@ internal static unsafe class GemmEpilogue
     }
 
     /// <summary>c = act(c + bias) on an mr × nr tile; bias may be null (no bias).</summary>
-    public static void BiasActivation(float* c, nint ldc, int mr, int nr, float* bias, GemmActivation activation)
+    public static void BiasActivation(float* c, nint ldc, int mr, int nr, float* bias, ActivationKind activation)
     {
         var biasRow = new ReadOnlySpan<float>(bias, bias == null ? 0 : nr);
         for (int r = 0; r < mr; r++, c += ldc)
@@ -47,17 +47,17 @@ internal static unsafe class GemmEpilogue
     }
 
     /// <summary>Applies the activation in place.</summary>
-    public static void Activate(Span<float> row, GemmActivation activation)
+    public static void Activate(Span<float> row, ActivationKind activation)
     {
         switch (activation)
         {
-            case GemmActivation.Relu:
+            case ActivationKind.Relu:
                 TensorPrimitives.Max(row, 0f, row);
                 break;
-            case GemmActivation.Sigmoid:
+            case ActivationKind.Sigmoid:
                 TensorPrimitives.Sigmoid(row, row);
                 break;
-            case GemmActivation.Tanh:
+            case ActivationKind.Tanh:
                 TensorPrimitives.Tanh(row, row);
                 break;
         }

@@ -1,6 +1,7 @@
 using Engine.Autodiff.Ops;
 using Engine.Layers;
 using Engine.Tensors;
+using Engine.Kernels;
 
 namespace Engine.Models;
 

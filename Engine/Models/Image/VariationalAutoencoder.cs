@@ -2,6 +2,7 @@ using Engine.Autodiff;
 using Engine.Autodiff.Ops;
 using Engine.Layers;
 using Engine.Tensors;
+using Engine.Kernels;
 
 namespace Engine.Models;
 

@@ -1,5 +1,6 @@
 using Engine.Layers;
 using Engine.Tensors;
+using Engine.Kernels;
 
 namespace Engine.Persistence.Onnx;
 

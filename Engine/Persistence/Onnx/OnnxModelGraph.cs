@@ -1,4 +1,5 @@
 using Engine.Layers;
+using Engine.Kernels;
 
 namespace Engine.Persistence.Onnx;
 
