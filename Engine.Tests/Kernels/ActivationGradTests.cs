@@ -105,4 +105,49 @@ public sealed class ActivationGradTests
         }
         TensorAssert.AllClose(expectedBias.Select(v => (float)v).ToArray(), bias, Tolerance.Kernel, Tolerance.KernelAbsolute, "gradBias");
     }
+
+    // The autodiff ops' backward (Op.Relu/Sigmoid/Tanh) accumulates through the same derivative structs: against the
+    // naive loop gx += gy · act'(y), bitwise, for lengths around the vector widths; relu leaves gx untouched where
+    // the unit is off (y <= 0), as the op did when it read x.
+    [Property(Arbitrary = [typeof(ActivationGradArbitraries)], MaxTest = 150)]
+    public void Accumulate_RandomLengths_BitwiseEqualsNaiveLoop(ActivationGradCase t)
+    {
+        var r = new Random(t.Seed);
+        int n = t.Rows * t.Cols;
+        var y = new float[n];
+        var gy = new float[n];
+        var gx = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float z = r.NextSingle() * 6 - 3;
+            y[i] = t.Activation switch
+            {
+                ActivationKind.Relu => Math.Max(z, 0f),
+                ActivationKind.Sigmoid => 1f / (1f + MathF.Exp(-z)),
+                ActivationKind.Tanh => MathF.Tanh(z),
+                _ => z,
+            };
+            gy[i] = r.NextSingle() * 2 - 1;
+            gx[i] = r.NextSingle() * 2 - 1;
+        }
+        var expected = (float[])gx.Clone();
+        for (int i = 0; i < n; i++)
+        {
+            expected[i] = t.Activation switch
+            {
+                ActivationKind.Relu => y[i] > 0 ? expected[i] + gy[i] : expected[i],
+                ActivationKind.Sigmoid => expected[i] + gy[i] * y[i] * (1f - y[i]),
+                ActivationKind.Tanh => expected[i] + gy[i] * (1f - y[i] * y[i]),
+                _ => expected[i] + gy[i],
+            };
+        }
+        switch (t.Activation)
+        {
+            case ActivationKind.Relu: ActivationGrad.Accumulate<ActivationGrad.ReluDerivative>(y, gy, gx); break;
+            case ActivationKind.Sigmoid: ActivationGrad.Accumulate<ActivationGrad.SigmoidDerivative>(y, gy, gx); break;
+            case ActivationKind.Tanh: ActivationGrad.Accumulate<ActivationGrad.TanhDerivative>(y, gy, gx); break;
+            default: ActivationGrad.Accumulate<ActivationGrad.IdentityDerivative>(y, gy, gx); break;
+        }
+        TensorAssert.BitwiseEqual(expected, gx, $"gradInput, {t}");
+    }
 }

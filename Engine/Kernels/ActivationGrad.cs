@@ -135,7 +135,7 @@ internal static class ActivationGrad
         }
     }
 
-    private readonly struct IdentityDerivative : IActivationDerivative
+    internal readonly struct IdentityDerivative : IActivationDerivative
     {
         public static float Apply(float y, float gradOutput) => gradOutput;
 
