@@ -65,6 +65,20 @@ internal sealed record LstmRecipe(string Name, int Embedding, int Hidden, int La
         };
     }
 
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="sentences"/> (id sequences) with this recipe's settings and
+    /// optimizer for <paramref name="epochs"/> epochs, stopping on the run's Ctrl+C and reporting every batch (and,
+    /// with <paramref name="reportEpochs"/>, every epoch) to the run's output.
+    /// </summary>
+    public TrainingHistory Train(LstmTextAutoencoder model, IReadOnlyList<int[]> sentences, int seed, int epochs,
+        RunContext context, bool reportEpochs) =>
+        new TextTrainer(Trainer(seed, epochs) with
+        {
+            Cancellation = context.Cancellation,
+            OnBatch = r => context.Out.Batch(r, epochs),
+            OnEpoch = reportEpochs ? r => context.Out.Epoch(r, epochs) : null,
+        }).Fit(model, Optimizer(model), sentences);
+
     /// <summary>The recipe's optimizer over <paramref name="model"/>'s parameters: Adam at <see cref="LearningRate"/>.</summary>
     public Adam Optimizer(ISequenceAutoencoder model) => new(model.Parameters(), LearningRate);
 }

@@ -135,12 +135,7 @@ internal static class TextRows
         context.Out.Line($"{name}: {settings}, {model.ParameterCount:N0} parameters");
         var ids = train.Select(model.ToIds).ToList();
         var clock = Stopwatch.StartNew();
-        var history = new TextTrainer(recipe.Trainer(context.Seed) with
-        {
-            Cancellation = context.Cancellation,
-            OnBatch = r => context.Out.Batch(r, recipe.Epochs),
-            OnEpoch = r => context.Out.Epoch(r, recipe.Epochs),
-        }).Fit(model, recipe.Optimizer(model), ids);
+        var history = recipe.Train(model, ids, context.Seed, recipe.Epochs, context, reportEpochs: true);
         context.Report.LossChart(name + part, history.Epochs, "loss: cross-entropy per token (nats)");
         return new TextRow(name, recipe.Encoder(model), clock.Elapsed.TotalSeconds, settings, model.ParameterCount)
         {

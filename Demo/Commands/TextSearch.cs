@@ -103,13 +103,7 @@ internal static class TextSearch
                 if (context.Cancellation.IsCancellationRequested) break;
                 var model = recipe.Build(vocabulary, seed, recipe.Word2VecInit ? Word2VecAt(vectors[seed], recipe.Embedding, fit, seed, context) : null);
                 var ids = fit.Select(model.ToIds).ToList();
-                int epochs = context.Epochs ?? recipe.Epochs;
-                var options = recipe.Trainer(seed, epochs) with
-                {
-                    Cancellation = context.Cancellation,
-                    OnBatch = r => context.Out.Batch(r, epochs),
-                };
-                new Engine.Training.TextTrainer(options).Fit(model, recipe.Optimizer(model), ids);
+                recipe.Train(model, ids, seed, context.Epochs ?? recipe.Epochs, context, reportEpochs: false);
                 double accuracy = TextRows.Classify(context, recipe.Name, recipe.Encoder(model), fit, fitLabels, validation, validationLabels,
                     corpus.Classes.Count, out _);
                 accuracies.Add(accuracy);
